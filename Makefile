@@ -1,0 +1,35 @@
+# NoteMiner: the two commands are `make demo` (main job on Corpora/) and `make test`.
+SHELL := /bin/bash
+SWIFT ?= swift
+RELEASE_BIN := .build/release/noteminer
+SHARED ?= ../shared/corpora
+DEMO_OUT ?= demo-out
+
+.PHONY: all deps build release demo test eval bench clean
+
+all: release
+
+deps:
+	@scripts/check-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product noteminer
+
+demo: release
+	@scripts/demo.sh $(RELEASE_BIN) $(DEMO_OUT)
+
+test: deps
+	$(SWIFT) test --parallel 2>&1 | tee .build/test.log | grep -vE '^(\[[0-9]+/[0-9]+\]|Compiling|Building|Write|Emitting|Linking)' ; exit $${PIPESTATUS[0]}
+
+# Evaluations that read the public corpora in $(SHARED) (present in CI, absent on a user's machine).
+eval: release
+	@scripts/eval.sh $(RELEASE_BIN) $(SHARED)
+
+bench: release
+	@scripts/bench.sh $(RELEASE_BIN) $(SHARED)
+
+clean:
+	rm -rf .build $(DEMO_OUT)

@@ -1,0 +1,35 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// One module per pipeline stage around a dependency-free model (see DEVELOPERS.md and STYLE notes):
+// Model ← Text ← Lexicon ← Context ← ADR ← Pipeline ← noteminer (CLI). ICU is reached only through CICUShim.
+let package = Package(
+    name: "NoteMiner",
+    products: [
+        .executable(name: "noteminer", targets: ["noteminer"]),
+        .library(name: "NoteMinerPipeline", targets: ["NoteMinerPipeline"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(
+            name: "CICUShim",
+            cSettings: [.unsafeFlags(["-O2"])],
+            linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("icudata")]
+        ),
+        .target(name: "NoteMinerModel"),
+        .target(name: "NoteMinerText", dependencies: ["NoteMinerModel", "CICUShim"]),
+        .target(name: "NoteMinerIO", dependencies: ["NoteMinerModel"]),
+        .target(name: "NoteMinerPipeline", dependencies: ["NoteMinerModel", "NoteMinerText", "NoteMinerIO"]),
+        .executableTarget(
+            name: "noteminer",
+            dependencies: ["NoteMinerPipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .target(name: "TestSupport", dependencies: ["NoteMinerModel"], path: "Tests/TestSupport"),
+        .testTarget(name: "NoteMinerModelTests", dependencies: ["NoteMinerModel", "TestSupport"]),
+        .testTarget(name: "NoteMinerTextTests", dependencies: ["NoteMinerText", "TestSupport"]),
+        .testTarget(name: "NoteMinerIOTests", dependencies: ["NoteMinerIO", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,110 @@
+/// A minimal streaming JSON writer into a byte buffer.
+///
+/// Outputs must be byte-identical run to run and keys must come in the documented order, which
+/// `JSONEncoder` (dictionary order, or alphabetical) does not give; it is also several times slower on
+/// the per-token records the text stage emits. Callers write keys in schema order; the writer handles
+/// commas and escaping. Numbers are written in a fixed form (`double(_:)` rounds to 6 significant decimals).
+public struct JSONWriter: Sendable {
+    public private(set) var bytes: [UInt8] = []
+    private var needsComma: [Bool] = [false]
+
+    public init(reserving capacity: Int = 1024) { bytes.reserveCapacity(capacity) }
+
+    private mutating func separate() {
+        if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
+        needsComma[needsComma.count - 1] = true
+    }
+
+    public mutating func beginObject() { valuePrefix(); bytes.append(UInt8(ascii: "{")); needsComma.append(false) }
+    public mutating func endObject() { needsComma.removeLast(); bytes.append(UInt8(ascii: "}")) }
+    public mutating func beginArray() { valuePrefix(); bytes.append(UInt8(ascii: "[")); needsComma.append(false) }
+    public mutating func endArray() { needsComma.removeLast(); bytes.append(UInt8(ascii: "]")) }
+
+    /// Writes `"key":`; the value call that follows must not add another comma.
+    public mutating func key(_ k: String) {
+        separate()
+        appendString(k)
+        bytes.append(UInt8(ascii: ":"))
+        needsComma[needsComma.count - 1] = false
+        pendingValueAfterKey = true
+    }
+    private var pendingValueAfterKey = false
+
+    private mutating func valuePrefix() {
+        if pendingValueAfterKey {
+            pendingValueAfterKey = false
+            needsComma[needsComma.count - 1] = true
+        } else {
+            separate()
+        }
+    }
+
+    public mutating func string(_ s: String) { valuePrefix(); appendString(s) }
+    public mutating func string(utf8 s: some Collection<UInt8>) { valuePrefix(); appendStringBytes(s) }
+    public mutating func int(_ v: Int) { valuePrefix(); bytes.append(contentsOf: String(v).utf8) }
+    public mutating func bool(_ v: Bool) { valuePrefix(); bytes.append(contentsOf: (v ? "true" : "false").utf8) }
+    public mutating func null() { valuePrefix(); bytes.append(contentsOf: "null".utf8) }
+    public mutating func optionalString(_ s: String?) { if let s { string(s) } else { null() } }
+    /// Fixed-precision rendering so outputs do not depend on platform float printing.
+    public mutating func double(_ v: Double, digits: Int = 6) {
+        valuePrefix()
+        bytes.append(contentsOf: JSONWriter.format(v, digits: digits).utf8)
+    }
+    /// Splices already-serialized JSON as one value.
+    public mutating func raw(_ json: some Collection<UInt8>) { valuePrefix(); bytes.append(contentsOf: json) }
+
+    public mutating func field(_ k: String, _ v: String) { key(k); string(v) }
+    public mutating func field(_ k: String, _ v: Int) { key(k); int(v) }
+    public mutating func field(_ k: String, _ v: Bool) { key(k); bool(v) }
+    public mutating func field(_ k: String, _ v: String?) { key(k); optionalString(v) }
+    public mutating func field(_ k: String, _ v: Double, digits: Int = 6) { key(k); double(v, digits: digits) }
+
+    public mutating func newline() { bytes.append(UInt8(ascii: "\n")) }
+    public mutating func reset() { bytes.removeAll(keepingCapacity: true); needsComma = [false]; pendingValueAfterKey = false }
+
+    private mutating func appendString(_ s: String) {
+        var s = s
+        s.withUTF8 { appendStringBytes($0) }
+    }
+
+    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+
+    private mutating func appendStringBytes(_ s: some Collection<UInt8>) {
+        bytes.append(UInt8(ascii: "\""))
+        for b in s {
+            switch b {
+            case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(b)
+            case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(b)
+            case 0x0A: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "n"))
+            case 0x0D: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "r"))
+            case 0x09: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "t"))
+            case 0..<0x20, 0x7F:
+                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                          JSONWriter.hex[Int(b >> 4)], JSONWriter.hex[Int(b & 0xF)]])
+            default: bytes.append(b)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Deterministic decimal rendering with at most `digits` decimals, trailing zeros trimmed. NaN and
+    /// infinities, which JSON cannot carry, become 0.
+    public static func format(_ v: Double, digits: Int) -> String {
+        guard v.isFinite else { return "0" }
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let rounded = (v * scale).rounded() / scale
+        if rounded == rounded.rounded(), abs(rounded) < 1e15 { return String(Int64(rounded)) }
+        let negative = rounded < 0
+        let magnitude = abs(rounded)
+        let whole = Int64(magnitude)
+        var frac = Int64(((magnitude - Double(whole)) * scale).rounded())
+        var wholePart = whole
+        if Double(frac) >= scale { wholePart += 1; frac = 0 }
+        var fracString = String(frac)
+        while fracString.count < digits { fracString = "0" + fracString }
+        while fracString.hasSuffix("0") { fracString.removeLast() }
+        let body = fracString.isEmpty ? String(wholePart) : "\(wholePart).\(fracString)"
+        return negative ? "-" + body : body
+    }
+}
