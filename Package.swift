@@ -20,16 +20,26 @@ let package = Package(
         ),
         .target(name: "NoteMinerModel"),
         .target(name: "NoteMinerText", dependencies: ["NoteMinerModel", "CICUShim"]),
+        .target(name: "NoteMinerLexicon", dependencies: ["NoteMinerModel", "NoteMinerText"]),
+        .target(name: "NoteMinerContext", dependencies: ["NoteMinerModel", "NoteMinerLexicon"]),
+        .target(name: "NoteMinerADR", dependencies: ["NoteMinerModel"]),
         .target(name: "NoteMinerIO", dependencies: ["NoteMinerModel"]),
-        .target(name: "NoteMinerPipeline", dependencies: ["NoteMinerModel", "NoteMinerText", "NoteMinerIO"]),
+        .target(
+            name: "NoteMinerPipeline",
+            dependencies: ["NoteMinerModel", "NoteMinerText", "NoteMinerLexicon", "NoteMinerContext", "NoteMinerADR", "NoteMinerIO"]
+        ),
         .executableTarget(
             name: "noteminer",
             dependencies: ["NoteMinerPipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .target(name: "TestSupport", dependencies: ["NoteMinerModel"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["NoteMinerModel", "NoteMinerText"], path: "Tests/TestSupport"),
         .testTarget(name: "NoteMinerModelTests", dependencies: ["NoteMinerModel", "TestSupport"]),
         .testTarget(name: "NoteMinerTextTests", dependencies: ["NoteMinerText", "TestSupport"]),
+        .testTarget(name: "NoteMinerLexiconTests", dependencies: ["NoteMinerLexicon", "TestSupport"]),
+        .testTarget(name: "NoteMinerContextTests", dependencies: ["NoteMinerContext", "NoteMinerText", "TestSupport"]),
+        .testTarget(name: "NoteMinerADRTests", dependencies: ["NoteMinerADR", "TestSupport"]),
         .testTarget(name: "NoteMinerIOTests", dependencies: ["NoteMinerIO", "TestSupport"]),
+        .testTarget(name: "NoteMinerPipelineTests", dependencies: ["NoteMinerPipeline", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
