@@ -88,6 +88,17 @@ public struct NoteReader: Sequence, Sendable {
 
     public func makeIterator() -> Iterator { Iterator(sources: sources, options: options) }
 
+    /// Total size of the input files in bytes (0 for standard input), for progress and ETA.
+    public var estimatedTotalBytes: Int {
+        sources.reduce(0) { sum, s in
+            switch s {
+            case .textFile(let p), .jsonLines(let p):
+                return sum + ((try? FileManager.default.attributesOfItem(atPath: p))?[.size] as? Int ?? 0)
+            default: return sum
+            }
+        }
+    }
+
     /// Pulls one note at a time; holds at most one open line reader.
     public struct Iterator: IteratorProtocol {
         private var sources: ArraySlice<Source>
