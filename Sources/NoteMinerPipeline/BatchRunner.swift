@@ -22,6 +22,7 @@ public struct RunSummary: Sendable {
     public var adrSentences = 0
     public var bytes = 0
     public var seconds = 0.0
+    public init() {}
     public var megabytesPerSecond: Double { seconds > 0 ? Double(bytes) / 1_000_000 / seconds : 0 }
 }
 
@@ -53,7 +54,7 @@ public struct BatchRunner {
             h.update(part)
             h.update([0])
         }
-        return h.finalize().map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        return SHA256.hexString(h.finalize())
     }
 
     enum Outcome: Sendable {
