@@ -1,0 +1,10 @@
+import NoteMinerModel
+import NoteMinerText
+
+/// Builds the text stage from the data files in a lexicon folder.
+public enum TextStageLoader {
+    public static func load(lexiconDirectory: String) throws -> TextAnalyzer {
+        let sections = try SectionHeaderLexicon.load(path: lexiconDirectory + "/sections.tsv")
+        return TextAnalyzer(tokenizer: Tokenizer(), sectionDetector: SectionDetector(lexicon: sections), sentenceSplitter: SentenceSplitter())
+    }
+}
