@@ -42,6 +42,8 @@ let package = Package(
         .testTarget(name: "NoteMinerIOTests", dependencies: ["NoteMinerIO", "TestSupport"]),
         .testTarget(name: "NoteMinerProfilesTests", dependencies: ["NoteMinerProfiles", "TestSupport"]),
         .testTarget(name: "NoteMinerPipelineTests", dependencies: ["NoteMinerPipeline", "TestSupport"]),
+        // Runs the built `noteminer` binary (stream / profile / run) as engines and shell pipelines do.
+        .testTarget(name: "CLITests", dependencies: ["NoteMinerProfiles"]),
     ],
     swiftLanguageModes: [.v6]
 )
