@@ -164,6 +164,10 @@ def main(argv=None):
         return 2
 
     X = design_matrix(data)
+    if X.shape[1] == 0:
+        print(f"risk_model: {args.features}: every predictor has the same value for all patients; nothing to fit",
+              file=sys.stderr)
+        return 2
     folds = max(2, min(args.folds, minority))
     model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000, C=0.3))
     cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=args.seed)
