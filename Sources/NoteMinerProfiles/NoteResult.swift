@@ -125,6 +125,16 @@ public struct PairRecord: Codable, Sendable, Hashable {
     }
 }
 
+/// One feature's share of a classifier score: with the bias, the contributions of a sentence sum to its logit.
+public struct ContributionRecord: Codable, Sendable, Hashable {
+    public var feature: String
+    public var contribution: Double
+    public init(feature: String, contribution: Double) {
+        self.feature = feature
+        self.contribution = contribution
+    }
+}
+
 /// A sentence the ADR classifier flagged.
 public struct ADRSentenceRecord: Codable, Sendable, Hashable {
     public var sentence: Int
@@ -133,13 +143,30 @@ public struct ADRSentenceRecord: Codable, Sendable, Hashable {
     public var text: String
     public var probability: Double
     public var pairs: [PairRecord]
+    /// Top contributing features (largest absolute contribution first).
+    public var explanation: [ContributionRecord]
 
-    public init(sentence: Int, begin: Int, end: Int, text: String, probability: Double, pairs: [PairRecord]) {
+    public init(sentence: Int, begin: Int, end: Int, text: String, probability: Double, pairs: [PairRecord],
+                explanation: [ContributionRecord] = []) {
         self.sentence = sentence
         self.begin = begin
         self.end = end
         self.text = text
         self.probability = probability
         self.pairs = pairs
+        self.explanation = explanation
+    }
+
+    enum CodingKeys: String, CodingKey { case sentence, begin, end, text, probability, pairs, explanation }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        sentence = try c.decode(Int.self, forKey: .sentence)
+        begin = try c.decode(Int.self, forKey: .begin)
+        end = try c.decode(Int.self, forKey: .end)
+        text = try c.decode(String.self, forKey: .text)
+        probability = try c.decode(Double.self, forKey: .probability)
+        pairs = try c.decodeIfPresent([PairRecord].self, forKey: .pairs) ?? []
+        explanation = try c.decodeIfPresent([ContributionRecord].self, forKey: .explanation) ?? []
     }
 }

@@ -103,3 +103,21 @@ struct SeededGenerator: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+import Foundation
+
+@Suite struct NoteResultJSONTests {
+    @Test func jsonLineRoundTripsThroughDecoder() throws {
+        let r = NoteResult(noteID: "n\"1", patientID: "p", date: "2024-01-01", noteType: "ed", age: 71, mentions: [
+            mention("chest pain", rf: nil, category: "adverse_effect", negated: true),
+        ], adrSentences: [ADRSentenceRecord(sentence: 3, begin: 10, end: 40, text: "rash after amoxicillin", probability: 0.91234,
+                                            pairs: [PairRecord(drug: "amoxicillin", effect: "rash")],
+                                            explanation: [ContributionRecord(feature: "w:after", contribution: 0.5)])])
+        let line = r.jsonLine()
+        #expect(line.last == 0x0A)
+        let decoded = try JSONDecoder().decode(NoteResult.self, from: Data(line))
+        #expect(decoded.noteID == "n\"1" && decoded.age == 71 && decoded.mentions == r.mentions)
+        #expect(decoded.adrSentences[0].probability == 0.9123)
+        #expect(decoded.jsonLine() == line)  // stable re-serialization: resume and profile rely on it
+    }
+}
