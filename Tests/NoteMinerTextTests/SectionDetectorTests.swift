@@ -327,3 +327,32 @@ func expectedCategory(_ h: String) -> SectionCategory? {
     if has("PROCEDURE") { return .procedures }
     return nil
 }
+
+@Suite struct SectionDetectorLabelTests {
+    /// "Vitals:" on an exam line must not take the rest of the exam out of `physical_exam`.
+    @Test func inlineLabelInsideItsParentStartsNothing() {
+        let text = "PHYSICAL EXAM:\nVitals: BP 120/80, HR 72 bpm.\nLungs: clear.\nASSESSMENT AND PLAN:\n1. HTN\nPlan: continue lisinopril.\nVITALS\nBP 118/76\n"
+        let r = detect(text)
+        #expect(r.found.map(\.category) == [.physicalExam, .assessmentAndPlan, .vitals])
+    }
+
+    @Test func inlineLabelOutsideItsParentStartsASection() {
+        let r = detect("HPI: cough.\nVitals: BP 120/80.\nPlan: rest.\n")
+        #expect(r.found.map(\.category) == [.historyOfPresentIllness, .vitals, .plan])
+    }
+
+    @Test func trailingParentheticalIsIgnored() {
+        let r = detect("Labs (03/05/2019): A1c 7.9%.\nMEDICATIONS (reviewed today)\nmetformin\nHPI (per daughter) she fell.\n")
+        #expect(r.found.map(\.category) == [.results, .medications])
+        #expect(r.found.map(\.header) == ["Labs (03/05/2019):", "MEDICATIONS (reviewed today)"])
+    }
+
+    @Test func loaderRejectsUnknownWithinCategory() {
+        do {
+            _ = try SectionHeaderLexicon.parse(text: "# schema_version: 1\nheader\tcategory\twithin\nVitals\tvitals\tphysical_exam, exam\n", path: "s.tsv")
+            Issue.record("no error")
+        } catch {
+            #expect("\(error)".hasPrefix("s.tsv:3:") && "\(error)".contains("'exam'"), "\(error)")
+        }
+    }
+}
