@@ -336,6 +336,12 @@ func expectedCategory(_ h: String) -> SectionCategory? {
         #expect(r.found.map(\.category) == [.physicalExam, .assessmentAndPlan, .vitals])
     }
 
+    @Test func allCapsInlineHeaderInsideParentStillStartsASection() {
+        let r = detect("RESULTS\nCT abdomen 01/23/2020.\nImpression: Normal CT.\nIMPRESSION: Right knee sprain.\n")
+        #expect(r.found.map(\.category) == [.results, .impression])
+        #expect(r.found.last?.header == "IMPRESSION:")
+    }
+
     @Test func inlineLabelOutsideItsParentStartsASection() {
         let r = detect("HPI: cough.\nVitals: BP 120/80.\nPlan: rest.\n")
         #expect(r.found.map(\.category) == [.historyOfPresentIllness, .vitals, .plan])
