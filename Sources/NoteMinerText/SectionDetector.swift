@@ -12,9 +12,10 @@ import Darwin
 /// bullets `•` `-` `*` `+`, numbering `1.` `2)` `IV.` `A.`), it starts with a lexicon header and then
 /// - ends (own line), with or without a colon, as the header's `bare` rule allows without one; or
 /// - has a colon and text after it (inline: "HPI: 45 yo man ..."), unless the line is a bullet item —
-///   "• Plan: ..." inside an assessment is a sub-item, not a new section — or the row's `within` names the
-///   current section's category and the header is not in ALL CAPS ("Vitals: ..." inside a physical exam is
-///   part of the exam; "VITALS: ..." is written as a section header and starts one).
+///   "• Plan: ..." inside an assessment is a sub-item, not a new section — or, when the header is not in
+///   ALL CAPS, the current section has its category or one its row's `within` names ("Labs: ..." inside
+///   results and "Vitals: ..." inside a physical exam are labels; "VITALS: ..." is written as a section header
+///   and starts one).
 /// A line ending in `.` is never a header ("Allergies." is a problem title in an assessment list). A trailing
 /// parenthetical is ignored when the whole candidate is not a header ("Labs (03/05/2019):").
 ///
@@ -176,7 +177,9 @@ public struct SectionDetector: Sendable {
         }
         if let entry = found {
             if entry.role == .subheading { return .text }
-            if !ownLine, entry.within != 0, entry.isLabel(inside: current), !Self.isAllCaps(t, hb, candEnd) { return .text }
+            if !ownLine, entry.category == current || entry.isLabel(inside: current), !Self.isAllCaps(t, hb, candEnd) {
+                return .text
+            }
             if !hasColon {
                 switch entry.bare {
                 case .any: break

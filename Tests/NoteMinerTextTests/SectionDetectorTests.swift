@@ -311,13 +311,13 @@ func expectedCategory(_ h: String) -> SectionCategory? {
     if has("REVIEW OF SYSTEMS") || h == "ROS" { return .reviewOfSystems }
     if has("FAMILY") { return .familyHistory }
     if has("SOCIAL") { return .socialHistory }
+    if has("MEDICAL") && has("HISTORY") || has("PAST HISTORY") || h == "PMH" { return .pastMedicalHistory }
     if has("SURGICAL") { return .pastSurgicalHistory }
-    if has("MEDICAL HISTORY") || has("PAST HISTORY") || h == "PMH" { return .pastMedicalHistory }
     if has("ALLERG") { return .allergies }
     if has("MEDICATION") || h == "MEDS" { return .medications }
     if has("VITAL") { return .vitals }
     if has("EXAM") { return .physicalExam }
-    if (has("ASSESSMENT") || has("IMPRESSION")) && has("PLAN") || h == "A/P" { return .assessmentAndPlan }
+    if (has("ASSESSMENT") || has("IMPRESSION")) && (has("PLAN") || has("RECOMMENDATION")) || h == "A/P" { return .assessmentAndPlan }
     if has("ASSESSMENT") { return .assessment }
     if has("PLAN") { return .plan }
     if has("IMPRESSION") { return .impression }
@@ -340,6 +340,11 @@ func expectedCategory(_ h: String) -> SectionCategory? {
         let r = detect("RESULTS\nCT abdomen 01/23/2020.\nImpression: Normal CT.\nIMPRESSION: Right knee sprain.\n")
         #expect(r.found.map(\.category) == [.results, .impression])
         #expect(r.found.last?.header == "IMPRESSION:")
+    }
+
+    @Test func inlineLabelOfTheCurrentCategoryStartsNothing() {
+        let r = detect("RESULTS\nLabs: Creatinine normal.\nImaging: X-ray unremarkable.\nPHYSICAL EXAM\nGeneral Examination: well.\n")
+        #expect(r.found == [Found(header: "RESULTS", category: .results), Found(header: "PHYSICAL EXAM", category: .physicalExam)])
     }
 
     @Test func inlineLabelOutsideItsParentStartsASection() {
