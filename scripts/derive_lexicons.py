@@ -80,7 +80,7 @@ BRAND_STOPLIST = {
     "complete", "control", "cough", "daily", "fever", "flu", "formula", "gas", "headache", "heartburn", "junior",
     "mucus", "nasal", "night", "pain", "plus", "regular", "relief", "sinus", "sleep", "strength", "tablet", "tension",
     "triple", "ultra", "calm", "ease", "rest", "stop", "sure", "zone", "alert", "active", "pure", "cure", "zide",
-    "nitro", "nova", "prime", "vital", "sone", "cortan", "panasol",
+    "nitro", "nova", "prime", "vital", "sone", "cortan", "panasol", "modus", "banan", "thein",
 }
 
 
