@@ -50,13 +50,15 @@ def derive_icd10cm():
     from simple_icd_10_cm import simple_icd_10_cm as impl
 
     release = impl._all_codes_package_file_name  # e.g. code-list-April-2026.txt
-    rows = []
+    rows = {}
     for code in cm.get_all_codes(with_dots=True):
-        if not cm.is_category_or_subcategory(code):
-            continue  # chapters ("1") and blocks ("A00-A09") are not codes
+        # Chapters ("1") and blocks ("A00-A09") are not codes. A block holding one category has the category's
+        # name ("B10"), so the list names it twice; keep one row per code.
+        if not cm.is_category_or_subcategory(code) or code in rows:
+            continue
         desc = " ".join(cm.get_description(code).split())
-        rows.append((code, desc, "1" if cm.is_leaf(code) else "0"))
-    rows.sort()
+        rows[code] = (code, desc, "1" if cm.is_leaf(code) else "0")
+    rows = sorted(rows.values())
     header = [
         "# schema_version: 1",
         f"# source: simple-icd-10-cm {PINS['simple-icd-10-cm']} (PyPI, MIT licence), data files {release} and "
