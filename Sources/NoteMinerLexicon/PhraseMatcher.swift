@@ -1,0 +1,329 @@
+import NoteMinerModel
+import NoteMinerText
+
+/// One longest match: the token range it covers and the payloads of the phrase(s) it matched.
+public struct PhraseMatch: Sendable, Hashable {
+    /// Half-open token indices into `Document.tokens`; newline tokens inside the range are allowed.
+    public var tokenBegin: Int32
+    public var tokenEnd: Int32
+    /// Half-open range into `PhraseMatches.payloads`. More than one payload means several phrases with the
+    /// same normalized form (an ambiguous term); the caller decides or flags it.
+    public var payloadBegin: Int32
+    public var payloadEnd: Int32
+}
+
+/// Reusable output buffer for `PhraseMatcher.match`, so a run over many notes allocates only while it grows.
+public struct PhraseMatches: Sendable {
+    public var matches: [PhraseMatch] = []
+    public var payloads: [Int32] = []
+    var ids: [Int32] = []
+    var scratch: [UInt8] = []
+    var candidates: [(end: Int32, node: Int32)] = []
+
+    public init() {}
+
+    public mutating func removeAll() {
+        matches.removeAll(keepingCapacity: true)
+        payloads.removeAll(keepingCapacity: true)
+    }
+
+    public func payloads(of m: PhraseMatch) -> ArraySlice<Int32> { payloads[Int(m.payloadBegin)..<Int(m.payloadEnd)] }
+}
+
+/// Dictionary phrase matcher over normalized tokens, compiled once per run.
+///
+/// Phrases are tokenized with the same `Tokenizer` as the notes, so a phrase and the text it should match
+/// agree on token boundaries and on the NFKC-casefold normal form. Compiled into a trie whose edges are
+/// (node, token id) pairs in one hash table, with token ids interned from normalized bytes: matching a
+/// token is one byte-slice hash lookup, with no `String` built per token.
+///
+/// Matching tolerates what clinical text does to terms:
+/// - line breaks and extra spaces inside a term (newline tokens are skipped, whitespace is never a token);
+/// - hyphen variants: a hyphenated token also matches as its parts ("post operative") and joined
+///   ("postoperative"), whichever form the phrase was written in;
+/// - simple plurals on the last token ("-s", "-es", "-ies" → "-y");
+/// - case, except for phrases compiled case-sensitive (short all-caps abbreviations such as "PE" or "MS",
+///   which must not fire on "pe" or "ms" in prose): those need the exact surface, plural "s" allowed.
+///
+/// Longest match first, scanning left to right; matches never overlap. Time is linear in the number of
+/// tokens (times the longest phrase length, a constant of the lexicon).
+public struct PhraseMatcher: Sendable {
+    private var vocab = ByteInterner()
+    private var edges = EdgeTable()
+    private var nodeCount: Int32 = 1
+    /// Node → index into `terminals`, -1 when no phrase ends there.
+    private var terminalOf: [Int32] = [-1]
+    /// Payloads valid in any case: `insensitive[range]`.
+    private var terminals: [(insensitive: Range<Int>, sensitive: Range<Int>)] = []
+    private var insensitivePool: [Int32] = []
+    /// Case-sensitive payloads with the surface (token bytes concatenated without spaces) they require.
+    private var sensitivePool: [(payload: Int32, surface: [UInt8])] = []
+    /// Number of phrases compiled (after dropping phrases that tokenize to nothing).
+    public private(set) var phraseCount = 0
+
+    /// Compiles `phrases`. Duplicate (phrase, payload) pairs collapse into one; a phrase that tokenizes to
+    /// no tokens is skipped.
+    public init(phrases: [(phrase: String, payload: Int32, caseSensitive: Bool)], tokenizer: Tokenizer) {
+        var pending: [Int32: (insensitive: [Int32], sensitive: [(Int32, [UInt8])])] = [:]
+        for p in phrases {
+            var text = p.phrase
+            var tokens: [Token] = []
+            var norm: [UInt8] = []
+            text.withUTF8 { tokenizer.tokenize($0, tokens: &tokens, norm: &norm) }
+            let raw = Array(text.utf8)
+            let words = tokens.filter { $0.kind != .newline }
+            if words.isEmpty { continue }
+            phraseCount += 1
+            // Each token becomes one or more alternative id sequences; insert every combination.
+            var paths: [[Int32]] = [[]]
+            for t in words {
+                let form = Array(norm[t.normRange])
+                var alternatives: [[Int32]] = []
+                if let parts = Self.hyphenParts(form) {
+                    alternatives.append(parts.map { vocab.intern($0) })
+                    alternatives.append([vocab.intern(parts.flatMap { $0 })])
+                } else {
+                    alternatives.append([vocab.intern(form)])
+                }
+                var next: [[Int32]] = []
+                for path in paths { for alt in alternatives { next.append(path + alt) } }
+                paths = next.count > 16 ? Array(next.prefix(16)) : next
+            }
+            var surface: [UInt8] = []
+            for t in words { surface.append(contentsOf: raw[t.utf8Range]) }
+            for path in paths {
+                var node: Int32 = 0
+                for id in path { node = child(node, id, create: true) }
+                var entry = pending[node] ?? ([], [])
+                if p.caseSensitive {
+                    if !entry.sensitive.contains(where: { $0.0 == p.payload && $0.1 == surface }) {
+                        entry.sensitive.append((p.payload, surface))
+                    }
+                } else if !entry.insensitive.contains(p.payload) {
+                    entry.insensitive.append(p.payload)
+                }
+                pending[node] = entry
+            }
+        }
+        for node in pending.keys.sorted() {
+            let e = pending[node]!
+            let i0 = insensitivePool.count
+            insensitivePool.append(contentsOf: e.insensitive)
+            let s0 = sensitivePool.count
+            sensitivePool.append(contentsOf: e.sensitive.map { (payload: $0.0, surface: $0.1) })
+            terminalOf[Int(node)] = Int32(terminals.count)
+            terminals.append((i0..<insensitivePool.count, s0..<sensitivePool.count))
+        }
+    }
+
+    private mutating func child(_ node: Int32, _ id: Int32, create: Bool) -> Int32 {
+        let key = UInt64(UInt32(bitPattern: node)) << 32 | UInt64(UInt32(bitPattern: id))
+        let existing = edges.get(key)
+        if existing >= 0 || !create { return existing }
+        let n = nodeCount
+        nodeCount += 1
+        terminalOf.append(-1)
+        edges.set(key, n)
+        return n
+    }
+
+    @inline(__always)
+    private func step(_ node: Int32, _ id: Int32) -> Int32 {
+        if id < 0 { return -1 }
+        return edges.get(UInt64(UInt32(bitPattern: node)) << 32 | UInt64(UInt32(bitPattern: id)))
+    }
+
+    /// The parts of a form with a hyphen between two letters or digits ("post-operative", "non-st-elevation"),
+    /// nil for any other form (a leading "-", a range such as "2-3" still splits: digits count).
+    static func hyphenParts(_ form: [UInt8]) -> [[UInt8]]? {
+        guard form.count >= 3, form.contains(UInt8(ascii: "-")) else { return nil }
+        var parts: [[UInt8]] = []
+        var current: [UInt8] = []
+        for b in form {
+            if b == UInt8(ascii: "-") {
+                if current.isEmpty { return nil }
+                parts.append(current)
+                current = []
+            } else {
+                current.append(b)
+            }
+        }
+        if current.isEmpty { return nil }
+        parts.append(current)
+        return parts.count > 1 ? parts : nil
+    }
+
+    /// Appends to `out` the longest, non-overlapping matches among `tokenRange` of `doc`, in text order.
+    /// Matches never start on a newline token; a match may span newline tokens inside a term.
+    public func match(_ doc: Document, tokenRange: Range<Int>, into out: inout PhraseMatches) {
+        if terminals.isEmpty || tokenRange.isEmpty { return }
+        doc.normStorage.withUnsafeBufferPointer { norm in
+            doc.tokens.withUnsafeBufferPointer { tokens in
+                doc.utf8.withUnsafeBufferPointer { text in
+                    matchBuffers(norm: norm, tokens: tokens, text: text, range: tokenRange, out: &out)
+                }
+            }
+        }
+    }
+
+    private func matchBuffers(norm: UnsafeBufferPointer<UInt8>, tokens: UnsafeBufferPointer<Token>,
+                              text: UnsafeBufferPointer<UInt8>, range: Range<Int>, out: inout PhraseMatches) {
+        // Token ids once per token; -2 = not computed yet is avoided by computing all up front.
+        let base = range.lowerBound
+        out.ids.removeAll(keepingCapacity: true)
+        for i in range {
+            let t = tokens[i]
+            out.ids.append(t.kind == .newline ? -1 : vocab.lookup(UnsafeBufferPointer(rebasing: norm[t.normRange])))
+        }
+        var i = range.lowerBound
+        while i < range.upperBound {
+            let t = tokens[i]
+            if t.kind == .newline { i += 1; continue }
+            // Fast reject: the token (or its first hyphen part) must leave the root.
+            let id = out.ids[i - base]
+            if step(0, id) < 0 && !hasHyphen(norm, t) && !mayBePlural(norm, t) { i += 1; continue }
+            out.candidates.removeAll(keepingCapacity: true)
+            walk(node: 0, at: i, range: range, norm: norm, tokens: tokens, out: &out)
+            var best: (end: Int32, node: Int32)? = nil
+            var bestHasPayload = false
+            // Longest candidate whose payloads survive the case check; ties keep the first found.
+            for c in out.candidates where best == nil || c.end > best!.end {
+                if hasPayload(node: c.node, begin: i, end: Int(c.end), tokens: tokens, text: text) {
+                    best = c
+                    bestHasPayload = true
+                }
+            }
+            if let b = best, bestHasPayload {
+                let p0 = out.payloads.count
+                appendPayloads(node: b.node, begin: i, end: Int(b.end), tokens: tokens, text: text, to: &out.payloads)
+                out.matches.append(PhraseMatch(tokenBegin: Int32(i), tokenEnd: b.end, payloadBegin: Int32(p0), payloadEnd: Int32(out.payloads.count)))
+                i = Int(b.end)
+            } else {
+                i += 1
+            }
+        }
+    }
+
+    @inline(__always)
+    private func hasHyphen(_ norm: UnsafeBufferPointer<UInt8>, _ t: Token) -> Bool {
+        if t.flags.contains(.hyphenated) { return true }
+        if t.normEnd - t.normBegin < 3 { return false }
+        for k in t.normRange where norm[k] == UInt8(ascii: "-") { return true }
+        return false
+    }
+
+    @inline(__always)
+    private func mayBePlural(_ norm: UnsafeBufferPointer<UInt8>, _ t: Token) -> Bool {
+        t.normEnd - t.normBegin >= 3 && norm[Int(t.normEnd) - 1] == UInt8(ascii: "s")
+    }
+
+    /// Depth-first walk over the token alternatives from `node` at token `j`, recording every terminal.
+    private func walk(node: Int32, at start: Int, range: Range<Int>, norm: UnsafeBufferPointer<UInt8>,
+                      tokens: UnsafeBufferPointer<Token>, out: inout PhraseMatches) {
+        var j = start
+        while j < range.upperBound, tokens[j].kind == .newline { j += 1 }
+        if j >= range.upperBound { return }
+        let t = tokens[j]
+        let id = out.ids[j - range.lowerBound]
+        let next = step(node, id)
+        if next >= 0 {
+            if terminalOf[Int(next)] >= 0 { out.candidates.append((Int32(j + 1), next)) }
+            walk(node: next, at: j + 1, range: range, norm: norm, tokens: tokens, out: &out)
+        }
+        if hasHyphen(norm, t) {
+            // Parts path: "post-operative" as "post" "operative".
+            var n = node
+            var partStart = Int(t.normBegin)
+            var k = partStart
+            let end = Int(t.normEnd)
+            var ok = true
+            while k <= end {
+                if k == end || norm[k] == UInt8(ascii: "-") {
+                    if k == partStart { ok = false; break }
+                    n = step(n, vocab.lookup(UnsafeBufferPointer(rebasing: norm[partStart..<k])))
+                    if n < 0 { ok = false; break }
+                    partStart = k + 1
+                }
+                k += 1
+            }
+            if ok && n != next {
+                if terminalOf[Int(n)] >= 0 { out.candidates.append((Int32(j + 1), n)) }
+                walk(node: n, at: j + 1, range: range, norm: norm, tokens: tokens, out: &out)
+            }
+            // Joined path: "post-operative" as "postoperative".
+            out.scratch.removeAll(keepingCapacity: true)
+            for k in t.normRange where norm[k] != UInt8(ascii: "-") { out.scratch.append(norm[k]) }
+            let joined = step(node, out.scratch.withUnsafeBufferPointer { vocab.lookup($0) })
+            if joined >= 0 && joined != next {
+                if terminalOf[Int(joined)] >= 0 { out.candidates.append((Int32(j + 1), joined)) }
+                walk(node: joined, at: j + 1, range: range, norm: norm, tokens: tokens, out: &out)
+            }
+        }
+        // Plural forms end a phrase: only terminal nodes count.
+        let len = Int(t.normEnd - t.normBegin)
+        if len >= 3, norm[Int(t.normEnd) - 1] == UInt8(ascii: "s") {
+            let b = Int(t.normBegin), e = Int(t.normEnd)
+            var singulars: [Int32] = []
+            if norm[e - 2] != UInt8(ascii: "s") {
+                singulars.append(vocab.lookup(UnsafeBufferPointer(rebasing: norm[b..<(e - 1)])))
+            }
+            if len >= 4, norm[e - 2] == UInt8(ascii: "e") {
+                singulars.append(vocab.lookup(UnsafeBufferPointer(rebasing: norm[b..<(e - 2)])))
+                if len >= 5, norm[e - 3] == UInt8(ascii: "i") {
+                    out.scratch.removeAll(keepingCapacity: true)
+                    for k in b..<(e - 3) { out.scratch.append(norm[k]) }
+                    out.scratch.append(UInt8(ascii: "y"))
+                    singulars.append(out.scratch.withUnsafeBufferPointer { vocab.lookup($0) })
+                }
+            }
+            for s in singulars {
+                let n = step(node, s)
+                if n >= 0, terminalOf[Int(n)] >= 0 { out.candidates.append((Int32(j + 1), n)) }
+            }
+        }
+    }
+
+    private func hasPayload(node: Int32, begin: Int, end: Int, tokens: UnsafeBufferPointer<Token>,
+                            text: UnsafeBufferPointer<UInt8>) -> Bool {
+        let term = terminals[Int(terminalOf[Int(node)])]
+        if !term.insensitive.isEmpty { return true }
+        for s in term.sensitive where surfaceMatches(sensitivePool[s].surface, begin: begin, end: end, tokens: tokens, text: text) {
+            return true
+        }
+        return false
+    }
+
+    private func appendPayloads(node: Int32, begin: Int, end: Int, tokens: UnsafeBufferPointer<Token>,
+                                text: UnsafeBufferPointer<UInt8>, to payloads: inout [Int32]) {
+        let term = terminals[Int(terminalOf[Int(node)])]
+        let p0 = payloads.count
+        for k in term.insensitive { payloads.append(insensitivePool[k]) }
+        for s in term.sensitive where surfaceMatches(sensitivePool[s].surface, begin: begin, end: end, tokens: tokens, text: text) {
+            if !payloads[p0...].contains(sensitivePool[s].payload) {
+                payloads.append(sensitivePool[s].payload)
+            }
+        }
+    }
+
+    /// Whether the raw text of tokens `begin..<end` (newlines skipped, no spaces) equals `surface`, allowing a
+    /// plural "s"/"es" or "'s" after it.
+    private func surfaceMatches(_ surface: [UInt8], begin: Int, end: Int, tokens: UnsafeBufferPointer<Token>,
+                                text: UnsafeBufferPointer<UInt8>) -> Bool {
+        var k = 0
+        for j in begin..<end where tokens[j].kind != .newline {
+            for b in tokens[j].utf8Range {
+                if k < surface.count {
+                    if text[b] != surface[k] { return false }
+                    k += 1
+                } else {
+                    // Surplus after the full surface: only a plural ending is allowed.
+                    let c = text[b]
+                    if c != UInt8(ascii: "s") && c != UInt8(ascii: "e") && c != UInt8(ascii: "'") { return false }
+                    k += 1
+                    if k > surface.count + 2 { return false }
+                }
+            }
+        }
+        return k >= surface.count
+    }
+}
