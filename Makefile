@@ -22,7 +22,7 @@ demo: release
 	@scripts/demo.sh $(RELEASE_BIN) $(DEMO_OUT)
 
 test: deps
-	$(SWIFT) test --parallel 2>&1 | tee .build/test.log | grep -vE '^(\[[0-9]+/[0-9]+\]|Compiling|Building|Write|Emitting|Linking)' ; exit $${PIPESTATUS[0]}
+	mkdir -p .build && $(SWIFT) test 2>&1 | tee .build/test.log | grep -vE '^(\[[0-9]+/[0-9]+\]|Compiling|Building|Write|Emitting|Linking)' ; exit $${PIPESTATUS[0]}
 
 # Evaluations that read the public corpora in $(SHARED) (present in CI, absent on a user's machine).
 eval: release

@@ -1,0 +1,210 @@
+import Foundation
+import NoteMinerModel
+
+/// Reads notes from the inputs a user names, in a stable order, one at a time (constant memory for large
+/// JSON Lines files and folders):
+/// - a folder: every `*.txt` file in it, sorted by name; the note id is the file name without the extension;
+/// - a `.jsonl`/`.ndjson` file, or `-` for standard input: one JSON object per line with `note_id` and `text`
+///   (optional `patient_id`, `date`, `note_type`);
+/// - any other file: one note whose id is the file name without its extension.
+///
+/// A note that cannot be read becomes a `.refused` item with a reason and the run goes on; only problems with
+/// the inputs as a whole (a path that does not exist) throw.
+public struct NoteReader: Sequence, Sendable {
+    public struct Options: Sendable {
+        /// Notes larger than this (in bytes) are refused as `too_large`; 0 disables the limit.
+        public var maxNoteBytes: Int = 10 * 1024 * 1024
+        /// Follow symbolic links in folders that point outside the folder.
+        public var followExternalLinks = false
+        public init() {}
+    }
+
+    enum Source: Sendable {
+        case textFile(path: String)
+        case jsonLines(path: String)
+        case standardInput
+        case refusedFile(path: String, reason: RefusalReason, message: String)
+    }
+
+    let sources: [Source]
+    let options: Options
+
+    public init(inputs: [String], options: Options = Options()) throws {
+        self.options = options
+        var sources: [Source] = []
+        let fm = FileManager.default
+        for input in inputs {
+            if input == "-" {
+                sources.append(.standardInput)
+                continue
+            }
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: input, isDirectory: &isDir) else {
+                throw InputError("input '\(input)' does not exist")
+            }
+            if isDir.boolValue {
+                sources += try Self.folderSources(input, options: options)
+            } else if Self.isJSONLines(input) {
+                sources.append(.jsonLines(path: input))
+            } else {
+                sources.append(.textFile(path: input))
+            }
+        }
+        self.sources = sources
+    }
+
+    static func isJSONLines(_ path: String) -> Bool {
+        let lower = path.lowercased()
+        return lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson")
+    }
+
+    static func folderSources(_ folder: String, options: Options) throws -> [Source] {
+        let fm = FileManager.default
+        let names: [String]
+        do {
+            names = try fm.contentsOfDirectory(atPath: folder)
+        } catch {
+            throw InputError("cannot list folder '\(folder)': \(error.localizedDescription)")
+        }
+        let root = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
+        var out: [Source] = []
+        // Byte-wise name order: stable across locales and platforms.
+        for name in names.filter({ $0.lowercased().hasSuffix(".txt") }).sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
+            let path = (folder as NSString).appendingPathComponent(name)
+            let attributes = try? fm.attributesOfItem(atPath: path)
+            if attributes?[.type] as? FileAttributeType == .typeSymbolicLink, !options.followExternalLinks {
+                let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+                if !(target.hasPrefix(root + "/")) {
+                    out.append(.refusedFile(path: path, reason: .unsafePath, message: "symbolic link points outside the input folder (to \(target)); use --follow-links to allow"))
+                    continue
+                }
+            }
+            var isDir: ObjCBool = false
+            if fm.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue { continue }
+            out.append(.textFile(path: path))
+        }
+        return out
+    }
+
+    public func makeIterator() -> Iterator { Iterator(sources: sources, options: options) }
+
+    /// Pulls one note at a time; holds at most one open line reader.
+    public struct Iterator: IteratorProtocol {
+        private var sources: ArraySlice<Source>
+        private let options: Options
+        private var lines: LineReader? = nil
+        private var linesName = ""
+        private var seenIDs = Set<String>()
+
+        init(sources: [Source], options: Options) {
+            self.sources = sources[...]
+            self.options = options
+        }
+
+        public mutating func next() -> NoteInput? {
+            while true {
+                if let reader = lines {
+                    if let line = reader.next() {
+                        if let item = jsonLine(line, number: reader.lineNumber) { return item }
+                        continue
+                    }
+                    lines = nil
+                }
+                guard let source = sources.popFirst() else { return nil }
+                switch source {
+                case .textFile(let path):
+                    return textFile(path)
+                case .refusedFile(let path, let reason, let message):
+                    return .refused(QuarantineRecord(noteID: Self.noteID(forFile: path), source: SourceLocation(file: path), reason: reason, message: message))
+                case .jsonLines(let path):
+                    guard let reader = LineReader(path: path) else {
+                        return .refused(QuarantineRecord(noteID: nil, source: SourceLocation(file: path), reason: .unreadable, message: "cannot open JSON Lines file: \(String(cString: strerror(errno)))"))
+                    }
+                    lines = reader
+                    linesName = path
+                case .standardInput:
+                    guard let reader = LineReader(standardInput: ()) else {
+                        return .refused(QuarantineRecord(noteID: nil, source: SourceLocation(file: "<stdin>"), reason: .unreadable, message: "cannot read standard input"))
+                    }
+                    lines = reader
+                    linesName = "<stdin>"
+                }
+            }
+        }
+
+        static func noteID(forFile path: String) -> String {
+            ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        }
+
+        private mutating func textFile(_ path: String) -> NoteInput {
+            let id = Self.noteID(forFile: path)
+            let location = SourceLocation(file: path)
+            if options.maxNoteBytes > 0, let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > options.maxNoteBytes {
+                return .refused(QuarantineRecord(noteID: id, source: location, reason: .tooLarge, message: "\(size) bytes exceeds the per-note limit of \(options.maxNoteBytes) bytes"))
+            }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                return .refused(QuarantineRecord(noteID: id, source: location, reason: .unreadable, message: "cannot read file"))
+            }
+            return decoded(id: id, bytes: [UInt8](data), location: location, metadata: nil)
+        }
+
+        private mutating func decoded(id: String, bytes: [UInt8], location: SourceLocation, metadata: (String?, String?, String?)?) -> NoteInput {
+            if !seenIDs.insert(id).inserted {
+                return .refused(QuarantineRecord(noteID: id, source: location, reason: .duplicateID, message: "note id already used by an earlier note"))
+            }
+            switch NoteTextDecoder.decode(bytes) {
+            case .refused(let reason, let message):
+                return .refused(QuarantineRecord(noteID: id, source: location, reason: reason, message: message))
+            case .text(let text, let warnings):
+                let note = Note(noteID: id, patientID: metadata?.0, date: metadata?.1, noteType: metadata?.2, text: text)
+                return .note(note, warnings: warnings, source: location)
+            }
+        }
+
+        private mutating func jsonLine(_ raw: [UInt8], number: Int) -> NoteInput? {
+            let location = SourceLocation(file: linesName, line: number)
+            if raw.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return nil }  // blank line: not a note
+            if options.maxNoteBytes > 0, raw.count > options.maxNoteBytes {
+                return .refused(QuarantineRecord(noteID: nil, source: location, reason: .tooLarge, message: "line of \(raw.count) bytes exceeds the per-note limit of \(options.maxNoteBytes) bytes"))
+            }
+            let object: Any
+            var extraWarnings: [NoteWarning] = []
+            do {
+                object = try JSONSerialization.jsonObject(with: Data(raw), options: [])
+            } catch {
+                // Invalid UTF-8 inside an otherwise valid record: repair it and say so.
+                let repaired = Data(String(decoding: raw, as: UTF8.self).utf8)
+                guard let o = try? JSONSerialization.jsonObject(with: repaired, options: []) else {
+                    return .refused(QuarantineRecord(noteID: nil, source: location, reason: .malformedRecord, message: "not a valid JSON object"))
+                }
+                object = o
+                extraWarnings.append(NoteWarning(code: "invalid_utf8_repaired", message: "invalid UTF-8 in the JSON line repaired with U+FFFD"))
+            }
+            guard let dict = object as? [String: Any] else {
+                return .refused(QuarantineRecord(noteID: nil, source: location, reason: .malformedRecord, message: "line is JSON but not an object"))
+            }
+            let id: String
+            switch dict["note_id"] ?? dict["id"] {
+            case let s as String where !s.isEmpty: id = s
+            case let n as NSNumber: id = n.stringValue
+            default:
+                return .refused(QuarantineRecord(noteID: nil, source: location, reason: .missingID, message: "record has no 'note_id' string"))
+            }
+            guard let text = dict["text"] as? String else {
+                return .refused(QuarantineRecord(noteID: id, source: location, reason: .missingText, message: "record has no 'text' string"))
+            }
+            func string(_ key: String) -> String? {
+                switch dict[key] {
+                case let s as String: return s.isEmpty ? nil : s
+                case let n as NSNumber: return n.stringValue
+                default: return nil
+                }
+            }
+            let item = decoded(id: id, bytes: Array(text.utf8), location: location, metadata: (string("patient_id"), string("date"), string("note_type")))
+            if case .note(let note, let warnings, let source) = item, !extraWarnings.isEmpty {
+                return .note(note, warnings: extraWarnings + warnings, source: source)
+            }
+            return item
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import NoteMinerIO
+import NoteMinerModel
+import NoteMinerPipeline
+
+/// Inputs shared by every command that reads notes.
+struct InputOptions: ParsableArguments {
+    @Argument(help: ArgumentHelp("Notes: a .txt file, a folder of .txt files, a .jsonl file (note_id, text, ...), or - for JSON Lines on stdin.", valueName: "inputs"))
+    var inputs: [String]
+
+    @Option(name: .customLong("lexicons"), help: ArgumentHelp("Folder with the data files (default: the Lexicons folder of this installation).", valueName: "dir"))
+    var lexiconDirectory: String?
+
+    @Option(help: "Notes processed in parallel (default: number of cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(name: .customLong("max-note-bytes"), help: "Notes larger than this many bytes are refused (0 = no limit).")
+    var maxNoteBytes: Int = 10 * 1024 * 1024
+
+    @Flag(name: .customLong("follow-links"), help: "Follow symbolic links in input folders that point outside the folder.")
+    var followLinks = false
+
+    func validate() throws {
+        if inputs.isEmpty { throw ValidationError("give at least one input (file, folder or -)") }
+        if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if maxNoteBytes < 0 { throw ValidationError("--max-note-bytes must not be negative") }
+    }
+
+    func makeReader() throws -> NoteReader {
+        var options = NoteReader.Options()
+        options.maxNoteBytes = maxNoteBytes
+        options.followExternalLinks = followLinks
+        do {
+            return try NoteReader(inputs: inputs, options: options)
+        } catch let e as InputError {
+            throw CLIError.setup(e.message)
+        }
+    }
+
+    func lexicons() throws -> String {
+        do {
+            return try ResourceLocator.lexiconDirectory(explicit: lexiconDirectory)
+        } catch let e as InputError {
+            throw CLIError.setup(e.message)
+        }
+    }
+}
+
+/// Exit statuses (documented in the README): 0 all notes processed, 3 some refused (quarantined),
+/// 1 setup error (bad lexicon, missing input), 2 usage error.
+enum CLIError: Error, CustomStringConvertible {
+    case setup(String)
+    var description: String {
+        switch self {
+        case .setup(let m): return m
+        }
+    }
+}
+
+enum ExitStatus {
+    static let someRefused: Int32 = 3
+    static let setupError: Int32 = 1
+}
+
+/// Reports refusals and warnings on stderr, naming the note and the reason.
+final class Diagnostics {
+    private let err = OutputSink.standardError()
+    private(set) var refused = 0
+    private(set) var warned = 0
+
+    func refusedNote(_ record: QuarantineRecord) {
+        refused += 1
+        err.write("noteminer: refused \(record.description)\n")
+    }
+
+    func warnings(_ warnings: [NoteWarning], note: Note, source: SourceLocation) {
+        for w in warnings where w.code != "bom_removed" {
+            warned += 1
+            err.write("noteminer: warning: note '\(note.noteID)' at \(source): \(w.message)\n")
+        }
+    }
+
+    /// Exits with status 3 when any note was refused, after everything else was written.
+    func finish() throws {
+        if refused > 0 {
+            err.write("noteminer: \(refused) note(s) refused; see the messages above\n")
+            throw ExitCode(ExitStatus.someRefused)
+        }
+    }
+}
+
+/// Maps library setup errors to exit status 1 with a clear message.
+func runMappingErrors(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let e as CLIError {
+        OutputSink.standardError().write("noteminer: error: \(e.description)\n")
+        throw ExitCode(ExitStatus.setupError)
+    } catch let e as DataFileError {
+        OutputSink.standardError().write("noteminer: error: \(e.description)\n")
+        throw ExitCode(ExitStatus.setupError)
+    }
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Throughput benchmarks (single core). Builds a ~20 MB corpus of visit-note-like text by repeating the
+# ACI-Bench notes from ../shared/corpora (or the sample corpus when those are absent) and prints MB/s.
+set -euo pipefail
+BIN=${1:-.build/release/noteminer}
+SHARED=${2:-../shared/corpora}
+WORK=.build/bench
+mkdir -p "$WORK"
+CORPUS="$WORK/visit-notes-20mb.jsonl"
+if [ ! -s "$CORPUS" ]; then
+  src="$SHARED/aci-bench/notes"
+  [ -d "$src" ] || src="Corpora"
+  python3 - "$src" "$CORPUS" <<'PY'
+import json, os, sys
+src, out = sys.argv[1], sys.argv[2]
+notes = [open(os.path.join(src, f), encoding="utf-8").read() for f in sorted(os.listdir(src)) if f.endswith(".txt")]
+target, size, i = 20_000_000, 0, 0
+with open(out, "w", encoding="utf-8") as fh:
+    while size < target:
+        t = notes[i % len(notes)]
+        fh.write(json.dumps({"note_id": f"bench-{i:06d}", "text": t}) + "\n")
+        size += len(t.encode("utf-8")); i += 1
+PY
+fi
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "corpus: $CORPUS ($(du -m "$CORPUS" | cut -f1) MB of JSON Lines)"
+best() { # best of 3 runs of a --stats command, printed as its JSON line
+  local bestline="" bestv=0
+  for _ in 1 2 3; do
+    line=$("$@" 2>/dev/null | tail -n 1)
+    v=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["mb_per_s"])' "$line")
+    if python3 -c "import sys; sys.exit(0 if float('$v') > float('$bestv') else 1)"; then bestv=$v; bestline=$line; fi
+  done
+  echo "$bestline"
+}
+echo "tokenize (tokens + sentences + sections), 1 core: $(best "$BIN" tokenize "$CORPUS" --stats --jobs 1)"
