@@ -173,9 +173,13 @@ public struct ContextEngine: Sendable {
         for t in triggers {
             let rule = rules[t.rule]
             guard let attribute = rule.category.attribute else { continue }
-            // A trigger inside the mention itself ("history" in "psychiatric history") modifies nothing.
-            if t.begin < te && tb < t.end { continue }
             var distance = Int.max
+            if t.begin < te && tb < t.end {
+                // A trigger inside the mention ("history" in "psychiatric history") modifies nothing; one that
+                // starts before it and runs into it ("no acute" before "acute distress") does, forward.
+                guard t.begin < tb, rule.direction != .backward else { continue }
+                distance = 0
+            }
             if rule.direction == .forward || rule.direction == .bidirectional, tb >= t.end {
                 let limit = scopeEnd(triggers, from: t.end, sentenceEnd: se, attribute: attribute, maxScope: rule.maxScope, doc: doc)
                 if tb < limit { distance = tb - t.end }

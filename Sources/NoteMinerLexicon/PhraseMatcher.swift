@@ -184,6 +184,16 @@ public struct PhraseMatcher: Sendable {
             if step(0, id) < 0 && !hasHyphen(norm, t) && !mayBePlural(norm, t) { i += 1; continue }
             out.candidates.removeAll(keepingCapacity: true)
             walk(node: 0, at: i, range: range, norm: norm, tokens: tokens, out: &out)
+            if out.candidates.isEmpty && hasHyphen(norm, t) {
+                // A phrase may also start at the last part of a hyphenated token ("two-day history of").
+                var k = Int(t.normEnd) - 1
+                while k > Int(t.normBegin), norm[k] != UInt8(ascii: "-") { k -= 1 }
+                let n = step(0, vocab.lookup(UnsafeBufferPointer(rebasing: norm[(k + 1)..<Int(t.normEnd)])))
+                if n >= 0 {
+                    if terminalOf[Int(n)] >= 0 { out.candidates.append((Int32(i + 1), n)) }
+                    walk(node: n, at: i + 1, range: range, norm: norm, tokens: tokens, out: &out)
+                }
+            }
             var best: (end: Int32, node: Int32)? = nil
             var bestHasPayload = false
             // Longest candidate whose payloads survive the case check; ties keep the first found.

@@ -158,8 +158,9 @@ public struct ContextEvaluation: Sendable {
 
     /// One JSON line per misclassified row: gold and predicted labels and the evidence behind the prediction.
     public func errorLines() -> [UInt8] {
-        var w = JSONWriter()
+        var bytes: [UInt8] = []
         for o in outcomes where !o.correct {
+            var w = JSONWriter()
             w.beginObject()
             w.field("id", o.row.id)
             w.field("line", o.row.line)
@@ -187,7 +188,8 @@ public struct ContextEvaluation: Sendable {
             w.endArray()
             w.endObject()
             w.newline()
+            bytes += w.bytes
         }
-        return w.bytes
+        return bytes
     }
 }
