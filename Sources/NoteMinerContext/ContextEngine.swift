@@ -141,7 +141,7 @@ public struct ContextEngine: Sendable {
     private func findTriggers(_ doc: Document, sentence s: Int, buffer: inout PhraseMatches) -> [Trigger] {
         let sentence = doc.sentences[s]
         buffer.removeAll()
-        matcher.match(doc, tokenRange: sentence.tokenRange, into: &buffer)
+        matcher.match(doc, tokenRange: sentence.tokenRange, into: &buffer, allStarts: true)
         var out: [Trigger] = []
         for m in buffer.matches {
             for p in buffer.payloads(of: m) {

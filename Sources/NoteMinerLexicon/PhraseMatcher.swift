@@ -155,19 +155,38 @@ public struct PhraseMatcher: Sendable {
 
     /// Appends to `out` the longest, non-overlapping matches among `tokenRange` of `doc`, in text order.
     /// Matches never start on a newline token; a match may span newline tokens inside a term.
-    public func match(_ doc: Document, tokenRange: Range<Int>, into out: inout PhraseMatches) {
+    ///
+    /// With `allStarts`, the longest match at every start token is kept unless another match contains it,
+    /// so two overlapping phrases ("is negative" and "negative for" in "is negative for") are both found;
+    /// ConText needs this for its trigger terms, concept extraction does not.
+    public func match(_ doc: Document, tokenRange: Range<Int>, into out: inout PhraseMatches, allStarts: Bool = false) {
         if terminals.isEmpty || tokenRange.isEmpty { return }
+        let first = out.matches.count
         doc.normStorage.withUnsafeBufferPointer { norm in
             doc.tokens.withUnsafeBufferPointer { tokens in
                 doc.utf8.withUnsafeBufferPointer { text in
-                    matchBuffers(norm: norm, tokens: tokens, text: text, range: tokenRange, out: &out)
+                    matchBuffers(norm: norm, tokens: tokens, text: text, range: tokenRange, allStarts: allStarts, out: &out)
                 }
             }
+        }
+        if allStarts && out.matches.count - first > 1 {
+            // Starts are increasing, so a match is contained in another exactly when an earlier one reaches
+            // at least as far.
+            var kept = first
+            var reach: Int32 = -1
+            for k in first..<out.matches.count {
+                let m = out.matches[k]
+                if m.tokenEnd <= reach { continue }
+                reach = m.tokenEnd
+                out.matches[kept] = m
+                kept += 1
+            }
+            out.matches.removeSubrange(kept...)
         }
     }
 
     private func matchBuffers(norm: UnsafeBufferPointer<UInt8>, tokens: UnsafeBufferPointer<Token>,
-                              text: UnsafeBufferPointer<UInt8>, range: Range<Int>, out: inout PhraseMatches) {
+                              text: UnsafeBufferPointer<UInt8>, range: Range<Int>, allStarts: Bool, out: inout PhraseMatches) {
         // Token ids once per token; -2 = not computed yet is avoided by computing all up front.
         let base = range.lowerBound
         out.ids.removeAll(keepingCapacity: true)
@@ -206,8 +225,9 @@ public struct PhraseMatcher: Sendable {
             if let b = best, bestHasPayload {
                 let p0 = out.payloads.count
                 appendPayloads(node: b.node, begin: i, end: Int(b.end), tokens: tokens, text: text, to: &out.payloads)
+                out.payloads[p0...].sort()
                 out.matches.append(PhraseMatch(tokenBegin: Int32(i), tokenEnd: b.end, payloadBegin: Int32(p0), payloadEnd: Int32(out.payloads.count)))
-                i = Int(b.end)
+                i = allStarts ? i + 1 : Int(b.end)
             } else {
                 i += 1
             }
