@@ -24,9 +24,10 @@ let package = Package(
         .target(name: "NoteMinerContext", dependencies: ["NoteMinerModel", "NoteMinerLexicon"]),
         .target(name: "NoteMinerADR", dependencies: ["NoteMinerModel"]),
         .target(name: "NoteMinerIO", dependencies: ["NoteMinerModel"]),
+        .target(name: "NoteMinerProfiles", dependencies: ["NoteMinerModel"]),
         .target(
             name: "NoteMinerPipeline",
-            dependencies: ["NoteMinerModel", "NoteMinerText", "NoteMinerLexicon", "NoteMinerContext", "NoteMinerADR", "NoteMinerIO"]
+            dependencies: ["NoteMinerModel", "NoteMinerText", "NoteMinerLexicon", "NoteMinerContext", "NoteMinerADR", "NoteMinerIO", "NoteMinerProfiles"]
         ),
         .executableTarget(
             name: "noteminer",
@@ -39,6 +40,7 @@ let package = Package(
         .testTarget(name: "NoteMinerContextTests", dependencies: ["NoteMinerContext", "NoteMinerText", "TestSupport"]),
         .testTarget(name: "NoteMinerADRTests", dependencies: ["NoteMinerADR", "TestSupport"]),
         .testTarget(name: "NoteMinerIOTests", dependencies: ["NoteMinerIO", "TestSupport"]),
+        .testTarget(name: "NoteMinerProfilesTests", dependencies: ["NoteMinerProfiles", "TestSupport"]),
         .testTarget(name: "NoteMinerPipelineTests", dependencies: ["NoteMinerPipeline", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

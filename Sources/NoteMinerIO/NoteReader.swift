@@ -16,6 +16,11 @@ public struct NoteReader: Sequence, Sendable {
         public var maxNoteBytes: Int = 10 * 1024 * 1024
         /// Follow symbolic links in folders that point outside the folder.
         public var followExternalLinks = false
+        /// Accept repeated note ids (streaming workers see one partition and cannot judge duplicates).
+        public var allowDuplicateIDs = false
+        /// Report blank JSON Lines lines as refused records instead of skipping them, so a streaming
+        /// consumer gets exactly one output line per input line.
+        public var yieldBlankLines = false
         public init() {}
     }
 
@@ -88,6 +93,17 @@ public struct NoteReader: Sequence, Sendable {
 
     public func makeIterator() -> Iterator { Iterator(sources: sources, options: options) }
 
+    /// Total size of the input files in bytes (0 for standard input), for progress and ETA.
+    public var estimatedTotalBytes: Int {
+        sources.reduce(0) { sum, s in
+            switch s {
+            case .textFile(let p), .jsonLines(let p):
+                return sum + ((try? FileManager.default.attributesOfItem(atPath: p))?[.size] as? Int ?? 0)
+            default: return sum
+            }
+        }
+    }
+
     /// Pulls one note at a time; holds at most one open line reader.
     public struct Iterator: IteratorProtocol {
         private var sources: ArraySlice<Source>
@@ -149,7 +165,7 @@ public struct NoteReader: Sequence, Sendable {
         }
 
         private mutating func decoded(id: String, bytes: [UInt8], location: SourceLocation, metadata: (String?, String?, String?)?) -> NoteInput {
-            if !seenIDs.insert(id).inserted {
+            if !options.allowDuplicateIDs, !seenIDs.insert(id).inserted {
                 return .refused(QuarantineRecord(noteID: id, source: location, reason: .duplicateID, message: "note id already used by an earlier note"))
             }
             switch NoteTextDecoder.decode(bytes) {
@@ -163,7 +179,11 @@ public struct NoteReader: Sequence, Sendable {
 
         private mutating func jsonLine(_ raw: [UInt8], number: Int) -> NoteInput? {
             let location = SourceLocation(file: linesName, line: number)
-            if raw.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return nil }  // blank line: not a note
+            if raw.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {  // blank line: not a note
+                return options.yieldBlankLines
+                    ? .refused(QuarantineRecord(noteID: nil, source: location, reason: .malformedRecord, message: "blank line"))
+                    : nil
+            }
             if options.maxNoteBytes > 0, raw.count > options.maxNoteBytes {
                 return .refused(QuarantineRecord(noteID: nil, source: location, reason: .tooLarge, message: "line of \(raw.count) bytes exceeds the per-note limit of \(options.maxNoteBytes) bytes"))
             }

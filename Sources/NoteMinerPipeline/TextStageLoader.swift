@@ -4,6 +4,7 @@ import NoteMinerText
 /// Builds the text stage from the data files in a lexicon folder.
 public enum TextStageLoader {
     public static func load(lexiconDirectory: String) throws -> TextAnalyzer {
-        TextAnalyzer(tokenizer: Tokenizer(), sectionDetector: SectionDetector(), sentenceSplitter: SentenceSplitter())
+        let sections = try SectionHeaderLexicon.load(path: lexiconDirectory + "/sections.tsv")
+        return TextAnalyzer(tokenizer: Tokenizer(), sectionDetector: SectionDetector(lexicon: sections), sentenceSplitter: SentenceSplitter())
     }
 }

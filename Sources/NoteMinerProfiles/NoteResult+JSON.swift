@@ -1,0 +1,58 @@
+import NoteMinerModel
+
+extension NoteResult {
+    /// The `notes.jsonl` line with keys in documented order (byte-identical across runs).
+    public func jsonLine() -> [UInt8] {
+        var w = JSONWriter(reserving: 256 + mentions.count * 300)
+        w.beginObject()
+        w.field("schema_version", schemaVersion)
+        w.field("note_id", noteID)
+        w.field("patient_id", patientID)
+        w.field("date", date)
+        w.field("note_type", noteType)
+        w.key("age"); if let age { w.int(age) } else { w.null() }
+        w.key("mentions")
+        NoteResult.writeMentions(mentions, into: &w)
+        w.key("adr_sentences"); w.beginArray()
+        for a in adrSentences {
+            w.beginObject()
+            w.field("sentence", a.sentence); w.field("begin", a.begin); w.field("end", a.end); w.field("text", a.text)
+            w.field("probability", a.probability, digits: 4)
+            w.key("pairs"); w.beginArray()
+            for p in a.pairs { w.beginObject(); w.field("drug", p.drug); w.field("effect", p.effect); w.endObject() }
+            w.endArray()
+            w.key("explanation"); w.beginArray()
+            for c in a.explanation { w.beginObject(); w.field("feature", c.feature); w.field("contribution", c.contribution, digits: 4); w.endObject() }
+            w.endArray()
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+        w.newline()
+        return w.bytes
+    }
+
+    /// The `mentions` array of the extract schema.
+    public static func writeMentions(_ mentions: [MentionRecord], into w: inout JSONWriter) {
+        w.beginArray()
+        for m in mentions {
+            w.beginObject()
+            w.field("begin", m.begin); w.field("end", m.end); w.field("text", m.text)
+            w.field("concept_id", m.conceptID); w.field("preferred_name", m.preferredName); w.field("category", m.category)
+            w.key("codes"); w.beginArray()
+            for c in m.codes { w.beginObject(); w.field("system", c.system); w.field("code", c.code); w.endObject() }
+            w.endArray()
+            w.field("risk_factor", m.riskFactor)
+            w.field("section", m.section); w.field("sentence", m.sentence)
+            w.field("negated", m.negated); w.field("possible", m.possible); w.field("historical", m.historical)
+            w.field("hypothetical", m.hypothetical); w.field("family", m.family)
+            w.key("evidence"); w.beginArray()
+            for e in m.evidence {
+                w.beginObject(); w.field("attribute", e.attribute); w.field("trigger", e.trigger); w.field("begin", e.begin); w.field("end", e.end); w.endObject()
+            }
+            w.endArray()
+            w.endObject()
+        }
+        w.endArray()
+    }
+}

@@ -1,0 +1,255 @@
+import NoteMinerModel
+
+/// Folds per-note results into one profile per patient.
+///
+/// The fold is associative and commutative: a builder only collects note results keyed by note id, and
+/// everything order-dependent happens in `profiles()`, which sorts. So partitions merged in any order give
+/// byte-identical profiles (what a Spark job needs). If the same note id arrives twice with different
+/// content, the record whose serialization sorts first wins — again independent of arrival order.
+public struct ProfileBuilder: Sendable {
+    private var notes: [String: (result: NoteResult, key: [UInt8])] = [:]
+    /// Evidence items kept per finding (the `mentions` count is always complete).
+    public var evidenceLimit = 5
+
+    public init() {}
+
+    public var noteCount: Int { notes.count }
+
+    public mutating func add(_ result: NoteResult) {
+        let key = ProfileBuilder.identityKey(result)
+        if let existing = notes[result.noteID], !key.lexicographicallyPrecedes(existing.key) { return }
+        notes[result.noteID] = (result, key)
+    }
+
+    public mutating func merge(_ other: ProfileBuilder) {
+        for (_, v) in other.notes { add(v.result) }
+    }
+
+    private static func identityKey(_ r: NoteResult) -> [UInt8] {
+        var w = JSONWriter()
+        w.beginArray()
+        w.string(r.patientID); w.optionalString(r.date); w.optionalString(r.noteType)
+        if let age = r.age { w.int(age) } else { w.null() }
+        for m in r.mentions {
+            w.beginArray()
+            w.int(m.begin); w.int(m.end); w.string(m.conceptID); w.string(m.section)
+            w.bool(m.negated); w.bool(m.possible); w.bool(m.historical); w.bool(m.hypothetical); w.bool(m.family)
+            w.endArray()
+        }
+        for a in r.adrSentences {
+            w.beginArray(); w.int(a.begin); w.double(a.probability)
+            for p in a.pairs { w.string(p.drug); w.string(p.effect) }
+            w.endArray()
+        }
+        w.endArray()
+        return w.bytes
+    }
+
+    /// Profiles sorted by patient id (byte order).
+    public func profiles() -> [PatientProfile] {
+        var byPatient: [String: [NoteResult]] = [:]
+        for (_, v) in notes { byPatient[v.result.patientID, default: []].append(v.result) }
+        return byPatient.keys.sorted(by: utf8Less).map { pid in
+            let results = byPatient[pid]!.sorted { a, b in
+                let da = a.date ?? "", db = b.date ?? ""
+                return da != db ? utf8Less(da, db) : utf8Less(a.noteID, b.noteID)
+            }
+            return PatientProfile.build(patientID: pid, notes: results, evidenceLimit: evidenceLimit)
+        }
+    }
+}
+
+func utf8Less(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+
+/// One patient's profile (`profiles.jsonl`). See README "profiles.jsonl" for the schema.
+public struct PatientProfile: Sendable, Hashable {
+    public static let schemaVersion = 1
+
+    public struct Evidence: Sendable, Hashable {
+        public var noteID: String
+        public var date: String?
+        public var begin: Int
+        public var end: Int
+        public var text: String
+        public var section: String
+    }
+
+    public struct Finding: Sendable, Hashable {
+        public var status: FindingStatus
+        public var firstDate: String?
+        public var lastDate: String?
+        public var mentions: Int
+        public var evidence: [Evidence]
+    }
+
+    public struct CodedFinding: Sendable, Hashable {
+        public var conceptID: String
+        public var preferredName: String
+        public var codes: [CodingRecord]
+        public var riskFactor: String?
+        public var finding: Finding
+    }
+
+    public struct AdverseEvent: Sendable, Hashable {
+        public var drug: String
+        public var effect: String
+        public var probability: Double
+        public var noteID: String
+        public var date: String?
+        public var begin: Int
+        public var end: Int
+        public var text: String
+    }
+
+    public var patientID: String
+    public var notes: [(noteID: String, date: String?, noteType: String?)]
+    public var age: Int?
+    public var riskFactors: [(id: RiskFactorID, finding: Finding)]
+    public var conditions: [CodedFinding]
+    public var medications: [CodedFinding]
+    public var adverseEvents: [AdverseEvent]
+    public var charlson: Charlson.Score
+
+    public static func == (a: PatientProfile, b: PatientProfile) -> Bool { a.jsonLine() == b.jsonLine() }
+    public func hash(into h: inout Hasher) { h.combine(jsonLine()) }
+
+    /// Builds from a patient's notes already sorted by (date, note id).
+    static func build(patientID: String, notes: [NoteResult], evidenceLimit: Int) -> PatientProfile {
+        struct Hit { var status: FindingStatus; var ev: Evidence }
+        var rf: [String: [Hit]] = [:]
+        var conditionHits: [String: [Hit]] = [:]
+        var drugHits: [String: [Hit]] = [:]
+        var conceptInfo: [String: MentionRecord] = [:]
+        var events: [AdverseEvent] = []
+        var age: Int? = nil
+        for n in notes {
+            if let a = n.age { age = max(age ?? a, a) }
+            for m in n.mentions {
+                guard let status = FindingStatus.of(m) else { continue }
+                let ev = Evidence(noteID: n.noteID, date: n.date, begin: m.begin, end: m.end, text: m.text, section: m.section)
+                let hit = Hit(status: status, ev: ev)
+                if let r = m.riskFactor, RiskFactorID(rawValue: r) != nil { rf[r, default: []].append(hit) }
+                if conceptInfo[m.conceptID] == nil { conceptInfo[m.conceptID] = m }
+                switch m.category {
+                case "condition": conditionHits[m.conceptID, default: []].append(hit)
+                case "drug": drugHits[m.conceptID, default: []].append(hit)
+                default: break
+                }
+            }
+            for s in n.adrSentences {
+                for p in s.pairs {
+                    events.append(AdverseEvent(drug: p.drug, effect: p.effect, probability: s.probability, noteID: n.noteID,
+                                               date: n.date, begin: s.begin, end: s.end, text: s.text))
+                }
+            }
+        }
+        func finding(_ hits: [Hit]) -> Finding {
+            let status = hits.map(\.status).max() ?? .notMentioned
+            let winning = hits.filter { $0.status == status }.map(\.ev)
+            let dates = winning.compactMap(\.date).sorted(by: utf8Less)
+            return Finding(status: status, firstDate: dates.first, lastDate: dates.last, mentions: hits.count,
+                           evidence: Array(winning.prefix(evidenceLimit)))
+        }
+        func coded(_ table: [String: [Hit]]) -> [CodedFinding] {
+            table.keys.sorted(by: utf8Less).map { id in
+                let info = conceptInfo[id]!
+                return CodedFinding(conceptID: id, preferredName: info.preferredName, codes: info.codes,
+                                    riskFactor: info.riskFactor, finding: finding(table[id]!))
+            }
+        }
+        let conditions = coded(conditionHits)
+        let affirmedCodes = conditions.filter { $0.finding.status == .present }
+            .flatMap { $0.codes.filter { $0.system == "ICD-10-CM" }.map(\.code) }
+        events.sort { a, b in
+            if a.noteID != b.noteID { return utf8Less(a.noteID, b.noteID) }
+            if a.begin != b.begin { return a.begin < b.begin }
+            if a.drug != b.drug { return utf8Less(a.drug, b.drug) }
+            return utf8Less(a.effect, b.effect)
+        }
+        return PatientProfile(
+            patientID: patientID,
+            notes: notes.map { ($0.noteID, $0.date, $0.noteType) },
+            age: age,
+            riskFactors: RiskFactorID.allCases.map { ($0, finding(rf[$0.rawValue] ?? [])) },
+            conditions: conditions,
+            medications: coded(drugHits).filter { $0.finding.status != .familyOnly },
+            adverseEvents: events,
+            charlson: Charlson.score(codes: affirmedCodes, age: age))
+    }
+
+    public func status(of id: RiskFactorID) -> FindingStatus {
+        riskFactors.first { $0.id == id }?.finding.status ?? .notMentioned
+    }
+
+    /// The `profiles.jsonl` line, keys in documented order.
+    public func jsonLine() -> [UInt8] {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("schema_version", Self.schemaVersion)
+        w.field("patient_id", patientID)
+        w.key("notes"); w.beginArray()
+        for n in notes {
+            w.beginObject(); w.field("note_id", n.noteID); w.field("date", n.date); w.field("note_type", n.noteType); w.endObject()
+        }
+        w.endArray()
+        w.key("age"); if let age { w.int(age) } else { w.null() }
+        w.key("risk_factors"); w.beginObject()
+        for (id, f) in riskFactors { w.key(id.rawValue); Self.write(f, into: &w) }
+        w.endObject()
+        for (name, list) in [("conditions", conditions), ("medications", medications)] {
+            w.key(name); w.beginArray()
+            for c in list {
+                w.beginObject()
+                w.field("concept_id", c.conceptID)
+                w.field("preferred_name", c.preferredName)
+                w.key("codes"); w.beginArray()
+                for code in c.codes { w.beginObject(); w.field("system", code.system); w.field("code", code.code); w.endObject() }
+                w.endArray()
+                w.field("risk_factor", c.riskFactor)
+                Self.writeFields(c.finding, into: &w)
+                w.endObject()
+            }
+            w.endArray()
+        }
+        w.key("adverse_events"); w.beginArray()
+        for e in adverseEvents {
+            w.beginObject()
+            w.field("drug", e.drug); w.field("effect", e.effect); w.field("probability", e.probability, digits: 4)
+            w.field("note_id", e.noteID); w.field("date", e.date)
+            w.key("evidence"); w.beginObject(); w.field("begin", e.begin); w.field("end", e.end); w.field("text", e.text); w.endObject()
+            w.endObject()
+        }
+        w.endArray()
+        w.key("scores"); w.beginObject(); w.key("charlson"); w.beginObject()
+        w.field("index", charlson.index)
+        w.field("age_points", charlson.agePoints)
+        w.key("components"); w.beginObject()
+        for k in charlson.components.keys.sorted() { w.field(k, charlson.components[k]!) }
+        w.endObject()
+        w.endObject(); w.endObject()
+        w.endObject()
+        w.newline()
+        return w.bytes
+    }
+
+    private static func write(_ f: Finding, into w: inout JSONWriter) {
+        w.beginObject()
+        writeFields(f, into: &w)
+        w.endObject()
+    }
+
+    private static func writeFields(_ f: Finding, into w: inout JSONWriter) {
+        w.field("status", f.status.rawValue)
+        w.field("first_date", f.firstDate)
+        w.field("last_date", f.lastDate)
+        w.field("mentions", f.mentions)
+        w.key("evidence"); w.beginArray()
+        for e in f.evidence {
+            w.beginObject()
+            w.field("note_id", e.noteID); w.field("begin", e.begin); w.field("end", e.end)
+            w.field("text", e.text); w.field("section", e.section)
+            w.endObject()
+        }
+        w.endArray()
+    }
+}
