@@ -115,6 +115,8 @@ public struct ContextEngine: Sendable {
         var results = [Assertion](repeating: Assertion(), count: targets.count)
         if targets.isEmpty { return results }
         var buffer = PhraseMatches()
+        // A second buffer: section rules match their "unless" phrases while `triggers` may refill `buffer`.
+        var unlessBuffer = PhraseMatches()
         var cache: [Int32: [Trigger]] = [:]
         func triggers(_ s: Int32) -> [Trigger] {
             if let t = cache[s] { return t }
@@ -127,7 +129,7 @@ public struct ContextEngine: Sendable {
             let sentence = doc.sentences[Int(target.sentence)]
             let found = triggers(target.sentence)
             applyTriggers(found, to: &a, target: target, sentence: sentence, doc: doc)
-            applySection(to: &a, target: target, doc: doc, buffer: &buffer, triggers: triggers)
+            applySection(to: &a, target: target, doc: doc, buffer: &unlessBuffer, triggers: triggers)
             a.evidence.sort { order($0.attribute) < order($1.attribute) }
             results[k] = a
         }
@@ -158,7 +160,7 @@ public struct ContextEngine: Sendable {
         var j = j
         while j < sentenceEnd {
             let t = doc.tokens[j]
-            if t.kind == .newline { return true }
+            if t.kind == .newline || t.flags.contains(.lineStart) { return true }
             if t.kind != .punctuation { return false }
             j += 1
         }
@@ -266,6 +268,11 @@ public struct ContextEngine: Sendable {
     /// list, not just its own line. Walk back over the list lines (sentences) to the label line.
     private func listScopeNegation(_ a: inout Assertion, target: ContextTarget, doc: Document, section: Section,
                                    triggers: (Int32) -> [Trigger]) {
+        // The mention's own line must be a bare list item: a label ("Positive for: cough") or a trigger before
+        // it starts something else.
+        let own = doc.sentences[Int(target.sentence)]
+        if triggers(target.sentence).contains(where: { $0.begin < Int(target.tokenBegin) }) { return }
+        for j in Int(own.tokenBegin)..<Int(target.tokenBegin) where doc.utf8[Int(doc.tokens[j].utf8Begin)] == UInt8(ascii: ":") { return }
         var s = Int(target.sentence) - 1
         var steps = 0
         while s >= 0, steps < 40, doc.sentences[s].utf8Begin >= section.utf8Begin {

@@ -204,13 +204,15 @@ public struct PhraseMatcher: Sendable {
             out.candidates.removeAll(keepingCapacity: true)
             walk(node: 0, at: i, range: range, norm: norm, tokens: tokens, out: &out)
             if out.candidates.isEmpty && hasHyphen(norm, t) {
-                // A phrase may also start at the last part of a hyphenated token ("two-day history of").
-                var k = Int(t.normEnd) - 1
-                while k > Int(t.normBegin), norm[k] != UInt8(ascii: "-") { k -= 1 }
-                let n = step(0, vocab.lookup(UnsafeBufferPointer(rebasing: norm[(k + 1)..<Int(t.normEnd)])))
-                if n >= 0 {
-                    if terminalOf[Int(n)] >= 0 { out.candidates.append((Int32(i + 1), n)) }
-                    walk(node: n, at: i + 1, range: range, norm: norm, tokens: tokens, out: &out)
+                // A phrase may also start inside a hyphenated token, at any later part: "year old" in
+                // "70-year-old", "day history of" in "two-day history of". The earliest part that starts one wins.
+                let b = Int(t.normBegin), e = Int(t.normEnd)
+                var k = b
+                while k < e, out.candidates.isEmpty {
+                    if norm[k] == UInt8(ascii: "-") {
+                        if k > b { walkParts(from: k + 1, token: i, range: range, norm: norm, tokens: tokens, out: &out) }
+                    }
+                    k += 1
                 }
             }
             var best: (end: Int32, node: Int32)? = nil
@@ -232,6 +234,27 @@ public struct PhraseMatcher: Sendable {
                 i += 1
             }
         }
+    }
+
+    /// Walks the parts of token `token`'s normal form from byte `start` (just after a hyphen) to its end, then
+    /// on through the following tokens, recording terminals.
+    private func walkParts(from start: Int, token j: Int, range: Range<Int>, norm: UnsafeBufferPointer<UInt8>,
+                           tokens: UnsafeBufferPointer<Token>, out: inout PhraseMatches) {
+        let e = Int(tokens[j].normEnd)
+        var n: Int32 = 0
+        var partStart = start
+        var k = start
+        while k <= e {
+            if k == e || norm[k] == UInt8(ascii: "-") {
+                if k == partStart { return }
+                n = step(n, vocab.lookup(UnsafeBufferPointer(rebasing: norm[partStart..<k])))
+                if n < 0 { return }
+                partStart = k + 1
+            }
+            k += 1
+        }
+        if terminalOf[Int(n)] >= 0 { out.candidates.append((Int32(j + 1), n)) }
+        walk(node: n, at: j + 1, range: range, norm: norm, tokens: tokens, out: &out)
     }
 
     @inline(__always)
