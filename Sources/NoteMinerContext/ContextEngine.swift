@@ -110,27 +110,33 @@ public struct ContextEngine: Sendable {
         var end: Int
     }
 
+    /// Per-call scratch: trigger lists per sentence, computed on first use.
+    private struct Workspace {
+        var buffer = PhraseMatches()
+        var unlessBuffer = PhraseMatches()
+        var triggers: [Int32: [Trigger]] = [:]
+        var unlessHits: [Int32: Bool] = [:]
+    }
+
+    private func triggers(_ doc: Document, _ s: Int32, _ ws: inout Workspace) -> [Trigger] {
+        if let t = ws.triggers[s] { return t }
+        let t = findTriggers(doc, sentence: Int(s), buffer: &ws.buffer)
+        ws.triggers[s] = t
+        return t
+    }
+
     /// Assertions for `targets` (any order), one per target in the same order.
     public func assess(_ doc: Document, targets: [ContextTarget]) -> [Assertion] {
         var results = [Assertion](repeating: Assertion(), count: targets.count)
         if targets.isEmpty { return results }
-        var buffer = PhraseMatches()
-        // A second buffer: section rules match their "unless" phrases while `triggers` may refill `buffer`.
-        var unlessBuffer = PhraseMatches()
-        var cache: [Int32: [Trigger]] = [:]
-        func triggers(_ s: Int32) -> [Trigger] {
-            if let t = cache[s] { return t }
-            let t = findTriggers(doc, sentence: Int(s), buffer: &buffer)
-            cache[s] = t
-            return t
-        }
+        var ws = Workspace()
         for (k, target) in targets.enumerated() {
             var a = Assertion()
             let sentence = doc.sentences[Int(target.sentence)]
-            let found = triggers(target.sentence)
-            applyTriggers(found, to: &a, target: target, sentence: sentence, doc: doc)
-            applySection(to: &a, target: target, doc: doc, buffer: &unlessBuffer, triggers: triggers)
-            a.evidence.sort { order($0.attribute) < order($1.attribute) }
+            let found = triggers(doc, target.sentence, &ws)
+            if !found.isEmpty { applyTriggers(found, to: &a, target: target, sentence: sentence, doc: doc) }
+            applySection(to: &a, target: target, doc: doc, ws: &ws)
+            if a.evidence.count > 1 { a.evidence.sort { order($0.attribute) < order($1.attribute) } }
             results[k] = a
         }
         return results
@@ -234,18 +240,26 @@ public struct ContextEngine: Sendable {
         return begin
     }
 
-    private func applySection(to a: inout Assertion, target: ContextTarget, doc: Document, buffer: inout PhraseMatches,
-                              triggers: (Int32) -> [Trigger]) {
+    private func applySection(to a: inout Assertion, target: ContextTarget, doc: Document, ws: inout Workspace) {
         guard !doc.sections.isEmpty else { return }
         let begin = Int(doc.tokens[Int(target.tokenBegin)].utf8Begin)
         guard let si = doc.sectionIndex(containing: begin), let ri = sectionRuleOf[doc.sections[si].category] else { return }
         let section = doc.sections[si]
         let rule = sectionRules[ri]
         if let implies = rule.implies {
-            let sentence = doc.sentences[Int(target.sentence)]
-            buffer.removeAll()
-            unlessMatcher.match(doc, tokenRange: sentence.tokenRange, into: &buffer)
-            let cancelled = buffer.matches.contains { m in buffer.payloads(of: m).contains(Int32(ri)) }
+            let cancelled: Bool
+            if rule.unless.isEmpty {
+                cancelled = false
+            } else if let known = ws.unlessHits[target.sentence] {
+                cancelled = known
+            } else {
+                let sentence = doc.sentences[Int(target.sentence)]
+                ws.unlessBuffer.removeAll()
+                unlessMatcher.match(doc, tokenRange: sentence.tokenRange, into: &ws.unlessBuffer)
+                let b = ws.unlessBuffer
+                cancelled = b.matches.contains { m in b.payloads(of: m).contains(Int32(ri)) }
+                ws.unlessHits[target.sentence] = cancelled
+            }
             if !cancelled {
                 let hb = section.hasHeader ? section.headerBegin : section.utf8Begin
                 let he = section.hasHeader ? section.headerEnd : section.utf8Begin
@@ -260,24 +274,23 @@ public struct ContextEngine: Sendable {
             }
         }
         if rule.listScope && !a.negated {
-            listScopeNegation(&a, target: target, doc: doc, section: section, triggers: triggers)
+            listScopeNegation(&a, target: target, doc: doc, section: section, ws: &ws)
         }
     }
 
     /// "Negative for:" / "Denies:" ending a line, followed by one item per line: the trigger's scope is the
     /// list, not just its own line. Walk back over the list lines (sentences) to the label line.
-    private func listScopeNegation(_ a: inout Assertion, target: ContextTarget, doc: Document, section: Section,
-                                   triggers: (Int32) -> [Trigger]) {
+    private func listScopeNegation(_ a: inout Assertion, target: ContextTarget, doc: Document, section: Section, ws: inout Workspace) {
         // The mention's own line must be a bare list item: a label ("Positive for: cough") or a trigger before
         // it starts something else.
         let own = doc.sentences[Int(target.sentence)]
-        if triggers(target.sentence).contains(where: { $0.begin < Int(target.tokenBegin) }) { return }
+        if triggers(doc, target.sentence, &ws).contains(where: { $0.begin < Int(target.tokenBegin) }) { return }
         for j in Int(own.tokenBegin)..<Int(target.tokenBegin) where doc.utf8[Int(doc.tokens[j].utf8Begin)] == UInt8(ascii: ":") { return }
         var s = Int(target.sentence) - 1
         var steps = 0
         while s >= 0, steps < 40, doc.sentences[s].utf8Begin >= section.utf8Begin {
             let sentence = doc.sentences[s]
-            let found = triggers(Int32(s))
+            let found = triggers(doc, Int32(s), &ws)
             if let t = found.last(where: { rules[$0.rule].category == .negated && rules[$0.rule].direction != .backward }),
                endsAtBoundary(doc, after: t.end, sentenceEnd: Int(sentence.tokenEnd)) {
                 a.negated = true

@@ -58,6 +58,8 @@ public struct PhraseMatcher: Sendable {
     private var insensitivePool: [Int32] = []
     /// Case-sensitive payloads with the surface (token bytes concatenated without spaces) they require.
     private var sensitivePool: [(payload: Int32, surface: [UInt8])] = []
+    /// Token id → child of the root (-1 none): the first step of every attempted match, so it skips the hash.
+    private var rootChild: [Int32] = []
     /// Number of phrases compiled (after dropping phrases that tokenize to nothing).
     public private(set) var phraseCount = 0
 
@@ -105,6 +107,8 @@ public struct PhraseMatcher: Sendable {
                 pending[node] = entry
             }
         }
+        rootChild = [Int32](repeating: -1, count: vocab.count)
+        for id in 0..<vocab.count { rootChild[id] = edges.get(UInt64(UInt32(bitPattern: Int32(id)))) }
         for node in pending.keys.sorted() {
             let e = pending[node]!
             let i0 = insensitivePool.count
@@ -130,6 +134,7 @@ public struct PhraseMatcher: Sendable {
     @inline(__always)
     private func step(_ node: Int32, _ id: Int32) -> Int32 {
         if id < 0 { return -1 }
+        if node == 0 && !rootChild.isEmpty { return rootChild[Int(id)] }
         return edges.get(UInt64(UInt32(bitPattern: node)) << 32 | UInt64(UInt32(bitPattern: id)))
     }
 
@@ -316,21 +321,22 @@ public struct PhraseMatcher: Sendable {
         let len = Int(t.normEnd - t.normBegin)
         if len >= 3, norm[Int(t.normEnd) - 1] == UInt8(ascii: "s") {
             let b = Int(t.normBegin), e = Int(t.normEnd)
-            var singulars: [Int32] = []
+            var singulars: (Int32, Int32, Int32) = (-1, -1, -1)
             if norm[e - 2] != UInt8(ascii: "s") {
-                singulars.append(vocab.lookup(UnsafeBufferPointer(rebasing: norm[b..<(e - 1)])))
+                singulars.0 = vocab.lookup(UnsafeBufferPointer(rebasing: norm[b..<(e - 1)]))
             }
             if len >= 4, norm[e - 2] == UInt8(ascii: "e") {
-                singulars.append(vocab.lookup(UnsafeBufferPointer(rebasing: norm[b..<(e - 2)])))
+                singulars.1 = vocab.lookup(UnsafeBufferPointer(rebasing: norm[b..<(e - 2)]))
                 if len >= 5, norm[e - 3] == UInt8(ascii: "i") {
                     out.scratch.removeAll(keepingCapacity: true)
                     for k in b..<(e - 3) { out.scratch.append(norm[k]) }
                     out.scratch.append(UInt8(ascii: "y"))
-                    singulars.append(out.scratch.withUnsafeBufferPointer { vocab.lookup($0) })
+                    singulars.2 = out.scratch.withUnsafeBufferPointer { vocab.lookup($0) }
                 }
             }
-            for s in singulars {
-                let n = step(node, s)
+            for s in 0..<3 {
+                let id = s == 0 ? singulars.0 : (s == 1 ? singulars.1 : singulars.2)
+                let n = step(node, id)
                 if n >= 0, terminalOf[Int(n)] >= 0 { out.candidates.append((Int32(j + 1), n)) }
             }
         }
