@@ -60,6 +60,8 @@ public struct PhraseMatcher: Sendable {
     private var sensitivePool: [(payload: Int32, surface: [UInt8])] = []
     /// Token id → child of the root (-1 none): the first step of every attempted match, so it skips the hash.
     private var rootChild: [Int32] = []
+    /// Bitset over `startKey` of every form a phrase can start with (see `mayStart`).
+    private var startFilter = [UInt64](repeating: 0, count: PhraseMatcher.startFilterBits / 64)
     /// Number of phrases compiled (after dropping phrases that tokenize to nothing).
     public private(set) var phraseCount = 0
 
@@ -78,6 +80,18 @@ public struct PhraseMatcher: Sendable {
             phraseCount += 1
             // Each token becomes one or more alternative id sequences; insert every combination.
             var paths: [[Int32]] = [[]]
+            let first = Array(norm[words[0].normRange])
+            var starts: [[UInt8]] = [first]
+            if let parts = Self.hyphenParts(first) { starts.append(parts[0]); starts.append(parts.flatMap { $0 }) }
+            for f in starts where !f.isEmpty {
+                let k = Self.startKey(f[0], f.count > 1 ? f[1] : 0, f.count > 2 ? f[2] : 0)
+                startFilter[k >> 6] |= 1 << UInt64(k & 63)
+                if f.count <= 2 {
+                    // Its plural ("pe" → "pes") has a different third byte.
+                    let kp = Self.startKey(f[0], f.count > 1 ? f[1] : UInt8(ascii: "s"), f.count > 1 ? UInt8(ascii: "s") : 0)
+                    startFilter[kp >> 6] |= 1 << UInt64(kp & 63)
+                }
+            }
             for t in words {
                 let form = Array(norm[t.normRange])
                 var alternatives: [[Int32]] = []
@@ -192,20 +206,19 @@ public struct PhraseMatcher: Sendable {
 
     private func matchBuffers(norm: UnsafeBufferPointer<UInt8>, tokens: UnsafeBufferPointer<Token>,
                               text: UnsafeBufferPointer<UInt8>, range: Range<Int>, allStarts: Bool, out: inout PhraseMatches) {
-        // Token ids once per token; -2 = not computed yet is avoided by computing all up front.
+        // Token ids are looked up lazily (-2 = not yet): most tokens fail the start filter and never need one.
         let base = range.lowerBound
         out.ids.removeAll(keepingCapacity: true)
-        for i in range {
-            let t = tokens[i]
-            out.ids.append(t.kind == .newline ? -1 : vocab.lookup(UnsafeBufferPointer(rebasing: norm[t.normRange])))
-        }
+        out.ids.append(contentsOf: repeatElement(-2, count: range.count))
         var i = range.lowerBound
         while i < range.upperBound {
             let t = tokens[i]
             if t.kind == .newline { i += 1; continue }
-            // Fast reject: the token (or its first hyphen part) must leave the root.
-            let id = out.ids[i - base]
-            if step(0, id) < 0 && !hasHyphen(norm, t) && !mayBePlural(norm, t) { i += 1; continue }
+            let hyphen = hasHyphen(norm, t)
+            if !hyphen && !mayStart(norm, t) { i += 1; continue }
+            // Fast reject: the token must leave the root (or be hyphenated, or a plural of a one-token phrase).
+            let id = tokenID(i, base: base, norm: norm, tokens: tokens, out: &out)
+            if step(0, id) < 0 && !hyphen && !mayBePlural(norm, t) { i += 1; continue }
             out.candidates.removeAll(keepingCapacity: true)
             walk(node: 0, at: i, range: range, norm: norm, tokens: tokens, out: &out)
             if out.candidates.isEmpty && hasHyphen(norm, t) {
@@ -263,6 +276,34 @@ public struct PhraseMatcher: Sendable {
     }
 
     @inline(__always)
+    private func tokenID(_ j: Int, base: Int, norm: UnsafeBufferPointer<UInt8>, tokens: UnsafeBufferPointer<Token>,
+                         out: inout PhraseMatches) -> Int32 {
+        let cached = out.ids[j - base]
+        if cached != -2 { return cached }
+        let t = tokens[j]
+        let id = t.kind == .newline ? -1 : vocab.lookup(UnsafeBufferPointer(rebasing: norm[t.normRange]))
+        out.ids[j - base] = id
+        return id
+    }
+
+    /// Start filter key: the first three bytes of a form (zero-padded), hashed into `startFilter`'s bits.
+    @inline(__always)
+    static func startKey(_ b0: UInt8, _ b1: UInt8, _ b2: UInt8) -> Int {
+        (Int(b0) &* 0x1F1F ^ Int(b1) &* 0x3D ^ Int(b2) &* 0x9E37) & (startFilterBits - 1)
+    }
+    static let startFilterBits = 1 << 18
+
+    /// Whether some phrase may start with this token: a 3-byte-prefix bitset, so the common case (a token no
+    /// phrase starts with) costs three byte reads instead of a hash lookup.
+    @inline(__always)
+    private func mayStart(_ norm: UnsafeBufferPointer<UInt8>, _ t: Token) -> Bool {
+        let b = Int(t.normBegin), n = Int(t.normEnd) - b
+        if n == 0 { return false }
+        let key = Self.startKey(norm[b], n > 1 ? norm[b + 1] : 0, n > 2 ? norm[b + 2] : 0)
+        return startFilter[key >> 6] & (1 << UInt64(key & 63)) != 0
+    }
+
+    @inline(__always)
     private func hasHyphen(_ norm: UnsafeBufferPointer<UInt8>, _ t: Token) -> Bool {
         if t.flags.contains(.hyphenated) { return true }
         if t.normEnd - t.normBegin < 3 { return false }
@@ -282,7 +323,7 @@ public struct PhraseMatcher: Sendable {
         while j < range.upperBound, tokens[j].kind == .newline { j += 1 }
         if j >= range.upperBound { return }
         let t = tokens[j]
-        let id = out.ids[j - range.lowerBound]
+        let id = tokenID(j, base: range.lowerBound, norm: norm, tokens: tokens, out: &out)
         let next = step(node, id)
         if next >= 0 {
             if terminalOf[Int(next)] >= 0 { out.candidates.append((Int32(j + 1), next)) }
