@@ -13,3 +13,12 @@ mkdir -p "$WORK"
 echo "== text stage on ACI-Bench notes: offsets slice back, nesting invariants, header detection"
 "$BIN" tokenize "$SHARED/aci-bench/notes" --format jsonl > "$WORK/aci-tokens.jsonl"
 python3 scripts/eval/check_text.py "$SHARED/aci-bench/notes" "$WORK/aci-tokens.jsonl"
+
+# ---------------------------------------------------------------------------------------------------------------
+# Beyond one machine (issue 7): `stream` holds flat memory over 100,000 notes with one line out per line in, and
+# the PySpark job in local[2] mode equals a single-machine `run` byte for byte (installs pyspark into
+# .build/venv-spark; needs Java 17). Needs no corpora; kept last so the corpus evaluations report first.
+echo "== stream: 100,000 notes, one line out per line in, peak memory < 100 MB"
+python3 scripts/eval/stream_memory.py "$BIN" 100000
+echo "== Spark: noteminer_job.py in local[2] equals noteminer run"
+scripts/spark_test.sh "$BIN"
