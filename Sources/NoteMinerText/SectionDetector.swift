@@ -51,12 +51,25 @@ public struct SectionDetector: Sendable {
             let key = scratch.baseAddress!
             var lineStart = 0
             var previousBlank = true
+            // Lines end at LF, CRLF or a lone CR (old Mac exports). The next LF and CR positions are cached
+            // and searched again only once passed, so a note with one kind of break stays linear.
+            var nextLF = -1
+            var nextCR = -1
+            func find(_ byte: Int32, from start: Int) -> Int {
+                guard let p = memchr(base + start, byte, count - start) else { return count }
+                return UnsafePointer(p.assumingMemoryBound(to: UInt8.self)) - base
+            }
             while lineStart < count {
+                if nextLF < lineStart { nextLF = find(0x0A, from: lineStart) }
+                if nextCR < lineStart { nextCR = find(0x0D, from: lineStart) }
                 let lineEnd: Int
-                if let p = memchr(base + lineStart, 0x0A, count - lineStart) {
-                    lineEnd = UnsafePointer(p.assumingMemoryBound(to: UInt8.self)) - base
+                let nextStart: Int
+                if nextCR < nextLF {
+                    lineEnd = nextCR
+                    nextStart = nextCR + 1 == nextLF ? nextLF + 1 : nextCR + 1
                 } else {
-                    lineEnd = count
+                    lineEnd = nextLF
+                    nextStart = nextLF + 1
                 }
                 let result = examine(text, lineStart, lineEnd, previousBlank: previousBlank, current: sections.last?.category ?? .other, key: key, capacity: capacity)
                 switch result {
@@ -72,7 +85,7 @@ public struct SectionDetector: Sendable {
                     if !sections.isEmpty { sections[sections.count - 1].utf8End = Int32(lineStart) }
                     sections.append(Section(utf8Begin: Int32(lineStart), utf8End: Int32(count), headerBegin: Int32(hb), headerEnd: Int32(he), category: category))
                 }
-                lineStart = lineEnd + 1
+                lineStart = nextStart
             }
         }
         if sections.isEmpty {

@@ -122,3 +122,28 @@ enum ReportContextProbe {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
     }
 }
+
+/// Writes a sample output folder for the external checks (`scripts/eval/validate_fhir.py`,
+/// `scripts/eval/check_report.sh`) when `NOTEMINER_SAMPLE_OUT` names a folder; skipped otherwise.
+@Suite struct SampleOutput {
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["NOTEMINER_SAMPLE_OUT"] != nil))
+    func writeSampleFolder() throws {
+        let out = URL(fileURLWithPath: ProcessInfo.processInfo.environment["NOTEMINER_SAMPLE_OUT"]!)
+        var notes = Fixtures.notes
+        // More patients with different subsets of the same findings, so the prevalence chart has varied bars.
+        for k in 2...7 {
+            for var n in Fixtures.notes.prefix(2) {
+                n.noteID += "-v\(k)"
+                n.patientID = "P00\(k)"
+                n.mentions = n.mentions.enumerated().filter { ($0.offset + k) % 3 != 0 }.map(\.element)
+                if k % 2 == 0 { n.adrSentences = [] }
+                notes.append(n)
+            }
+        }
+        let texts = Fixtures.texts
+        let set = ReportSet(reportsDirectory: Fixtures.reportsDirectory,
+                            noteText: { id in texts[String(id.split(separator: "-").first ?? "")] })
+        let written = try set.write(to: out, notes: notes, run: Fixtures.run)
+        #expect(written.contains("report.html"))
+    }
+}

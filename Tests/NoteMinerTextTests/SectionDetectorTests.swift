@@ -196,6 +196,20 @@ private func expectTiling(_ sections: [Section], _ text: String, sourceLocation:
         #expect(r.found.map(\.category) == [.other, .historyOfPresentIllness, .plan, .chiefComplaint])
     }
 
+    @Test func loneCarriageReturnsEndLinesLikeLineFeeds() {
+        let lf = "CHIEF COMPLAINT:\ncough\n\nHISTORY OF PRESENT ILLNESS:\nfever\n\nPLAN:\nrest\n"
+        let cr = lf.replacingOccurrences(of: "\n", with: "\r")
+        let crlf = lf.replacingOccurrences(of: "\n", with: "\r\n")
+        let expected: [SectionCategory] = [.chiefComplaint, .historyOfPresentIllness, .plan]
+        for text in [lf, cr, crlf] {
+            let r = detect(text)
+            #expect(r.found.map(\.category) == expected)
+            expectTiling(r.sections, text)
+        }
+        // Section starts are the same byte offsets for LF and lone CR (same length).
+        #expect(detect(cr).sections.map(\.utf8Begin) == detect(lf).sections.map(\.utf8Begin))
+    }
+
     @Test func minimalLexiconNeedsNoFile() {
         let r = detect("CHIEF COMPLAINT\ncough\nPlan: rest\n", with: SectionDetector())
         #expect(r.found.map(\.category) == [.chiefComplaint, .plan])
