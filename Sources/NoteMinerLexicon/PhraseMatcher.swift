@@ -53,6 +53,8 @@ public struct PhraseMatcher: Sendable {
     private var nodeCount: Int32 = 1
     /// Node → index into `terminals`, -1 when no phrase ends there.
     private var terminalOf: [Int32] = [-1]
+    /// (parent, child) of every edge, kept for compile-time passes.
+    private var edgeList: [(Int32, Int32)] = []
     /// Payloads valid in any case: `insensitive[range]`.
     private var terminals: [(insensitive: Range<Int>, sensitive: Range<Int>)] = []
     private var insensitivePool: [Int32] = []
@@ -60,6 +62,8 @@ public struct PhraseMatcher: Sendable {
     private var sensitivePool: [(payload: Int32, surface: [UInt8])] = []
     /// Token id → child of the root (-1 none): the first step of every attempted match, so it skips the hash.
     private var rootChild: [Int32] = []
+    /// Node → whether some child of it ends a phrase (plural forms are tried only there).
+    private var hasTerminalChild: [Bool] = []
     /// Bitset over `startKey` of every form a phrase can start with (see `mayStart`).
     private var startFilter = [UInt64](repeating: 0, count: PhraseMatcher.startFilterBits / 64)
     /// Number of phrases compiled (after dropping phrases that tokenize to nothing).
@@ -121,6 +125,8 @@ public struct PhraseMatcher: Sendable {
                 pending[node] = entry
             }
         }
+        hasTerminalChild = [Bool](repeating: false, count: Int(nodeCount))
+        for (parent, childNode) in edgeList where pending[childNode] != nil { hasTerminalChild[Int(parent)] = true }
         rootChild = [Int32](repeating: -1, count: vocab.count)
         for id in 0..<vocab.count { rootChild[id] = edges.get(UInt64(UInt32(bitPattern: Int32(id)))) }
         for node in pending.keys.sorted() {
@@ -142,6 +148,7 @@ public struct PhraseMatcher: Sendable {
         nodeCount += 1
         terminalOf.append(-1)
         edges.set(key, n)
+        edgeList.append((node, n))
         return n
     }
 
@@ -305,10 +312,8 @@ public struct PhraseMatcher: Sendable {
 
     @inline(__always)
     private func hasHyphen(_ norm: UnsafeBufferPointer<UInt8>, _ t: Token) -> Bool {
-        if t.flags.contains(.hyphenated) { return true }
-        if t.normEnd - t.normBegin < 3 { return false }
-        for k in t.normRange where norm[k] == UInt8(ascii: "-") { return true }
-        return false
+        // The tokenizer flags every token with an inner hyphen; the flag saves a byte scan per token.
+        t.flags.contains(.hyphenated)
     }
 
     @inline(__always)
@@ -358,9 +363,9 @@ public struct PhraseMatcher: Sendable {
                 walk(node: joined, at: j + 1, range: range, norm: norm, tokens: tokens, out: &out)
             }
         }
-        // Plural forms end a phrase: only terminal nodes count.
+        // Plural forms end a phrase: only terminal nodes count, so only nodes with a terminal child try them.
         let len = Int(t.normEnd - t.normBegin)
-        if len >= 3, norm[Int(t.normEnd) - 1] == UInt8(ascii: "s") {
+        if len >= 3, norm[Int(t.normEnd) - 1] == UInt8(ascii: "s"), hasTerminalChild[Int(node)] {
             let b = Int(t.normBegin), e = Int(t.normEnd)
             var singulars: (Int32, Int32, Int32) = (-1, -1, -1)
             if norm[e - 2] != UInt8(ascii: "s") {
