@@ -33,7 +33,13 @@ struct ByteInterner: Sendable {
     @inline(__always)
     func lookup(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
         if bytes.isEmpty { return -1 }
-        let h = Self.hash(bytes)
+        return lookup(bytes, hash: Self.hash(bytes))
+    }
+
+    /// `lookup` with the FNV-1a hash of `bytes` already computed.
+    @inline(__always)
+    func lookup(_ bytes: UnsafeBufferPointer<UInt8>, hash h: UInt32) -> Int32 {
+        if bytes.isEmpty { return -1 }
         let mask = slots.count - 1
         var s = Int(h) & mask
         return pool.withUnsafeBufferPointer { p in
