@@ -66,6 +66,8 @@ public struct PhraseMatcher: Sendable {
     private var hasTerminalChild: [Bool] = []
     /// Bitset over the hashes of every form a phrase can start with (see `startHash`).
     private var startFilter = [UInt64](repeating: 0, count: PhraseMatcher.startFilterBits / 64)
+    /// The same for case-sensitive phrases, consulted only for tokens with capitals.
+    private var capsStartFilter = [UInt64](repeating: 0, count: PhraseMatcher.startFilterBits / 64)
     /// Number of phrases compiled (after dropping phrases that tokenize to nothing).
     public private(set) var phraseCount = 0
 
@@ -85,10 +87,10 @@ public struct PhraseMatcher: Sendable {
             // Each token becomes one or more alternative id sequences; insert every combination.
             var paths: [[Int32]] = [[]]
             let first = Array(norm[words[0].normRange])
-            filterInsert(first)
+            filterInsert(first, caseSensitive: p.caseSensitive)
             if let parts = Self.hyphenParts(first) {
-                filterInsert(parts[0])
-                filterInsert(parts.flatMap { $0 })
+                filterInsert(parts[0], caseSensitive: p.caseSensitive)
+                filterInsert(parts.flatMap { $0 }, caseSensitive: p.caseSensitive)
             }
             for t in words {
                 let form = Array(norm[t.normRange])
@@ -299,10 +301,20 @@ public struct PhraseMatcher: Sendable {
         return startFilter[key >> 6] & (1 << UInt64(key & 63)) != 0
     }
 
-    private mutating func filterInsert(_ form: [UInt8]) {
+    private mutating func filterInsert(_ form: [UInt8], caseSensitive: Bool) {
         let h = form.withUnsafeBufferPointer { ByteInterner.hash($0) }
         let key = Int(h >> 7) & (Self.startFilterBits - 1)
-        startFilter[key >> 6] |= 1 << UInt64(key & 63)
+        if caseSensitive {
+            capsStartFilter[key >> 6] |= 1 << UInt64(key & 63)
+        } else {
+            startFilter[key >> 6] |= 1 << UInt64(key & 63)
+        }
+    }
+
+    @inline(__always)
+    private func capsFilterHas(_ h: UInt32) -> Bool {
+        let key = Int(h >> 7) & (Self.startFilterBits - 1)
+        return capsStartFilter[key >> 6] & (1 << UInt64(key & 63)) != 0
     }
 
     /// Whether some phrase may start with this token, from a bitset over the FNV-1a hashes of every form a
@@ -322,8 +334,12 @@ public struct PhraseMatcher: Sendable {
             h = (h ^ UInt32(norm[b + k])) &* 16_777_619
         }
         if filterHas(h) { return h }
+        // Case-sensitive phrases ("HE", "AS") start only on tokens with capitals: "he" and "as" in prose skip.
+        if !t.flags.isDisjoint(with: [.allCaps, .capitalized]) && capsFilterHas(h) { return h }
         if n >= 3 && norm[b + n - 1] == UInt8(ascii: "s") {
-            if filterHas(h1) || (n >= 4 && norm[b + n - 2] == UInt8(ascii: "e") && filterHas(h2)) { return h }
+            let caps = !t.flags.isDisjoint(with: [.allCaps, .capitalized])
+            if filterHas(h1) || (caps && capsFilterHas(h1)) { return h }
+            if n >= 4 && norm[b + n - 2] == UInt8(ascii: "e") && filterHas(h2) { return h }
             if n >= 5 && norm[b + n - 2] == UInt8(ascii: "e") && norm[b + n - 3] == UInt8(ascii: "i") {
                 if filterHas((h3 ^ UInt32(UInt8(ascii: "y"))) &* 16_777_619) { return h }
             }
