@@ -5,6 +5,9 @@ import NoteMinerText
 public enum TextStageLoader {
     public static func load(lexiconDirectory: String) throws -> TextAnalyzer {
         let sections = try SectionHeaderLexicon.load(path: lexiconDirectory + "/sections.tsv")
-        return TextAnalyzer(tokenizer: Tokenizer(), sectionDetector: SectionDetector(lexicon: sections), sentenceSplitter: SentenceSplitter())
+        let abbreviations = try AbbreviationTable.load(path: lexiconDirectory + "/abbreviations.tsv")
+        return TextAnalyzer(tokenizer: Tokenizer(abbreviations: abbreviations),
+                            sectionDetector: SectionDetector(lexicon: sections),
+                            sentenceSplitter: SentenceSplitter(abbreviations: abbreviations))
     }
 }

@@ -23,6 +23,12 @@ struct StreamCommand: AsyncParsableCommand {
     @Option(name: .customLong("lexicon"), help: "An extra lexicon file (repeatable).") var lexicons: [String] = []
     @Option(name: .customLong("max-note-bytes"), help: "Notes larger than this many bytes yield an error record.") var maxNoteBytes: Int = 10 * 1024 * 1024
 
+    @Option(help: ArgumentHelp("Encoding of the JSON Lines input: auto, utf-8, windows-1252 or latin-1.", valueName: "name")) var encoding: TextEncoding = .auto
+
+    func validate() throws {
+        if !encoding.isByteOriented { throw ValidationError("stream reads JSON Lines: --encoding must be auto, utf-8, windows-1252 or latin-1") }
+    }
+
     func run() async throws {
         try await runMappingErrors {
             let dir: String
@@ -32,6 +38,7 @@ struct StreamCommand: AsyncParsableCommand {
             options.maxNoteBytes = maxNoteBytes
             options.allowDuplicateIDs = true
             options.yieldBlankLines = true
+            options.encoding = encoding
             let reader = try NoteReader(inputs: ["-"], options: options)
             let out = OutputSink.standardOutput()
             out.flushEachWrite = true
