@@ -271,12 +271,12 @@ public struct SentenceSplitter: Sendable {
         var caps = 0, lower = 0
         var needsICU = false
         if tk[first].isNonASCII { needsICU = !isNeutralNonASCII(text, tk[first]) }
-        if tk[first].kind == .word || tk[first].kind == .abbreviation { if tk[first].isAllCaps { caps += 1 } else { lower += 1 } }
+        if tk[first].kind == .word || tk[first].kind == .abbreviation { if isCapitals(tk[first]) { caps += 1 } else { lower += 1 } }
         while e < tk.count {
             let token = tk[e]
             if token.isLineStart { break }
             if token.isNonASCII, !needsICU { needsICU = !isNeutralNonASCII(text, token) }
-            if token.kind == .word || token.kind == .abbreviation { if token.isAllCaps { caps += 1 } else { lower += 1 } }
+            if token.kind == .word || token.kind == .abbreviation { if isCapitals(token) { caps += 1 } else { lower += 1 } }
             e += 1
         }
         info.end = e
@@ -288,10 +288,12 @@ public struct SentenceSplitter: Sendable {
         // Label: up to five words (after an optional list marker), a colon, then something.
         var k = first + marker
         var words = 0
+        // A label starts with a capital ("Blood Pressure:", "BP:"); "started on meds: aspirin" is wrapped prose.
+        let labelStart = k < e && tk[k].startsUpper
         while k < e, words <= 5 {
             let token = tk[k]
             if token.kind == .punctuation, text[Int(token.utf8Begin)] == UInt8(ascii: ":") {
-                info.isLabel = words > 0 && k + 1 < e
+                info.isLabel = labelStart && words > 0 && k + 1 < e
                 break
             }
             guard token.kind == .word || token.kind == .abbreviation || token.kind == .measurement else { break }
@@ -299,6 +301,11 @@ public struct SentenceSplitter: Sendable {
             k += 1
         }
         return info
+    }
+
+    /// All caps, counting one-letter capitals ("A", "I") as caps.
+    @inline(__always) private func isCapitals(_ token: Token) -> Bool {
+        token.isAllCaps || (token.length == 1 && token.startsUpper)
     }
 
     /// Non-ASCII tokens that do not change UAX #29 decisions on a line: words starting with an ASCII letter
@@ -396,8 +403,7 @@ public struct SentenceSplitter: Sendable {
     private func breaksBetweenLines(_ text: UnsafeBufferPointer<UInt8>, _ tk: UnsafeBufferPointer<Token>, _ t: Int,
                                     previous: LineInfo, current: LineInfo) -> Bool {
         if lineBreaks(text, from: Int(tk[t - 1].utf8End), to: Int(tk[t].utf8Begin)) >= 2 { return true }
-        if current.isListItem || current.isLabel || previous.isLabel { return true }
-        if current.isAllCaps || previous.isAllCaps { return true }
+        if current.isListItem || current.isLabel { return true }
         let last = tk[t - 1]
         let next = tk[t]
         // Terminal punctuation, possibly inside a closing bracket or quote; a colon or semicolon ends a line's clause.
@@ -428,9 +434,15 @@ public struct SentenceSplitter: Sendable {
             case .abbreviation, .unit, nil: return next.startsUpper
             }
         }
+        // Header-like all-caps lines stand alone, except in notes written all in capitals, where a long line
+        // followed by another all-caps line is hard-wrapped prose.
+        if previous.isAllCaps && current.isAllCaps { return previous.length < 60 }
+        if previous.isAllCaps || current.isAllCaps { return true }
         // Continuation: the next line starts in lower case, or with a number, tag or symbol.
         if !next.startsUpper { return false }
-        // A short line followed by a capitalized one reads as a list line or a label, not a wrapped sentence.
+        // A capitalized line after a "Label: value" line, or after a short line, starts something new; after a
+        // long line it is hard-wrapped prose continuing with a name or "I".
+        if previous.isLabel { return true }
         return previous.length < 45
     }
 }

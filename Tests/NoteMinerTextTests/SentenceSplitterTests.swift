@@ -93,6 +93,25 @@ private func expectSentences(_ marked: String, open: String = "[[", close: Strin
         expectSentences("[[Denies fever, chills,\nnight sweats.]]")
     }
 
+    @Test func wrappedLabelLinesContinue() {
+        expectSentences("""
+            [[History of Present Illness: 45 yo man with a long history of
+            hypertension who presents with chest pain.]] [[He denies fever.]]
+            """)
+        expectSentences("""
+            [[The patient was discharged home and was started on meds: aspirin and
+            Lipitor.]]
+            """)
+    }
+
+    @Test func notesWrittenInCapitalsAreJoinedWhenWrapped() {
+        expectSentences("""
+            [[HISTORY]]
+            [[45 YO MAN WITH A LONG HISTORY OF HYPERTENSION AND DIABETES WHO
+            PRESENTS WITH CHEST PAIN.]] [[NO FEVER.]]
+            """)
+    }
+
     @Test func terminalPunctuationAtLineEndBreaks() {
         expectSentences("[[Creatinine level slightly elevated.]]\n[[abdominal x-ray demonstrates a stone.]]")
         expectSentences("[[Medications:]]\n[[Lisinopril 10 mg daily]]")
