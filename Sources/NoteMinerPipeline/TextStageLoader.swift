@@ -6,7 +6,8 @@ public enum TextStageLoader {
     public static func load(lexiconDirectory: String) throws -> TextAnalyzer {
         let sections = try SectionHeaderLexicon.load(path: lexiconDirectory + "/sections.tsv")
         let abbreviations = try AbbreviationTable.load(path: lexiconDirectory + "/abbreviations.tsv")
-        return TextAnalyzer(tokenizer: Tokenizer(abbreviations: abbreviations), sectionDetector: SectionDetector(lexicon: sections),
+        return TextAnalyzer(tokenizer: Tokenizer(abbreviations: abbreviations),
+                            sectionDetector: SectionDetector(lexicon: sections),
                             sentenceSplitter: SentenceSplitter(abbreviations: abbreviations))
     }
 }
