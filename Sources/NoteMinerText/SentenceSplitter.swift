@@ -415,10 +415,9 @@ public struct SentenceSplitter: Sendable {
         let end = tk[e]
         if end.kind == .punctuation {
             let c = text[Int(end.utf8End) - 1]
-            if c == UInt8(ascii: ".") || c == UInt8(ascii: "!") || c == UInt8(ascii: "?") || c == UInt8(ascii: ":")
-                || c == UInt8(ascii: ";") {
-                return true
-            }
+            if c == UInt8(ascii: ".") || c == UInt8(ascii: "!") || c == UInt8(ascii: "?") { return true }
+            // "Medications:" then a capitalized line breaks; "Condition at discharge:" then "stable." reads on.
+            if c == UInt8(ascii: ":") || c == UInt8(ascii: ";") { return next.startsUpper || previous.isAllCaps }
         } else if end.isNonASCII, end.kind == .punctuation || end.kind == .symbol {
             // 。！？ and friends.
             let r = end.utf8Range

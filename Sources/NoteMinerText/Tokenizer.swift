@@ -503,8 +503,13 @@ private struct Scanner {
                     emit(start, end, .measurement)
                     return
                 }
+                if m == j + 1, text[j] == UInt8(ascii: "s"), !isPlainInteger {
+                    // "70-80s", "1.5s" (plural or decade of a range or decimal).
+                    emit(start, m, kind)
+                    return
+                }
                 if isPlainInteger {
-                    // "2nd", "5FU", "3D": one word.
+                    // "2nd", "5FU", "3D", "1990s": one word.
                     var flags: TokenFlags = []
                     let end = wordEnd(from: start, flags: &flags)
                     emit(start, end, .word, flags)

@@ -115,6 +115,8 @@ private func expectSentences(_ marked: String, open: String = "[[", close: Strin
     @Test func terminalPunctuationAtLineEndBreaks() {
         expectSentences("[[Creatinine level slightly elevated.]]\n[[abdominal x-ray demonstrates a stone.]]")
         expectSentences("[[Medications:]]\n[[Lisinopril 10 mg daily]]")
+        expectSentences("[[Condition at discharge:\nstable.]]")
+        expectSentences("[[CABG (2015); knee replacement (2011);\nappendectomy as a child.]]")
     }
 
     @Test func labelValueLinesAreEachASentence() {
