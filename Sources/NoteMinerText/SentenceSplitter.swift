@@ -43,6 +43,9 @@ public struct SentenceSplitter: Sendable {
             var sentences: [Sentence] = []
             sentences.reserveCapacity(count / 12 + 4)
             var sentenceStart = 0
+            // Whether the current sentence has content, known for tokens before `contentScanned` (keeps the
+            // check linear on long runs of punctuation).
+            var content = ContentScan()
             var line = lineInfo(text, tk, from: 0)
             markWithinLine(text, tk, line, &marks)
             for t in 1..<count {
@@ -53,13 +56,14 @@ public struct SentenceSplitter: Sendable {
                     markWithinLine(text, tk, line, &marks)
                     split = breaksBetweenLines(text, tk, t, previous: previous, current: line)
                 } else if marks[t] & Self.withinLine != 0 {
-                    split = keepsBreak(text, tk, t, sentenceStart: sentenceStart)
+                    split = keepsBreak(text, tk, t, sentenceStart: sentenceStart, content: &content)
                 }
                 if marks[t] & Self.forced != 0 { split = true }
                 if split {
                     sentences.append(Sentence(utf8Begin: tk[sentenceStart].utf8Begin, utf8End: tk[t - 1].utf8End,
                                               tokenBegin: Int32(sentenceStart), tokenEnd: Int32(t)))
                     sentenceStart = t
+                    content = ContentScan(scanned: t)
                 }
             }
             sentences.append(Sentence(utf8Begin: tk[sentenceStart].utf8Begin, utf8End: tk[count - 1].utf8End,
@@ -224,8 +228,14 @@ public struct SentenceSplitter: Sendable {
     @inline(__always) private func isLetterASCII(_ b: UInt8) -> Bool { (b | 0x20) &- 0x61 < 26 }
 
     /// Filters a within-line boundary before token `t` with clinical knowledge.
+    struct ContentScan {
+        var scanned = 0
+        var found = false
+    }
+
+    /// Filters a within-line boundary before token `t` with clinical knowledge.
     private func keepsBreak(_ text: UnsafeBufferPointer<UInt8>, _ tk: UnsafeBufferPointer<Token>, _ t: Int,
-                            sentenceStart: Int) -> Bool {
+                            sentenceStart: Int, content: inout ContentScan) -> Bool {
         let previous = tk[t - 1]
         if previous.kind == .abbreviation {
             switch abbreviations.kind(text, previous.utf8Range) {
@@ -234,16 +244,16 @@ public struct SentenceSplitter: Sendable {
             }
         }
         // A sentence must hold something besides list markers and punctuation ("1.", "•", "2)").
-        for k in sentenceStart..<t {
+        var k = max(content.scanned, sentenceStart)
+        while !content.found, k < t {
             let kind = tk[k].kind
-            if kind == .punctuation || kind == .symbol { continue }
-            if k == sentenceStart, kind == .number || (kind == .word && tk[k].length == 1), k + 1 < t,
-               tk[k + 1].kind == .punctuation {
-                continue
-            }
-            return true
+            let marker = k == sentenceStart && (kind == .number || (kind == .word && tk[k].length == 1))
+                && k + 1 < tk.count && tk[k + 1].kind == .punctuation
+            if kind != .punctuation && kind != .symbol && !marker { content.found = true }
+            k += 1
         }
-        return false
+        content.scanned = max(content.scanned, k)
+        return content.found
     }
 
     // MARK: Lines

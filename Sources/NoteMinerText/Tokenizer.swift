@@ -356,6 +356,8 @@ private struct Scanner {
             if m < n, text[m] == aHyphen || text[m] == aApostrophe || text[m] >= 0x80 { return nil }
             k = m
             parts += 1
+            // Real abbreviations have few parts; a cap keeps "a.b.c.d..." scanning linear when it finally fails.
+            if parts > 6 { return nil }
         }
         guard parts > 0 else { return nil }
         return k < n && text[k] == aDot ? k + 1 : k

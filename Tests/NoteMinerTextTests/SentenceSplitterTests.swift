@@ -202,6 +202,16 @@ private func expectSentences(_ marked: String, open: String = "[[", close: Strin
         for (name, text) in notes { checkDocumentInvariants(analyzer.analyze(Note(noteID: name, text: text))) }
     }
 
+    /// Inputs that would take quadratic time if a rule re-scanned from the sentence or word start at every
+    /// candidate; 200 KB each, so a quadratic regression hangs this test instead of passing slowly.
+    @Test(arguments: ["( . ", "a.", "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.zzzz ", "1. ", "• ", "?! ", "[** ", "**AB[", "a/b/",
+                      "\n", "x-", "5,000,", "- . ", "患者", "😀\u{200D}"])
+    func pathologicalRepetitionsStayLinear(_ unit: String) {
+        let text = String(repeating: unit, count: 200_000 / unit.utf8.count)
+        let analyzer = TextAnalyzer(tokenizer: Tokenizer(), sectionDetector: SectionDetector(), sentenceSplitter: SentenceSplitter())
+        checkDocumentInvariants(analyzer.analyze(Note(noteID: "repeat", text: text)))
+    }
+
     @Test func invariantsOnGeneratedJunk() {
         var rng = SplitMix64(seed: 5)
         let pieces = ["a", "Pain", "HPI:", "PLAN", "1.", "2)", "•", "- ", "* ", " ", "\n", "\n\n", "\r", "\r\n", "\t", ".", "?", "Dr.",
