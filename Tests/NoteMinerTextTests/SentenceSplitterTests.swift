@@ -93,6 +93,20 @@ private func expectSentences(_ marked: String, open: String = "[[", close: Strin
         expectSentences("[[Denies fever, chills,\nnight sweats.]]")
     }
 
+    @Test func hardWrappedDischargeSummaryParagraph() {
+        // Synthetic, written for this test in the style of de-identified discharge summaries.
+        expectSentences("""
+            ⟦Mr. **NAME[AAA, BBB M] is a 67 yo M with h/o CAD s/p CABG ([**2015**]), afib on
+            warfarin, and CKD who presented to [**Hospital1 18**] on [**2019-01-01**] with 3 days
+            of worsening SOB.⟧ ⟦He was given furosemide 40 mg IV b.i.d. with good response and
+            was transitioned to PO on HD#3.⟧ ⟦Dr. **NAME[CCC] from cardiology saw the pt. on
+            [**2019-01-03**] and recommended
+            continuing metoprolol.⟧
+
+            ⟦Discharge weight 82.4 kg (approx. 4 kg below admission).⟧
+            """, open: "⟦", close: "⟧")
+    }
+
     @Test func wrappedLabelLinesContinue() {
         expectSentences("""
             [[History of Present Illness: 45 yo man with a long history of
