@@ -274,7 +274,7 @@ public struct SentenceSplitter: Sendable {
         var needsICU = false
     }
 
-    private func lineInfo(_ text: UnsafeBufferPointer<UInt8>, _ tk: UnsafeBufferPointer<Token>, from first: Int) -> LineInfo {
+    func lineInfo(_ text: UnsafeBufferPointer<UInt8>, _ tk: UnsafeBufferPointer<Token>, from first: Int) -> LineInfo {
         var info = LineInfo()
         info.first = first
         var e = first + 1
