@@ -15,7 +15,8 @@ import NoteMinerModel
 ///   "10mg/kg", "98.6°F"), as are percentages ("60-65%") and two-part slash forms ("120/80", "1/2"). A unit
 ///   written after a space is a separate word: "2.5 mL" is number + word, "72 bpm" number + word. Unit pairs
 ///   joined by a slash are one word ("mg/kg", "mL/min"), as are runs of one- or two-letter parts ("s/p", "y/o", "N/V/D").
-/// - Decimals, thousands and ranges are one `number` ("3.5", "1,000", "2-3", "2.5-3.5").
+/// - Decimals, thousands and ranges are one `number` ("3.5", "1,000", "2-3", "2.5-3.5", "70-80s"); digits
+///   followed by letters that are not a unit are one `word` ("2nd", "1990s", "5FU").
 /// - Dates: "01/02/2019", "1/2/19", "12/2019", "2019-01-01", "01-02-2019", "01.02.2019". Times: "10:32",
 ///   "10:32:15", "10:32pm", "7am".
 /// - Hyphenated terms are one `word` flagged `.hyphenated` ("post-operative", "non-ST-elevation",
@@ -25,6 +26,7 @@ import NoteMinerModel
 /// - A run of the same ASCII punctuation or symbol is one token ("...", "--", "***").
 /// - Emoji sequences (with ZWJ, variation selectors, skin tones) are one `symbol` token.
 /// - CR, LF, CRLF, VT, FF, NEL, U+2028/2029 are line breaks; other controls and format characters separate tokens.
+/// - `allCaps` and `capitalized` look at ASCII letters only; `nonASCII` tokens get their norm from ICU.
 public struct Tokenizer: Sendable {
     public let abbreviations: AbbreviationTable
 
