@@ -14,11 +14,21 @@ echo "== text stage on ACI-Bench notes: offsets slice back, nesting invariants, 
 "$BIN" tokenize "$SHARED/aci-bench/notes" --format jsonl > "$WORK/aci-tokens.jsonl"
 python3 scripts/eval/check_text.py "$SHARED/aci-bench/notes" "$WORK/aci-tokens.jsonl"
 
+echo
+echo "== ConText on the NegEx/ConText test kit, dev part (Chapman et al.; Harkema et al., J Biomed Inform 2009)"
+scripts/eval/context_floors.sh "$BIN" "$SHARED/context-kit/dev.tsv"
+
+echo
+echo "== scorer self-test"
+python3 -m unittest -q scripts/eval/test_score_profiles.py
+
 # ---------------------------------------------------------------------------------------------------------------
 # Beyond one machine (issue 7): `stream` holds flat memory over 100,000 notes with one line out per line in, and
 # the PySpark job in local[2] mode equals a single-machine `run` byte for byte (installs pyspark into
 # .build/venv-spark; needs Java 17). Needs no corpora; kept last so the corpus evaluations report first.
+echo
 echo "== stream: 100,000 notes, one line out per line in, peak memory < 100 MB"
 python3 scripts/eval/stream_memory.py "$BIN" 100000
+echo
 echo "== Spark: noteminer_job.py in local[2] equals noteminer run"
 scripts/spark_test.sh "$BIN"
