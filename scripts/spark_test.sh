@@ -24,7 +24,15 @@ t=$(now)
 echo "spark-test: python environment ($("$VENV/bin/python" -c 'import pyspark; print("pyspark", pyspark.__version__)')): $(since "$t")"
 
 rm -rf "$WORK"
-mkdir -p "$WORK"
+mkdir -p "$WORK/bundle"
+# The shipped bundle is self-contained: with its lib/ first on the search path, every library the binary loads
+# is either in the bundle or part of glibc, so executors need neither Swift nor this machine's ICU.
+"$VENV/bin/python" examples/spark/noteminer_job.py --make-bundle "$WORK/bundle.tar.gz" --noteminer "$BIN" --lexicons Lexicons > /dev/null
+tar xzf "$WORK/bundle.tar.gz" -C "$WORK/bundle"
+outside=$(LD_LIBRARY_PATH="$WORK/bundle/lib" ldd "$WORK/bundle/bin/noteminer" | awk '$2 == "=>" && $3 !~ /\/bundle\/lib\// {print $1}' \
+  | grep -vE '^(libc|libm|libdl|librt|libpthread|ld-linux-x86-64)\.so' || true)
+[ -z "$outside" ] || fail "bundle does not carry: $outside"
+echo "spark-test: bundle $(du -m "$WORK/bundle.tar.gz" | cut -f1) MB, self-contained apart from glibc"
 python3 examples/spark/make_notes.py Corpora "$NOTES" > "$WORK/notes.jsonl"
 echo "spark-test: $(wc -l < "$WORK/notes.jsonl") note lines, $(du -k "$WORK/notes.jsonl" | cut -f1) kB, from Corpora/"
 

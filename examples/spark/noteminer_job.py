@@ -159,7 +159,7 @@ def result_schema():
         StructField("risk_factor", s), StructField("section", s), StructField("sentence", i),
         StructField("negated", BooleanType()), StructField("possible", BooleanType()),
         StructField("historical", BooleanType()), StructField("hypothetical", BooleanType()),
-        StructField("family", BooleanType()), StructField("evidence", evidence)])
+        StructField("family", BooleanType()), StructField("evidence", evidence), StructField("ambiguous", BooleanType())])
     adr = StructType([
         StructField("sentence", i), StructField("begin", i), StructField("end", i), StructField("text", s),
         StructField("probability", DoubleType()),
@@ -186,8 +186,9 @@ def local_path(path):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("notes", help="JSON Lines notes (note_id, text, patient_id, date, note_type); any Spark path")
-    ap.add_argument("--out", required=True, help="output folder (any Spark path)")
+    ap.add_argument("notes", nargs="?", help="JSON Lines notes (note_id, text, patient_id, date, note_type); any Spark path")
+    ap.add_argument("--out", help="output folder (any Spark path)")
+    ap.add_argument("--make-bundle", metavar="PATH", help="only write the bundle archive (no Spark) and exit")
     ap.add_argument("--noteminer", default=".build/release/noteminer", help="the noteminer binary (Linux x86_64)")
     ap.add_argument("--lexicons", default="Lexicons", help="the Lexicons folder")
     ap.add_argument("--bundle", help="a prebuilt bundle archive to ship instead of packing --noteminer/--lexicons")
@@ -196,6 +197,14 @@ def main(argv=None):
                                            "--out is local)")
     ap.add_argument("--master", help="Spark master when not set by spark-submit (e.g. local[2])")
     args = ap.parse_args(argv)
+    if args.make_bundle:
+        folder = tempfile.mkdtemp(prefix="noteminer-bundle-")
+        shutil.move(make_bundle(args.noteminer, args.lexicons, folder), args.make_bundle)
+        os.rmdir(folder)
+        print(args.make_bundle)
+        return
+    if not args.notes or not args.out:
+        ap.error("give the notes and --out (or --make-bundle PATH)")
 
     from pyspark.sql import SparkSession
     builder = SparkSession.builder.appName("noteminer").config("spark.ui.showConsoleProgress", "false")
@@ -242,7 +251,12 @@ def main(argv=None):
         with open(inputs, "w", encoding="utf-8") as fh:
             for line in spark.sparkContext.textFile(out + "/notes_jsonl").toLocalIterator():
                 fh.write(line + "\n")
-    binary, env = (args.noteminer, None) if not (args.bundle or shipped_by_submit) else worker(bundle_dir())
+    # The driver runs `profile` with the shipped bundle when it was unpacked here, else with --noteminer (on a
+    # cluster: a driver-local path such as /dbfs/… on Databricks).
+    try:
+        binary, env = worker(bundle_dir())
+    except RuntimeError:
+        binary, env = args.noteminer, None
     subprocess.run([binary, "profile", inputs, "--out", profiles_out], check=True, env=env)
     timings["profile_s"] = round(time.monotonic() - profile_started, 2)
     print(json.dumps({"counts": counts, "timings": timings, "out": out, "profiles": profiles_out}), flush=True)
