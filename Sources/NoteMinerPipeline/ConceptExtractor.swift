@@ -74,13 +74,18 @@ public struct ConceptExtractor: Sendable {
                 let r = doc.codePointRange(Int(ev.utf8Begin)..<Int(ev.utf8End))
                 return EvidenceRecord(attribute: ev.attribute, trigger: doc.text(Int(ev.utf8Begin)..<Int(ev.utf8End)), begin: r.lowerBound, end: r.upperBound)
             }
-            let record = MentionRecord(
+            var record = MentionRecord(
                 begin: cp.lowerBound, end: cp.upperBound, text: doc.text(b..<e), conceptID: concept.id,
                 preferredName: concept.preferredName, category: concept.category.rawValue,
                 codes: concept.codes.map { CodingRecord(system: $0.system, code: $0.code) },
                 riskFactor: concept.riskFactor?.rawValue, section: section, sentence: Int(m.sentence),
                 negated: a.negated, possible: a.possible, historical: a.historical, hypothetical: a.hypothetical,
                 family: a.family, evidence: evidence)
+            if concept.deniesRiskFactor {
+                // "never smoker": the words deny the risk factor; a negation around them ("not a non-smoker") undoes it.
+                record.negated.toggle()
+                record.evidence.append(EvidenceRecord(attribute: "negated", trigger: record.text, begin: record.begin, end: record.end))
+            }
             out.append(ExtractedMention(record: record, ambiguous: m.ambiguous,
                                         alternatives: m.alternatives.map { lexicon.concepts[Int($0)].id },
                                         utf8Begin: b, utf8End: e))
