@@ -27,6 +27,16 @@ import NoteMinerModel
         }
     }
 
+    @Test func polarityDeniesNeedsARiskFactorAndUnknownValuesAreRefused() throws {
+        let header = "# schema_version: 1\nid\tpreferred_name\tsynonyms\trisk_factor\tpolarity\n"
+        let ok = try temp("c_conditions.tsv", header + "cond:ns\tnonsmoker\tnever smoker\tsmoking\tdenies\n")
+        #expect(try #require(ConceptLexicon.load(paths: [ok])[id: "cond:ns"]).deniesRiskFactor)
+        let noRisk = try temp("d_conditions.tsv", header + "cond:ns\tnonsmoker\t\t\tdenies\n")
+        #expect(loadError([noRisk])?.description.contains("d_conditions.tsv:3: polarity 'denies' needs a risk_factor") == true)
+        let bad = try temp("e_conditions.tsv", header + "cond:ns\tnonsmoker\t\tsmoking\tnegative\n")
+        #expect(loadError([bad])?.description.contains("e_conditions.tsv:3: unknown polarity 'negative'") == true)
+    }
+
     @Test func userConditionFileLoads() throws {
         let path = try temp("my_conditions.tsv", Self.header
             + "cond:x\tfoo syndrome\tfoo disease|foos\tFS\tI10\thypertension\n")
