@@ -55,6 +55,13 @@ struct ConceptExtractorTests {
         }
     }
 
+    @Test func sectionHeadersAreNotMentions() {
+        let (_, mentions) = Self.extractor.process(Note(noteID: "h", text: "ALLERGIES:\nPenicillin (rash).\n"))
+        #expect(!mentions.contains { $0.record.text == "ALLERGIES" })
+        let rash = mentions.first { $0.record.text == "rash" }
+        #expect(rash?.record.evidence.contains { $0.attribute == "allergy" && $0.trigger.hasPrefix("ALLERGIES") } == true)
+    }
+
     @Test func jsonAndTSVOutputs() throws {
         let text = "Denies nausea.\nTaking lisinopril 10 mg daily."
         let (_, mentions) = Self.extractor.process(Note(noteID: "n2", text: text))
