@@ -21,3 +21,6 @@ scripts/eval/context_floors.sh "$BIN" "$SHARED/context-kit/dev.tsv"
 echo
 echo "== scorer self-test"
 python3 -m unittest -q scripts/eval/test_score_profiles.py
+
+echo
+scripts/eval/profiles.sh "$BIN" "$SHARED"

@@ -12,6 +12,9 @@ public struct ExtractedMention: Sendable, Hashable {
     public var ambiguous: Bool
     /// Ids of the other concepts the same words name.
     public var alternatives: [String]
+    /// UTF-8 byte range in the note, for later stages that work on the document (ADR pairing).
+    public var utf8Begin: Int = 0
+    public var utf8End: Int = 0
 }
 
 /// Concept extraction with assertions: text stage → lexicon matching → ConText. Requires: a note. Adds:
@@ -71,15 +74,21 @@ public struct ConceptExtractor: Sendable {
                 let r = doc.codePointRange(Int(ev.utf8Begin)..<Int(ev.utf8End))
                 return EvidenceRecord(attribute: ev.attribute, trigger: doc.text(Int(ev.utf8Begin)..<Int(ev.utf8End)), begin: r.lowerBound, end: r.upperBound)
             }
-            let record = MentionRecord(
+            var record = MentionRecord(
                 begin: cp.lowerBound, end: cp.upperBound, text: doc.text(b..<e), conceptID: concept.id,
                 preferredName: concept.preferredName, category: concept.category.rawValue,
                 codes: concept.codes.map { CodingRecord(system: $0.system, code: $0.code) },
                 riskFactor: concept.riskFactor?.rawValue, section: section, sentence: Int(m.sentence),
                 negated: a.negated, possible: a.possible, historical: a.historical, hypothetical: a.hypothetical,
                 family: a.family, evidence: evidence)
+            if concept.deniesRiskFactor {
+                // "never smoker": the words deny the risk factor; a negation around them ("not a non-smoker") undoes it.
+                record.negated.toggle()
+                record.evidence.append(EvidenceRecord(attribute: "negated", trigger: record.text, begin: record.begin, end: record.end))
+            }
             out.append(ExtractedMention(record: record, ambiguous: m.ambiguous,
-                                        alternatives: m.alternatives.map { lexicon.concepts[Int($0)].id }))
+                                        alternatives: m.alternatives.map { lexicon.concepts[Int($0)].id },
+                                        utf8Begin: b, utf8End: e))
         }
         return out
     }
