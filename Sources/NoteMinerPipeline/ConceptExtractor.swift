@@ -32,13 +32,13 @@ public struct ConceptExtractor: Sendable {
     }
 
     /// Loads the shipped lexicons found in `lexiconDirectory` (`conditions.tsv`, `drugs.tsv`,
-    /// `adverse_effects.tsv`, ICD-10-CM codes checked against `icd10cm_codes.tsv` when present), the ConText
+    /// `adverse_effects.tsv`), the ConText
     /// rules, and the user's extra files: a `.jsonl` file adds ConText rules, any other file adds concepts.
     public static func load(lexiconDirectory: String, extraLexicons: [String] = []) throws -> ConceptExtractor {
         let fm = FileManager.default
         let text = try TextStageLoader.load(lexiconDirectory: lexiconDirectory)
-        let codesPath = lexiconDirectory + "/icd10cm_codes.tsv"
-        let codeSet = fm.fileExists(atPath: codesPath) ? try ICD10CMCodeSet.load(path: codesPath) : nil
+        // The ICD-10-CM table (~100k rows) is not loaded per run: reading it costs more than a second, and the
+        // shipped lexicons are checked against it by the lexicon tests. Codes are still syntax-checked on load.
         var conceptPaths = ConceptLexicon.defaultPaths(in: lexiconDirectory).filter { fm.fileExists(atPath: $0) }
         var rules = try ContextRuleFile.loadRules(path: lexiconDirectory + "/context_rules.jsonl")
         for path in extraLexicons {
@@ -49,7 +49,7 @@ public struct ConceptExtractor: Sendable {
                 conceptPaths.append(path)
             }
         }
-        let lexicon = try ConceptLexicon.load(paths: conceptPaths, codeSet: codeSet)
+        let lexicon = try ConceptLexicon.load(paths: conceptPaths)
         let sectionsPath = lexiconDirectory + "/section_rules.jsonl"
         let sectionRules = fm.fileExists(atPath: sectionsPath) ? try ContextRuleFile.loadSectionRules(path: sectionsPath) : []
         return ConceptExtractor(text: text, concepts: ConceptMatcher(lexicon: lexicon, tokenizer: text.tokenizer),
