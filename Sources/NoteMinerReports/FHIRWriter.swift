@@ -81,7 +81,8 @@ public enum FHIRWriter {
     /// The bundle for one patient, as compact JSON with keys in a fixed order.
     public static func bundle(for p: PatientProfile) -> [UInt8] {
         let pid = p.patientID
-        let patientRef = "urn:uuid:" + uuid(pid, "Patient")
+        let patientID = uuid(pid, "Patient")
+        let patientRef = "urn:uuid:" + patientID
         var w = JSONWriter(reserving: 4096)
         w.beginObject()
         w.field("resourceType", "Bundle")
@@ -89,9 +90,9 @@ public enum FHIRWriter {
         w.field("type", "collection")
         w.key("entry"); w.beginArray()
 
-        entry(&w, id: uuid(pid, "Patient")) { w in
+        entry(&w, id: patientID) { w in
             w.field("resourceType", "Patient")
-            w.field("id", uuid(pid, "Patient"))
+            w.field("id", patientID)
             w.key("identifier"); w.beginArray(); w.beginObject()
             w.field("system", patientIdentifierSystem); w.field("value", fhirString(pid)); w.endObject(); w.endArray()
         }

@@ -147,3 +147,39 @@ enum ReportContextProbe {
         #expect(written.contains("report.html"))
     }
 }
+
+/// Times each writer on `NOTEMINER_REPORT_BENCH` synthetic notes (two per patient); skipped otherwise. A
+/// measurement aid, not a speed test: it asserts only that everything was written.
+@Suite struct ReportBench {
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["NOTEMINER_REPORT_BENCH"] != nil))
+    func timeWriters() throws {
+        let n = Int(ProcessInfo.processInfo.environment["NOTEMINER_REPORT_BENCH"]!) ?? 10_000
+        let base = Fixtures.notes
+        var notes: [NoteResult] = []
+        notes.reserveCapacity(n)
+        for i in 0..<n {
+            var note = base[i % base.count]
+            note.noteID = "\(note.noteID)-\(i)"
+            note.patientID = "P\(i / 2)"
+            notes.append(note)
+        }
+        let texts = Fixtures.texts
+        let out = try Fixtures.temporaryFolder()
+        let clock = ContinuousClock()
+        var profiles: [PatientProfile] = []
+        let tProfiles = clock.measure {
+            var b = ProfileBuilder()
+            for note in notes { b.add(note) }
+            profiles = b.profiles()
+        }
+        var timings: [(String, Duration)] = [("profiles", tProfiles)]
+        for (name, outputs) in [("profiles.jsonl", ReportSet.Outputs.profiles), ("features.csv", .features), ("fhir", .fhir),
+                                ("report.html", .html), ("results.sqlite", .sqlite)] {
+            let set = ReportSet(outputs: outputs, reportsDirectory: Fixtures.reportsDirectory,
+                                noteText: { id in texts[String(id.split(separator: "-").first ?? "")] })
+            timings.append((name, try clock.measure { try set.write(to: out, notes: notes, profiles: profiles, run: Fixtures.run) }))
+        }
+        print("report writers on \(n) notes / \(profiles.count) patients: " + timings.map { "\($0.0) \($0.1)" }.joined(separator: ", "))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("fhir").path).count == profiles.count + 1)
+    }
+}
