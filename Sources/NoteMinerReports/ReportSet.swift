@@ -55,7 +55,7 @@ public struct ReportSet: Sendable {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var written: [String] = []
         func put(_ name: String, _ bytes: [UInt8]) throws {
-            try Data(bytes).write(to: folder.appendingPathComponent(name), options: .atomic)
+            try AtomicFile.write(bytes, to: folder.appendingPathComponent(name).path)
             written.append(name)
         }
         if outputs.contains(.profiles) {

@@ -74,7 +74,14 @@ public enum SQLiteWriter {
         let tmp = path + ".tmp"
         for p in [tmp, tmp + "-journal"] where fm.fileExists(atPath: p) { try fm.removeItem(atPath: p) }
         do {
-            let queue = try DatabaseQueue(path: tmp)
+            var config = Configuration()
+            // The file is private until the rename below, so journaling and syncing buy nothing: a crash leaves
+            // only the temporary file, which the next write removes.
+            config.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA journal_mode = OFF")
+                try db.execute(sql: "PRAGMA synchronous = OFF")
+            }
+            let queue = try DatabaseQueue(path: tmp, configuration: config)
             try queue.write { db in
                 try db.execute(sql: schema)
                 try db.execute(sql: "PRAGMA user_version = \(schemaVersion)")

@@ -172,7 +172,9 @@ enum ReportContextProbe {
             for note in notes { b.add(note) }
             profiles = b.profiles()
         }
-        var timings: [(String, Duration)] = [("profiles", tProfiles)]
+        var bytes = 0
+        let tBundles = clock.measure { for p in profiles { bytes += FHIRWriter.bundle(for: p).count } }
+        var timings: [(String, Duration)] = [("profiles", tProfiles), ("fhir bundles in memory (\(bytes) B)", tBundles)]
         for (name, outputs) in [("profiles.jsonl", ReportSet.Outputs.profiles), ("features.csv", .features), ("fhir", .fhir),
                                 ("report.html", .html), ("results.sqlite", .sqlite)] {
             let set = ReportSet(outputs: outputs, reportsDirectory: Fixtures.reportsDirectory,
