@@ -41,7 +41,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "noteminer",
-            dependencies: ["NoteMinerPipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "NoteMinerPipeline", "NoteMinerModel", "NoteMinerIO", "NoteMinerProfiles", "NoteMinerReports", "NoteMinerADR",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .target(name: "TestSupport", dependencies: ["NoteMinerModel", "NoteMinerText"], path: "Tests/TestSupport"),
         .testTarget(name: "NoteMinerModelTests", dependencies: ["NoteMinerModel", "TestSupport"]),

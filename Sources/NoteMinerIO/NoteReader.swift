@@ -16,6 +16,13 @@ public struct NoteReader: Sequence, Sendable {
         public var maxNoteBytes: Int = 10 * 1024 * 1024
         /// Follow symbolic links in folders that point outside the folder.
         public var followExternalLinks = false
+        /// Accept repeated note ids (streaming workers see one partition and cannot judge duplicates).
+        public var allowDuplicateIDs = false
+        /// Report blank JSON Lines lines as refused records instead of skipping them, so a streaming
+        /// consumer gets exactly one output line per input line.
+        public var yieldBlankLines = false
+        /// How note bytes are decoded (`--encoding`); JSON Lines inputs accept only byte-oriented encodings.
+        public var encoding: TextEncoding = .auto
         public init() {}
     }
 
@@ -34,6 +41,9 @@ public struct NoteReader: Sequence, Sendable {
         var sources: [Source] = []
         let fm = FileManager.default
         for input in inputs {
+            if !options.encoding.isByteOriented, input == "-" || Self.isJSONLines(input) {
+                throw InputError("--encoding \(options.encoding.rawValue) applies to text files only; JSON Lines input '\(input)' must be UTF-8, Windows-1252 or Latin-1")
+            }
             if input == "-" {
                 sources.append(.standardInput)
                 continue
@@ -87,6 +97,17 @@ public struct NoteReader: Sequence, Sendable {
     }
 
     public func makeIterator() -> Iterator { Iterator(sources: sources, options: options) }
+
+    /// Total size of the input files in bytes (0 for standard input), for progress and ETA.
+    public var estimatedTotalBytes: Int {
+        sources.reduce(0) { sum, s in
+            switch s {
+            case .textFile(let p), .jsonLines(let p):
+                return sum + ((try? FileManager.default.attributesOfItem(atPath: p))?[.size] as? Int ?? 0)
+            default: return sum
+            }
+        }
+    }
 
     /// Pulls one note at a time; holds at most one open line reader.
     public struct Iterator: IteratorProtocol {
@@ -145,14 +166,14 @@ public struct NoteReader: Sequence, Sendable {
             guard let data = FileManager.default.contents(atPath: path) else {
                 return .refused(QuarantineRecord(noteID: id, source: location, reason: .unreadable, message: "cannot read file"))
             }
-            return decoded(id: id, bytes: [UInt8](data), location: location, metadata: nil)
+            return decoded(id: id, bytes: [UInt8](data), encoding: options.encoding, location: location, metadata: nil)
         }
 
-        private mutating func decoded(id: String, bytes: [UInt8], location: SourceLocation, metadata: (String?, String?, String?)?) -> NoteInput {
-            if !seenIDs.insert(id).inserted {
+        private mutating func decoded(id: String, bytes: [UInt8], encoding: TextEncoding, location: SourceLocation, metadata: (String?, String?, String?)?) -> NoteInput {
+            if !options.allowDuplicateIDs, !seenIDs.insert(id).inserted {
                 return .refused(QuarantineRecord(noteID: id, source: location, reason: .duplicateID, message: "note id already used by an earlier note"))
             }
-            switch NoteTextDecoder.decode(bytes) {
+            switch NoteTextDecoder.decode(bytes, encoding: encoding) {
             case .refused(let reason, let message):
                 return .refused(QuarantineRecord(noteID: id, source: location, reason: reason, message: message))
             case .text(let text, let warnings):
@@ -163,22 +184,16 @@ public struct NoteReader: Sequence, Sendable {
 
         private mutating func jsonLine(_ raw: [UInt8], number: Int) -> NoteInput? {
             let location = SourceLocation(file: linesName, line: number)
-            if raw.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return nil }  // blank line: not a note
+            if raw.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {  // blank line: not a note
+                return options.yieldBlankLines
+                    ? .refused(QuarantineRecord(noteID: nil, source: location, reason: .malformedRecord, message: "blank line"))
+                    : nil
+            }
             if options.maxNoteBytes > 0, raw.count > options.maxNoteBytes {
                 return .refused(QuarantineRecord(noteID: nil, source: location, reason: .tooLarge, message: "line of \(raw.count) bytes exceeds the per-note limit of \(options.maxNoteBytes) bytes"))
             }
-            let object: Any
-            var extraWarnings: [NoteWarning] = []
-            do {
-                object = try JSONSerialization.jsonObject(with: Data(raw), options: [])
-            } catch {
-                // Invalid UTF-8 inside an otherwise valid record: repair it and say so.
-                let repaired = Data(String(decoding: raw, as: UTF8.self).utf8)
-                guard let o = try? JSONSerialization.jsonObject(with: repaired, options: []) else {
-                    return .refused(QuarantineRecord(noteID: nil, source: location, reason: .malformedRecord, message: "not a valid JSON object"))
-                }
-                object = o
-                extraWarnings.append(NoteWarning(code: "invalid_utf8_repaired", message: "invalid UTF-8 in the JSON line repaired with U+FFFD"))
+            guard let (object, extraWarnings) = Self.parseJSONLine(raw, encoding: options.encoding) else {
+                return .refused(QuarantineRecord(noteID: nil, source: location, reason: .malformedRecord, message: "not a valid JSON object"))
             }
             guard let dict = object as? [String: Any] else {
                 return .refused(QuarantineRecord(noteID: nil, source: location, reason: .malformedRecord, message: "line is JSON but not an object"))
@@ -200,11 +215,34 @@ public struct NoteReader: Sequence, Sendable {
                 default: return nil
                 }
             }
-            let item = decoded(id: id, bytes: Array(text.utf8), location: location, metadata: (string("patient_id"), string("date"), string("note_type")))
+            // The text is already Unicode: decode its UTF-8 as such (NUL and binary checks only).
+            let item = decoded(id: id, bytes: Array(text.utf8), encoding: .utf8, location: location, metadata: (string("patient_id"), string("date"), string("note_type")))
             if case .note(let note, let warnings, let source) = item, !extraWarnings.isEmpty {
                 return .note(note, warnings: extraWarnings + warnings, source: source)
             }
             return item
+        }
+
+        /// Parses one JSON Lines record. Lines that are not valid UTF-8 are decoded first, by the same rules as
+        /// note files (Windows-1252 when clearly so, else U+FFFD repair), and the decision is reported.
+        static func parseJSONLine(_ raw: [UInt8], encoding: TextEncoding) -> (Any, [NoteWarning])? {
+            if encoding == .auto || encoding == .utf8, let o = try? JSONSerialization.jsonObject(with: Data(raw), options: []) {
+                return (o, [])
+            }
+            let text: String
+            let decodingWarnings: [NoteWarning]
+            switch NoteTextDecoder.decode(raw, encoding: encoding) {
+            case .text(let t, let w):
+                text = t
+                decodingWarnings = w
+            case .refused:
+                return nil
+            }
+            // Valid UTF-8 that did not parse is not rescued by decoding it again.
+            if decodingWarnings.isEmpty, encoding == .auto || encoding == .utf8 { return nil }
+            let warnings = decodingWarnings.filter { $0.code != "bom_removed" }
+            guard let o = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: []) else { return nil }
+            return (o, warnings)
         }
     }
 }

@@ -85,8 +85,9 @@ public struct TSVFile: Sendable {
                 columns = fields
                 continue
             }
-            guard fields.count == header.count else {
-                throw DataFileError(file: path, line: lineNumber, message: "expected \(header.count) tab-separated fields, found \(fields.count)")
+            // Trailing optional columns may be left off; extra fields are an error (usually a stray tab).
+            guard fields.count <= header.count else {
+                throw DataFileError(file: path, line: lineNumber, message: "expected at most \(header.count) tab-separated fields, found \(fields.count)")
             }
             var dict: [String: String] = [:]
             for (c, v) in zip(header, fields) { dict[c] = v.trimmingCharacters(in: .whitespaces) }

@@ -20,6 +20,20 @@ public struct SHA256: Sendable {
     public init() {}
 
     public mutating func update(_ bytes: some Sequence<UInt8>) {
+        // Whole blocks straight from contiguous storage: lexicon fingerprints hash megabytes.
+        let done: Bool? = bytes.withContiguousStorageIfAvailable { buf -> Bool in
+            var i = 0
+            while i < buf.count, !pending.isEmpty {
+                pending.append(buf[i]); i += 1; length &+= 1
+                if pending.count == 64 { compress(pending); pending.removeAll(keepingCapacity: true) }
+            }
+            while buf.count - i >= 64 {
+                compress(Array(buf[i..<i + 64])); i += 64; length &+= 64
+            }
+            while i < buf.count { pending.append(buf[i]); i += 1; length &+= 1 }
+            return true
+        }
+        if done == true { return }
         for b in bytes {
             pending.append(b)
             length &+= 1
@@ -48,7 +62,12 @@ public struct SHA256: Sendable {
     public static func hex(_ bytes: some Sequence<UInt8>) -> String {
         var s = SHA256()
         s.update(bytes)
-        return s.finalize().map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        return hexString(s.finalize())
+    }
+
+    /// Lower-case hex of a digest.
+    public static func hexString(_ digest: [UInt8]) -> String {
+        digest.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
     }
 
     public static func hex(_ string: String) -> String { hex(Array(string.utf8)) }

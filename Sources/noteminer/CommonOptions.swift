@@ -18,6 +18,9 @@ struct InputOptions: ParsableArguments {
     @Option(name: .customLong("max-note-bytes"), help: "Notes larger than this many bytes are refused (0 = no limit).")
     var maxNoteBytes: Int = 10 * 1024 * 1024
 
+    @Option(help: ArgumentHelp("Encoding of note files: auto (UTF-8; UTF-16 by byte order mark; Windows-1252 when clearly so), utf-8, windows-1252, latin-1, utf-16le, utf-16be.", valueName: "name"))
+    var encoding: TextEncoding = .auto
+
     @Flag(name: .customLong("follow-links"), help: "Follow symbolic links in input folders that point outside the folder.")
     var followLinks = false
 
@@ -31,6 +34,7 @@ struct InputOptions: ParsableArguments {
         var options = NoteReader.Options()
         options.maxNoteBytes = maxNoteBytes
         options.followExternalLinks = followLinks
+        options.encoding = encoding
         do {
             return try NoteReader(inputs: inputs, options: options)
         } catch let e as InputError {
@@ -45,6 +49,21 @@ struct InputOptions: ParsableArguments {
             throw CLIError.setup(e.message)
         }
     }
+}
+
+extension TextEncoding: ExpressibleByArgument {
+    public init?(argument: String) {
+        let normalized = argument.lowercased().replacingOccurrences(of: "_", with: "-")
+        switch normalized {
+        case "utf8": self = .utf8
+        case "cp1252", "windows1252": self = .windows1252
+        case "latin1", "iso-8859-1", "iso8859-1": self = .latin1
+        case "utf16le": self = .utf16LE
+        case "utf16be": self = .utf16BE
+        default: self.init(rawValue: normalized)
+        }
+    }
+    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
 }
 
 /// Exit statuses (documented in the README): 0 all notes processed, 3 some refused (quarantined),

@@ -14,7 +14,7 @@ struct NoteMinerCommand: AsyncParsableCommand {
               noteminer eval context ../shared/corpora/context-kit/dev.tsv
             """,
         version: NoteMinerVersion.string,
-        subcommands: [TokenizeCommand.self, ExtractCommand.self, TrainCommand.self, ClassifyCommand.self, EvalCommand.self]
+        subcommands: [TokenizeCommand.self, ExtractCommand.self, RunCommand.self, ProfileCommand.self, StreamCommand.self, TrainCommand.self, ClassifyCommand.self, EvalCommand.self]
     )
 }
 

@@ -64,7 +64,7 @@ struct TokenizeCommand: AsyncParsableCommand {
                     out.write(bytes)
                 }
             })
-            statistics.seconds = (ContinuousClock.now - started).seconds
+            statistics.seconds = (ContinuousClock.now - started).inSeconds
             if stats { out.write(statistics.jsonLine()) }
             out.flush()
             try diagnostics.finish()
@@ -72,6 +72,3 @@ struct TokenizeCommand: AsyncParsableCommand {
     }
 }
 
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

@@ -1,0 +1,227 @@
+import Foundation
+import NoteMinerIO
+import NoteMinerModel
+import NoteMinerProfiles
+
+/// What turns one note into its result record. Implementations must be deterministic and must not trap
+/// on any text: a batch never dies on one note.
+public protocol NoteProcessing: Sendable {
+    func process(_ note: Note, warnings: [NoteWarning]) -> NoteResult
+    /// Changes whenever a lexicon, rule file, model or the tool version changes; invalidates the resume cache.
+    var fingerprint: String { get }
+}
+
+/// Counts of a batch run. `notesIn == results + quarantined` always holds.
+public struct RunSummary: Sendable {
+    public var notesIn = 0
+    public var results = 0
+    public var quarantined = 0
+    public var fromCache = 0
+    public var patients = 0
+    public var mentions = 0
+    public var adrSentences = 0
+    public var bytes = 0
+    public var seconds = 0.0
+    public init() {}
+    public var megabytesPerSecond: Double { seconds > 0 ? Double(bytes) / 1_000_000 / seconds : 0 }
+}
+
+/// What reports are written from at the end of a run.
+public struct RunResults: Sendable {
+    /// Per-note results in input order.
+    public var notes: [NoteResult] = []
+    public var builder = ProfileBuilder()
+    /// Note texts by note id, as far as the budget allowed (for report snippets).
+    public var texts: [String: String] = [:]
+    public var summary = RunSummary()
+    public init() {}
+}
+
+/// `noteminer run`: every note through the pipeline in parallel (bounded), per-note results written in input
+/// order, refused notes to `quarantine.jsonl`, then profiles and reports from the per-note results.
+///
+/// Resume: each computed result is appended (and flushed) to `cache/results.tsv` keyed by a SHA-256 of the
+/// note's id, metadata and text, under a header carrying the pipeline fingerprint. A rerun into the same
+/// folder reuses every cached line whose key matches — also after the earlier run was killed with SIGKILL,
+/// since a torn last line is simply not a valid entry — and the final outputs are written from scratch, so
+/// they are byte-identical to an uninterrupted run. A different fingerprint discards the cache.
+public struct BatchRunner {
+    public var jobs: Int
+    public var resume = true
+    /// Writes reports from the results (profiles.jsonl, features.csv, FHIR, SQLite, HTML).
+    public var writeReports: (OutputFolder, RunResults) throws -> Void
+    public var progress: ProgressReporter?
+    /// Note texts kept for report snippets, in bytes; beyond it reports show matched words only.
+    public var noteTextBudget = 256 * 1024 * 1024
+
+    public init(jobs: Int, writeReports: @escaping (OutputFolder, RunResults) throws -> Void) {
+        self.jobs = jobs
+        self.writeReports = writeReports
+    }
+
+    static let cacheFile = "results.tsv"
+
+    public static func contentKey(_ note: Note) -> String {
+        var h = SHA256()
+        for part in [note.noteID, note.patientID ?? "", note.date ?? "", note.noteType ?? "", note.text] {
+            h.update(part)
+            h.update([0])
+        }
+        return SHA256.hexString(h.finalize())
+    }
+
+    enum Outcome: Sendable {
+        case result(NoteResult, line: [UInt8], key: String, fresh: Bool, text: String)
+        case refused(QuarantineRecord)
+    }
+
+    public func run(reader: NoteReader, processor: some NoteProcessing, output: OutputFolder) async throws -> RunSummary {
+        let started = ContinuousClock.now
+        let cacheFolder = try output.subfolder("cache")
+        let cachePath = try cacheFolder.filePath(Self.cacheFile)
+        let header = "#noteminer-cache\t" + processor.fingerprint
+        let cached = resume ? Self.loadCache(path: cachePath, header: header) : [:]
+        let cacheWriter = try Self.openCache(path: cachePath, header: header, keepExisting: !cached.isEmpty)
+        defer { fclose(cacheWriter) }
+
+        let notesOut = try FileWriter(folder: output, name: "notes.jsonl")
+        let quarantineOut = try FileWriter(folder: output, name: "quarantine.jsonl")
+        var summary = RunSummary()
+        var builder = ProfileBuilder()
+        var results = RunResults()
+        var textBytes = 0
+        let noteTextBudget = self.noteTextBudget
+        let progress = self.progress
+        progress?.start(totalBytes: reader.estimatedTotalBytes)
+
+        try await processInOrder(reader, jobs: jobs, transform: { item -> Outcome in
+            switch item {
+            case .refused(let record):
+                return .refused(record)
+            case .note(let note, let warnings, _):
+                let key = Self.contentKey(note)
+                if let line = cached[key], let result = try? JSONDecoder().decode(NoteResult.self, from: Data(line)) {
+                    return .result(result, line: line, key: key, fresh: false, text: note.text)
+                }
+                let result = processor.process(note, warnings: warnings)
+                return .result(result, line: result.jsonLine(), key: key, fresh: true, text: note.text)
+            }
+        }, emit: { outcome in
+            summary.notesIn += 1
+            switch outcome {
+            case .refused(let record):
+                summary.quarantined += 1
+                quarantineOut.write(Self.quarantineLine(record))
+            case .result(let result, let line, let key, let fresh, let text):
+                let bytes = text.utf8.count
+                summary.results += 1
+                summary.bytes += bytes
+                results.notes.append(result)
+                if textBytes + bytes <= noteTextBudget {
+                    textBytes += bytes
+                    results.texts[result.noteID] = text
+                }
+                summary.mentions += result.mentions.count
+                summary.adrSentences += result.adrSentences.count
+                if fresh {
+                    var entry = Array(key.utf8)
+                    entry.append(0x09)
+                    entry += line  // ends with "\n"
+                    _ = entry.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, cacheWriter) }
+                    fflush(cacheWriter)
+                } else {
+                    summary.fromCache += 1
+                }
+                notesOut.write(line)
+                builder.add(result)
+            }
+            progress?.update(notes: summary.notesIn, bytes: summary.bytes)
+        })
+        try notesOut.commit()
+        try quarantineOut.commit()
+        summary.patients = Set(builder.profiles().map(\.patientID)).count
+        summary.seconds = (ContinuousClock.now - started).inSeconds
+        results.builder = builder
+        results.summary = summary
+        try writeReports(output, results)
+        try output.write("manifest.json", bytes: Self.manifest(summary, fingerprint: processor.fingerprint))
+        progress?.finish()
+        return summary
+    }
+
+    static func quarantineLine(_ r: QuarantineRecord) -> [UInt8] {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("note_id", r.noteID)
+        w.field("source", r.source.file)
+        w.key("line"); if let l = r.source.line { w.int(l) } else { w.null() }
+        w.field("reason", r.reason.rawValue)
+        w.field("message", r.message)
+        w.endObject()
+        w.newline()
+        return w.bytes
+    }
+
+    /// Deterministic: no timings or dates, so a resumed run's manifest equals a clean run's.
+    static func manifest(_ s: RunSummary, fingerprint: String) -> [UInt8] {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("schema_version", 1)
+        w.field("fingerprint", fingerprint)
+        w.key("counts"); w.beginObject()
+        w.field("notes_in", s.notesIn); w.field("results", s.results); w.field("quarantined", s.quarantined)
+        w.field("patients", s.patients); w.field("mentions", s.mentions); w.field("adr_sentences", s.adrSentences)
+        w.field("bytes", s.bytes)
+        w.endObject()
+        w.key("files"); w.beginArray()
+        for f in ["notes.jsonl", "quarantine.jsonl", "profiles.jsonl", "features.csv", "fhir/", "results.sqlite", "report.html"] { w.string(f) }
+        w.endArray()
+        w.endObject()
+        w.newline()
+        return w.bytes
+    }
+
+    static func loadCache(path: String, header: String) -> [String: [UInt8]] {
+        guard let data = FileManager.default.contents(atPath: path) else { return [:] }
+        let bytes = [UInt8](data)
+        var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
+        // A torn last line (killed mid-write) has no newline after it: drop it.
+        if bytes.last != 0x0A { lines.removeLast() }
+        guard let first = lines.first, Array(first) == Array(header.utf8) else { return [:] }
+        var out: [String: [UInt8]] = [:]
+        for line in lines.dropFirst() where !line.isEmpty {
+            guard let tab = line.firstIndex(of: 0x09), tab - line.startIndex == 64 else { continue }
+            var json = Array(line[(tab + 1)...])
+            guard json.first == UInt8(ascii: "{"), json.last == UInt8(ascii: "}") else { continue }
+            json.append(0x0A)
+            out[String(decoding: line[line.startIndex..<tab], as: UTF8.self)] = json
+        }
+        return out
+    }
+
+    static func openCache(path: String, header: String, keepExisting: Bool) throws -> UnsafeMutablePointer<FILE> {
+        if keepExisting {
+            // Rewrite the kept entries without any torn tail before appending.
+            let kept = loadCacheLines(path: path)
+            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            guard fd >= 0, let f = fdopen(fd, "wb") else { throw InputError("cannot write resume cache '\(path)'") }
+            _ = kept.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
+            fflush(f)
+            return f
+        }
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard fd >= 0, let f = fdopen(fd, "wb") else { throw InputError("cannot write resume cache '\(path)'") }
+        let h = Array((header + "\n").utf8)
+        _ = h.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
+        fflush(f)
+        return f
+    }
+
+    /// The cache file up to its last complete line.
+    static func loadCacheLines(path: String) -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+        var bytes = [UInt8](data)
+        if let lastNewline = bytes.lastIndex(of: 0x0A) { bytes.removeSubrange((lastNewline + 1)...) } else { bytes = [] }
+        return bytes
+    }
+}

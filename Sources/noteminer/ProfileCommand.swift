@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import NoteMinerIO
+import NoteMinerModel
+import NoteMinerPipeline
+import NoteMinerProfiles
+import NoteMinerReports
+
+struct ProfileCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "profile",
+        abstract: "Build patient profiles and reports from per-note results (notes.jsonl) produced anywhere.",
+        discussion: """
+            Reads one or more notes.jsonl files (from `noteminer run`, `noteminer stream`, or a Spark job) and writes
+            every output of `run` except notes.jsonl and quarantine.jsonl. The merge is associative and commutative:
+            the same results split into any partitions, read in any order, give byte-identical outputs.
+
+            Example:
+              noteminer profile part-0000.jsonl part-0001.jsonl --out profiles/
+            """
+    )
+
+    @Argument(help: "Per-note result files (JSON Lines).") var inputs: [String]
+    @Option(help: "Output folder (created owner-only).") var out: String
+
+    func run() async throws {
+        try await runMappingErrors {
+            var builder = ProfileBuilder()
+            var notes: [NoteResult] = []
+            let decoder = JSONDecoder()
+            var bad = 0
+            var records = 0
+            for path in inputs {
+                var isDir: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw CLIError.setup("input '\(path)' does not exist") }
+                let files = isDir.boolValue
+                    ? try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".jsonl") || $0.hasSuffix(".json") }.sorted().map { path + "/" + $0 }
+                    : [path]
+                for file in files {
+                    guard let data = FileManager.default.contents(atPath: file) else { throw CLIError.setup("cannot read '\(file)'") }
+                    var lineNumber = 0
+                    for line in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
+                        lineNumber += 1
+                        if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) { continue }
+                        do {
+                            let record = try decoder.decode(NoteResult.self, from: Data(line))
+                            if record.schemaVersion > NoteResult.schemaVersion {
+                                throw CLIError.setup("\(file):\(lineNumber): schema_version \(record.schemaVersion) is newer than this NoteMiner understands (\(NoteResult.schemaVersion))")
+                            }
+                            builder.add(record)
+                            notes.append(record)
+                            records += 1
+                        } catch let e as CLIError {
+                            throw e
+                        } catch {
+                            bad += 1
+                            OutputSink.standardError().write("noteminer: \(file):\(lineNumber): not a per-note result record (\(error)); skipped\n")
+                        }
+                    }
+                }
+            }
+            umask(0o077)
+            let folder = try OutputFolder(path: out)
+            var results = RunResults()
+            // Order-independent: the same records in any partition order give the same outputs.
+            results.notes = notes.sorted { $0.noteID.utf8.lexicographicallyPrecedes($1.noteID.utf8) }
+            results.builder = builder
+            results.summary.results = builder.noteCount
+            let profiles = try Reports.write(to: folder, results: results, inputs: inputs, lexiconDirectory: nil)
+            OutputSink.standardError().write("noteminer: \(records) records, \(builder.noteCount) notes, \(profiles) patients → \(out)\n")
+            if bad > 0 { throw ExitCode(ExitStatus.someRefused) }
+        }
+    }
+}
+
+private func textLookup(_ texts: [String: String]) -> @Sendable (String) -> String? {
+    { texts[$0] }
+}
+
+/// Writes the patient-level outputs shared by `run` and `profile`.
+enum Reports {
+    @discardableResult
+    static func write(to folder: OutputFolder, results: RunResults, inputs: [String], lexiconDirectory: String?, fingerprint: String = "") throws -> Int {
+        let profiles = results.builder.profiles()
+        let texts = results.texts
+        var set = ReportSet()
+        if !texts.isEmpty { set.noteText = textLookup(texts) }
+        let run = RunInfo(toolVersion: NoteMinerVersion.string, lexiconFingerprint: fingerprint, quarantined: results.summary.quarantined, inputs: inputs)
+        try set.write(to: URL(fileURLWithPath: folder.path), notes: results.notes, profiles: profiles, run: run)
+        return profiles.count
+    }
+}
