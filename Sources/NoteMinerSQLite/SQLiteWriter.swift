@@ -10,7 +10,7 @@ import NoteMinerProfiles
 /// as the matching `notes.jsonl` / `profiles.jsonl` fragment (query them with SQLite's `json_each`):
 ///
 /// - `runs(run_id, schema_version, tool_version, lexicon_fingerprint, model_fingerprint, started_at, inputs_json,
-///   notes, patients, mentions, adr_sentences, quarantined)` — one row.
+///   notes, patients, mentions, adr_sentences, quarantined)` — one row; `notes` counts distinct note ids.
 /// - `notes(note_id PK, ordinal, patient_id, date, note_type, age, n_mentions, n_adr_sentences)` — input order.
 /// - `mentions(mention_id PK, note_id, patient_id, ordinal, span_begin, span_end, text, concept_id, preferred_name,
 ///   category, codes, risk_factor, section, sentence, negated, possible, historical, hypothetical, family,
@@ -105,7 +105,7 @@ public enum SQLiteWriter {
         inputs.endArray()
         let args: [(any DatabaseValueConvertible)?] = [
             1, schemaVersion, run.toolVersion, run.lexiconFingerprint, run.modelFingerprint, run.startedAt,
-            text(inputs.bytes), notes.count, profiles.count, notes.reduce(0) { $0 + $1.mentions.count },
+            text(inputs.bytes), Set(notes.map(\.noteID)).count, profiles.count, notes.reduce(0) { $0 + $1.mentions.count },
             notes.reduce(0) { $0 + $1.adrSentences.count }, run.quarantined,
         ]
         try db.execute(sql: "INSERT INTO runs VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", arguments: StatementArguments(args))
