@@ -230,8 +230,26 @@ enum HTMLHighlighter {
         if maxContext != Int.max {
             func isEnd(_ i: Int) -> Bool {
                 let c = text[i]
-                if c == "\n" { return true }
+                if c == "\n" || c == "\r" { return isHardBreak(i) }
                 if c == "." || c == "!" || c == "?" { return i + 1 >= n || text[i + 1] == " " || text[i + 1] == "\n" }
+                return false
+            }
+            /// Notes are often hard-wrapped mid-sentence; a line break ends a snippet only after a blank line, a
+            /// line ending in `.:;!?`, or before a line starting with a list marker.
+            func isHardBreak(_ i: Int) -> Bool {
+                var p = i - 1
+                while p >= 0, text[p] == " " || text[p] == "\t" || text[p] == "\r" { p -= 1 }
+                if p < 0 || text[p] == "\n" || ".:;!?".unicodeScalars.contains(text[p]) { return true }
+                var q = i + 1
+                while q < n, text[q] == " " || text[q] == "\t" || text[q] == "\r" { q += 1 }
+                guard q < n else { return true }
+                let f = text[q]
+                if f == "\n" || f == "*" || f == "-" || f == "\u{2022}" || f == "#" { return true }
+                if f.properties.numericType != nil {
+                    var r = q
+                    while r < n, text[r].properties.numericType != nil { r += 1 }
+                    return r < n && (text[r] == "." || text[r] == ")")
+                }
                 return false
             }
             var i = lo
@@ -241,7 +259,7 @@ enum HTMLHighlighter {
             var j = hi
             while j < n, j - hi < maxContext, !isEnd(j) { j += 1 }
             if j < n {
-                if !isEnd(j) { cutRight = true } else if text[j] != "\n" { j += 1 }
+                if !isEnd(j) { cutRight = true } else if text[j] != "\n" && text[j] != "\r" { j += 1 }
             }
             hi = j
             while lo < hi, text[lo].properties.isWhitespace { lo += 1 }

@@ -58,6 +58,9 @@ import NoteMinerProfiles
         let text = Array("First one. Second has the word here. Third.".unicodeScalars)
         let segs = ReportContextProbe.highlight(text, 31, 35)
         #expect(segs == ["Second has the word ", "[here]", "."])
+        // A hard-wrapped sentence continues over the line break; a list item or a blank line ends it.
+        let wrapped = Array("PLAN:\nShe has type 2\ndiabetes and HTN, well\ncontrolled.\n* next item".unicodeScalars)
+        #expect(ReportContextProbe.highlight(wrapped, 34, 37) == ["She has type 2\ndiabetes and ", "[HTN]", ", well\ncontrolled."])
         let long = Array((String(repeating: "a", count: 300) + " target " + String(repeating: "b", count: 300)).unicodeScalars)
         let cut = ReportContextProbe.highlight(long, 301, 307)
         #expect(cut.first == "\u{2026}" && cut.last == "\u{2026}")
