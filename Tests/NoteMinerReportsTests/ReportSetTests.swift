@@ -16,8 +16,10 @@ import NoteMinerProfiles
             // The page's own script is the only one.
             #expect(html.components(separatedBy: "<script").count == 2)
         }
-        let hostile = try render(noteText: { _ in "\"><img src=x onerror=alert(1)> chest pain" })
+        // Whatever window a snippet cuts from this text, it holds the markup, which must arrive escaped.
+        let hostile = try render(noteText: { _ in String(repeating: "\"><img src=x onerror=alert(1)>", count: 40) })
         #expect(!hostile.contains("<img"))
+        #expect(hostile.contains("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"))
     }
 
     @Test func templateNeverUsesUnescapedTags() throws {
