@@ -68,8 +68,11 @@ public enum SQLiteWriter {
         CREATE INDEX risk_factors_status ON risk_factors(risk_factor, status);
         """
 
-    /// Writes `path` (replacing it). `notes` in input order; `profiles` as `ProfileBuilder.profiles()` gives them.
-    public static func write(path: String, notes: [NoteResult], profiles: [PatientProfile], run: RunInfo) throws {
+    /// Writes `path` (replacing it). `notes` in input order; `profiles` as `ProfileBuilder.profiles()` gives them;
+    /// `profileLines`, when the caller already serialized them for `profiles.jsonl`, saves doing it twice.
+    public static func write(path: String, notes: [NoteResult], profiles: [PatientProfile], profileLines: [[UInt8]]? = nil,
+                             run: RunInfo) throws {
+        precondition(profileLines == nil || profileLines!.count == profiles.count, "one line per profile")
         let fm = FileManager.default
         let tmp = path + ".tmp"
         for p in [tmp, tmp + "-journal"] where fm.fileExists(atPath: p) { try fm.removeItem(atPath: p) }
@@ -87,7 +90,7 @@ public enum SQLiteWriter {
                 try db.execute(sql: "PRAGMA user_version = \(schemaVersion)")
                 try insertRun(db, notes: notes, profiles: profiles, run: run)
                 try insertNotes(db, notes)
-                try insertProfiles(db, profiles)
+                try insertProfiles(db, profiles, lines: profileLines)
             }
             try queue.close()
         } catch {
@@ -162,11 +165,11 @@ public enum SQLiteWriter {
         }
     }
 
-    private static func insertProfiles(_ db: Database, _ profiles: [PatientProfile]) throws {
+    private static func insertProfiles(_ db: Database, _ profiles: [PatientProfile], lines: [[UInt8]]?) throws {
         let profileStmt = try db.makeStatement(sql: "INSERT INTO profiles VALUES (?,?,?,?,?,?,?,?)")
         let rfStmt = try db.makeStatement(sql: "INSERT INTO risk_factors VALUES (?,?,?,?,?,?,?)")
-        for p in profiles {
-            var line = p.jsonLine()
+        for (i, p) in profiles.enumerated() {
+            var line = lines?[i] ?? p.jsonLine()
             if line.last == UInt8(ascii: "\n") { line.removeLast() }
             try profileStmt.execute(arguments: StatementArguments([
                 p.patientID, p.notes.count, p.age, p.charlson.index, p.conditions.count, p.medications.count,
