@@ -78,6 +78,9 @@ private struct ReportContext {
         }
     }
 
+    /// Element id of a patient's card: ids from input files are not valid or unique HTML ids as they are.
+    static func anchor(_ patientID: String) -> String { "p-" + String(SHA256.hex(patientID).prefix(12)) }
+
     static func percent(_ n: Int, of total: Int) -> String {
         total == 0 ? "0" : JSONWriter.format(Double(n) * 100 / Double(total), digits: 1)
     }
@@ -100,7 +103,13 @@ private struct ReportContext {
         }
         let shownProfiles = profiles.prefix(writer.maxPatientCards)
         let adrAll = profiles.flatMap { p in p.adverseEvents.map { (p.patientID, $0) } }
-        let adrRows = adrAll.prefix(writer.maxADRRows).map { adrRow(patientID: $0.0, event: $0.1) }
+        let withCards = Set(shownProfiles.map(\.patientID))
+        let adrRows = adrAll.prefix(writer.maxADRRows).map { row -> [String: Any] in
+            var r = adrRow(patientID: row.0, event: row.1)
+            r["hasCard"] = withCards.contains(row.0)
+            r["anchor"] = Self.anchor(row.0)
+            return r
+        }
         let mentionCount = notes.reduce(0) { $0 + $1.mentions.count }
         let adrSentenceCount = notes.reduce(0) { $0 + $1.adrSentences.count }
         return [
@@ -139,7 +148,7 @@ private struct ReportContext {
         }
         return [
             "patientID": p.patientID,
-            "anchor": "p-" + String(SHA256.hex(p.patientID).prefix(12)),
+            "anchor": Self.anchor(p.patientID),
             "nNotes": p.notes.count,
             "noteIDs": p.notes.map(\.noteID).joined(separator: ", "),
             "hasAge": p.age != nil, "age": p.age.map(String.init) ?? "",

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NoteMinerReports
+import NoteMinerModel
 import NoteMinerProfiles
 
 @Suite struct HTMLReportTests {
@@ -54,6 +55,9 @@ import NoteMinerProfiles
         // Hypertension: 1 of 2 patients present.
         #expect(html.contains("<div class=\"name\">Hypertension</div>\n      <div class=\"bar\"><span class=\"s-present\" style=\"width:50%\">"))
         #expect(html.contains("class=\"sortable\""))
+        // ADR rows link to the patient's card.
+        let anchor = "p-" + String(SHA256.hex("P001").prefix(12))
+        #expect(html.contains("<a href=\"#\(anchor)\">P001</a>") && html.contains("id=\"\(anchor)\""))
     }
 
     @Test func snippetWindowStopsAtSentenceEnds() {
