@@ -11,6 +11,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
@@ -25,7 +26,7 @@ let package = Package(
         .target(name: "NoteMinerLexicon", dependencies: ["NoteMinerModel", "NoteMinerText"]),
         .target(name: "NoteMinerContext", dependencies: ["NoteMinerModel", "NoteMinerLexicon"]),
         .target(name: "NoteMinerADR", dependencies: ["NoteMinerModel"]),
-        .target(name: "NoteMinerIO", dependencies: ["NoteMinerModel"]),
+        .target(name: "NoteMinerIO", dependencies: ["NoteMinerModel", .product(name: "CSV", package: "CSV.swift")]),
         .target(name: "NoteMinerProfiles", dependencies: ["NoteMinerModel"]),
         .target(
             name: "NoteMinerReports",

@@ -12,6 +12,9 @@ public struct ExtractedMention: Sendable, Hashable {
     public var ambiguous: Bool
     /// Ids of the other concepts the same words name.
     public var alternatives: [String]
+    /// UTF-8 byte range in the note, for later stages that work on the document (ADR pairing).
+    public var utf8Begin: Int = 0
+    public var utf8End: Int = 0
 }
 
 /// Concept extraction with assertions: text stage → lexicon matching → ConText. Requires: a note. Adds:
@@ -79,7 +82,8 @@ public struct ConceptExtractor: Sendable {
                 negated: a.negated, possible: a.possible, historical: a.historical, hypothetical: a.hypothetical,
                 family: a.family, evidence: evidence)
             out.append(ExtractedMention(record: record, ambiguous: m.ambiguous,
-                                        alternatives: m.alternatives.map { lexicon.concepts[Int($0)].id }))
+                                        alternatives: m.alternatives.map { lexicon.concepts[Int($0)].id },
+                                        utf8Begin: b, utf8End: e))
         }
         return out
     }

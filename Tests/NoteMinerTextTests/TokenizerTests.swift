@@ -92,6 +92,7 @@ private func flags(_ text: String) -> [TokenFlags] {
     @Test func numbersFollowedByWords() {
         expectTokens("a [[61-year-old|word]] male, [[2nd|word]] visit, [[5-mg|word]] dose")
         expectTokens("list [[1|number]][[.|punctuation]] [[Hypertension]]")
+        expectTokens("HR [[70-80s|number]] in the [[1990s|word]]")
     }
 
     // MARK: Words
