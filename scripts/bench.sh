@@ -34,3 +34,4 @@ best() { # best of 3 runs of a --stats command, printed as its JSON line
   echo "$bestline"
 }
 echo "tokenize (tokens + sentences + sections), 1 core: $(best "$BIN" tokenize "$CORPUS" --stats --jobs 1)"
+echo "extract (tokenize + sections + match + ConText), 1 core: $(best "$BIN" extract "$CORPUS" --stats --jobs 1)"

@@ -13,3 +13,11 @@ mkdir -p "$WORK"
 echo "== text stage on ACI-Bench notes: offsets slice back, nesting invariants, header detection"
 "$BIN" tokenize "$SHARED/aci-bench/notes" --format jsonl > "$WORK/aci-tokens.jsonl"
 python3 scripts/eval/check_text.py "$SHARED/aci-bench/notes" "$WORK/aci-tokens.jsonl"
+
+echo
+echo "== ConText on the NegEx/ConText test kit, dev part (Chapman et al.; Harkema et al., J Biomed Inform 2009)"
+scripts/eval/context_floors.sh "$BIN" "$SHARED/context-kit/dev.tsv"
+
+echo
+echo "== scorer self-test"
+python3 -m unittest -q scripts/eval/test_score_profiles.py

@@ -17,8 +17,9 @@ public enum CodeSystem: String, Sendable, CaseIterable, Hashable {
         func allDigits(_ s: ArraySlice<UInt8>) -> Bool { !s.isEmpty && s.allSatisfy(isDigit) }
         switch self {
         case .icd10cm:
-            // Dotted form: letter, digit, alphanumeric, then optionally "." and 1–4 alphanumerics (E11.9, S72.001A).
-            guard b.count >= 3, isUpper(b[0]), isDigit(b[1]), isUpper(b[2]) || isDigit(b[2]) else {
+            // Dotted form: letter, two alphanumerics, then optionally "." and 1–4 alphanumerics (E11.9, S72.001A).
+            // The second character is usually a digit, but FY2026 added letter categories ("QA0.0101").
+            guard b.count >= 3, isUpper(b[0]), isUpper(b[1]) || isDigit(b[1]), isUpper(b[2]) || isDigit(b[2]) else {
                 return "malformed ICD-10-CM code '\(code)' (expected e.g. I10 or E11.9)"
             }
             if b.count == 3 { return nil }

@@ -26,6 +26,17 @@ public struct RunSummary: Sendable {
     public var megabytesPerSecond: Double { seconds > 0 ? Double(bytes) / 1_000_000 / seconds : 0 }
 }
 
+/// What reports are written from at the end of a run.
+public struct RunResults: Sendable {
+    /// Per-note results in input order.
+    public var notes: [NoteResult] = []
+    public var builder = ProfileBuilder()
+    /// Note texts by note id, as far as the budget allowed (for report snippets).
+    public var texts: [String: String] = [:]
+    public var summary = RunSummary()
+    public init() {}
+}
+
 /// `noteminer run`: every note through the pipeline in parallel (bounded), per-note results written in input
 /// order, refused notes to `quarantine.jsonl`, then profiles and reports from the per-note results.
 ///
@@ -37,11 +48,13 @@ public struct RunSummary: Sendable {
 public struct BatchRunner {
     public var jobs: Int
     public var resume = true
-    /// Writes reports from the finished profile builder (profiles.jsonl, features.csv, FHIR, SQLite, HTML).
-    public var writeReports: (OutputFolder, ProfileBuilder, RunSummary) throws -> Void
+    /// Writes reports from the results (profiles.jsonl, features.csv, FHIR, SQLite, HTML).
+    public var writeReports: (OutputFolder, RunResults) throws -> Void
     public var progress: ProgressReporter?
+    /// Note texts kept for report snippets, in bytes; beyond it reports show matched words only.
+    public var noteTextBudget = 256 * 1024 * 1024
 
-    public init(jobs: Int, writeReports: @escaping (OutputFolder, ProfileBuilder, RunSummary) throws -> Void) {
+    public init(jobs: Int, writeReports: @escaping (OutputFolder, RunResults) throws -> Void) {
         self.jobs = jobs
         self.writeReports = writeReports
     }
@@ -58,7 +71,7 @@ public struct BatchRunner {
     }
 
     enum Outcome: Sendable {
-        case result(NoteResult, line: [UInt8], key: String, fresh: Bool, bytes: Int)
+        case result(NoteResult, line: [UInt8], key: String, fresh: Bool, text: String)
         case refused(QuarantineRecord)
     }
 
@@ -75,6 +88,9 @@ public struct BatchRunner {
         let quarantineOut = try FileWriter(folder: output, name: "quarantine.jsonl")
         var summary = RunSummary()
         var builder = ProfileBuilder()
+        var results = RunResults()
+        var textBytes = 0
+        let noteTextBudget = self.noteTextBudget
         let progress = self.progress
         progress?.start(totalBytes: reader.estimatedTotalBytes)
 
@@ -84,12 +100,11 @@ public struct BatchRunner {
                 return .refused(record)
             case .note(let note, let warnings, _):
                 let key = Self.contentKey(note)
-                let bytes = note.text.utf8.count
                 if let line = cached[key], let result = try? JSONDecoder().decode(NoteResult.self, from: Data(line)) {
-                    return .result(result, line: line, key: key, fresh: false, bytes: bytes)
+                    return .result(result, line: line, key: key, fresh: false, text: note.text)
                 }
                 let result = processor.process(note, warnings: warnings)
-                return .result(result, line: result.jsonLine(), key: key, fresh: true, bytes: bytes)
+                return .result(result, line: result.jsonLine(), key: key, fresh: true, text: note.text)
             }
         }, emit: { outcome in
             summary.notesIn += 1
@@ -97,9 +112,15 @@ public struct BatchRunner {
             case .refused(let record):
                 summary.quarantined += 1
                 quarantineOut.write(Self.quarantineLine(record))
-            case .result(let result, let line, let key, let fresh, let bytes):
+            case .result(let result, let line, let key, let fresh, let text):
+                let bytes = text.utf8.count
                 summary.results += 1
                 summary.bytes += bytes
+                results.notes.append(result)
+                if textBytes + bytes <= noteTextBudget {
+                    textBytes += bytes
+                    results.texts[result.noteID] = text
+                }
                 summary.mentions += result.mentions.count
                 summary.adrSentences += result.adrSentences.count
                 if fresh {
@@ -120,7 +141,9 @@ public struct BatchRunner {
         try quarantineOut.commit()
         summary.patients = Set(builder.profiles().map(\.patientID)).count
         summary.seconds = (ContinuousClock.now - started).inSeconds
-        try writeReports(output, builder, summary)
+        results.builder = builder
+        results.summary = summary
+        try writeReports(output, results)
         try output.write("manifest.json", bytes: Self.manifest(summary, fingerprint: processor.fingerprint))
         progress?.finish()
         return summary

@@ -6,18 +6,18 @@ import NoteMinerText
 /// The whole per-note pipeline, in order: text stage (sections → tokens → sentences) → concept mentions →
 /// ConText assertions → ADR sentences → a `NoteResult`. Loaded once per process from the lexicon folder.
 public struct PipelineProcessor: NoteProcessing {
-    public let text: TextAnalyzer
+    public let extractor: ConceptExtractor
     public let fingerprint: String
 
     public static func load(lexiconDirectory: String, extraLexicons: [String] = []) throws -> PipelineProcessor {
-        let text = try TextStageLoader.load(lexiconDirectory: lexiconDirectory)
-        return PipelineProcessor(text: text, fingerprint: try Fingerprint.of(directory: lexiconDirectory, extra: extraLexicons))
+        let extractor = try ConceptExtractor.load(lexiconDirectory: lexiconDirectory, extraLexicons: extraLexicons)
+        return PipelineProcessor(extractor: extractor, fingerprint: try Fingerprint.of(directory: lexiconDirectory, extra: extraLexicons))
     }
 
     public func process(_ note: Note, warnings: [NoteWarning]) -> NoteResult {
-        _ = text.analyze(note, warnings: warnings)
+        let (_, mentions) = extractor.process(note, warnings: warnings)
         return NoteResult(noteID: note.noteID, patientID: note.effectivePatientID, date: note.date, noteType: note.noteType,
-                          age: AgeExtractor.age(in: note.text), mentions: [], adrSentences: [])
+                          age: AgeExtractor.age(in: note.text), mentions: mentions.map(\.record), adrSentences: [])
     }
 }
 

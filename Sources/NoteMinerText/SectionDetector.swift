@@ -12,8 +12,12 @@ import Darwin
 /// bullets `•` `-` `*` `+`, numbering `1.` `2)` `IV.` `A.`), it starts with a lexicon header and then
 /// - ends (own line), with or without a colon, as the header's `bare` rule allows without one; or
 /// - has a colon and text after it (inline: "HPI: 45 yo man ..."), unless the line is a bullet item —
-///   "• Plan: ..." inside an assessment is a sub-item, not a new section.
-/// A line ending in `.` is never a header ("Allergies." is a problem title in an assessment list).
+///   "• Plan: ..." inside an assessment is a sub-item, not a new section — or, when the header is not in
+///   ALL CAPS, the current section has its category or one its row's `within` names ("Labs: ..." inside
+///   results and "Vitals: ..." inside a physical exam are labels; "VITALS: ..." is written as a section header
+///   and starts one).
+/// A line ending in `.` is never a header ("Allergies." is a problem title in an assessment list). A trailing
+/// parenthetical is ignored when the whole candidate is not a header ("Labs (03/05/2019):").
 ///
 /// Unknown headers: an ALL-CAPS line of at most six words ending in a colon, alone on its line after a blank
 /// line (or at the start), that is not a lexicon subheading, starts an `other` section — so that a family
@@ -67,7 +71,7 @@ public struct SectionDetector: Sendable {
                     lineEnd = nextLF
                     nextStart = nextLF + 1
                 }
-                let result = examine(text, lineStart, lineEnd, previousBlank: previousBlank, key: key, capacity: capacity)
+                let result = examine(text, lineStart, lineEnd, previousBlank: previousBlank, current: sections.last?.category ?? .other, key: key, capacity: capacity)
                 switch result {
                 case .blank:
                     previousBlank = true
@@ -104,7 +108,7 @@ public struct SectionDetector: Sendable {
     @inline(__always) private static func isDecoration(_ b: UInt8) -> Bool { b == 0x2A || b == 0x5F || b == 0x23 || b == 0x3D }
 
     /// Classifies one line `[start, end)` (no newline).
-    func examine(_ t: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, previousBlank: Bool, key: UnsafeMutablePointer<UInt8>, capacity: Int) -> LineKind {
+    func examine(_ t: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, previousBlank: Bool, current: SectionCategory, key: UnsafeMutablePointer<UInt8>, capacity: Int) -> LineKind {
         var p = start
         while p < end, Self.isSpace(t[p]) { p += 1 }
         if p == end { return .blank }
@@ -169,10 +173,26 @@ public struct SectionDetector: Sendable {
         if candEnd == hb || t[candEnd - 1] == 0x2E { return .text }
         if !ownLine && bullet { return .text }
 
-        let n = SectionHeaderKey.normalize(t, hb, candEnd, into: key, capacity: capacity)
         let headerEnd = hasColon ? q + 1 : candEnd
-        if n > 0, n <= SectionHeaderLexicon.maxKeyLength, let entry = lexicon.lookup(key, length: n) {
+        var n = SectionHeaderKey.normalize(t, hb, candEnd, into: key, capacity: capacity)
+        var found = n > 0 && n <= SectionHeaderLexicon.maxKeyLength ? lexicon.lookup(key, length: n) : nil
+        if found == nil, t[candEnd - 1] == 0x29 {
+            // "Labs (03/05/2019):", "Medications (reviewed)": try again without the trailing parenthetical.
+            var open = candEnd - 1
+            while open > hb, t[open] != 0x28 { open -= 1 }
+            var e = open
+            while e > hb, Self.isSpace(t[e - 1]) { e -= 1 }
+            if t[open] == 0x28, e > hb {
+                candEnd = e
+                n = SectionHeaderKey.normalize(t, hb, candEnd, into: key, capacity: capacity)
+                found = n > 0 && n <= SectionHeaderLexicon.maxKeyLength ? lexicon.lookup(key, length: n) : nil
+            }
+        }
+        if let entry = found {
             if entry.role == .subheading { return .text }
+            if !ownLine, entry.category == current || entry.isLabel(inside: current), !Self.isAllCaps(t, hb, candEnd) {
+                return .text
+            }
             if !hasColon {
                 switch entry.bare {
                 case .any: break

@@ -35,7 +35,16 @@ public struct SectionHeaderLexicon: Sendable {
         var category: SectionCategory
         var bare: Bare
         var role: Role
+        /// Bit `i` set: used inline inside a section of `SectionCategory.allCases[i]`, the header is a label
+        /// of that section and starts nothing ("Vitals: BP 120/80" inside a physical exam).
+        var within: UInt32
+
+        func isLabel(inside category: SectionCategory) -> Bool {
+            within & (1 << SectionHeaderLexicon.categoryIndex[category]!) != 0
+        }
     }
+
+    static let categoryIndex: [SectionCategory: Int] = Dictionary(uniqueKeysWithValues: SectionCategory.allCases.enumerated().map { ($1, $0) })
 
     /// Longest normalized key accepted; a line prefix longer than this without a colon cannot be a header,
     /// which bounds the per-line work of the detector.
@@ -51,7 +60,7 @@ public struct SectionHeaderLexicon: Sendable {
     public var count: Int { entries.count }
 
     static let schemaVersion = "1"
-    static let columns: Set<String> = ["header", "category", "bare", "role"]
+    static let columns: Set<String> = ["header", "category", "bare", "role", "within"]
 
     /// Reads a header lexicon TSV. Errors (`DataFileError`) name the file and line: unknown columns, unknown
     /// categories (with the allowed ids), bad `bare`/`role` values, headers that normalize to nothing or are
@@ -109,6 +118,17 @@ public struct SectionHeaderLexicon: Sendable {
                 }
                 category = .other
             }
+            var within: UInt32 = 0
+            for part in row["within"].split(separator: ",") {
+                let id = part.trimmingCharacters(in: .whitespaces)
+                guard let c = SectionCategory(rawValue: id) else {
+                    throw DataFileError(file: file.path, line: row.line, message: "unknown category '\(id)' in within; allowed: \(SectionCategory.allIDs.joined(separator: ", "))")
+                }
+                within |= 1 << categoryIndex[c]!
+            }
+            if role == .subheading, within != 0 {
+                throw DataFileError(file: file.path, line: row.line, message: "a subheading never starts a section, so 'within' must be empty")
+            }
             let key = SectionHeaderKey.normalize(Array(header.utf8))
             guard !key.isEmpty, let first = key.first, SectionHeaderKey.isASCIILetter(first) else {
                 throw DataFileError(file: file.path, line: row.line, message: "header '\(header)' must start with a letter")
@@ -121,7 +141,7 @@ public struct SectionHeaderLexicon: Sendable {
                 throw DataFileError(file: file.path, line: row.line, message: "duplicate header '\(header)' (normalized '\(keyString)', first at line \(earlier))")
             }
             firstLine[keyString] = row.line
-            lexicon.append(key: key, category: category, bare: bare, role: role)
+            lexicon.append(key: key, category: category, bare: bare, role: role, within: within)
         }
         lexicon.rebuildTable()
         return lexicon
@@ -150,16 +170,16 @@ public struct SectionHeaderLexicon: Sendable {
         ]
         var lexicon = SectionHeaderLexicon()
         for (text, category, bare) in rows {
-            lexicon.append(key: SectionHeaderKey.normalize(Array(text.utf8)), category: category, bare: bare, role: .section)
+            lexicon.append(key: SectionHeaderKey.normalize(Array(text.utf8)), category: category, bare: bare, role: .section, within: 0)
         }
         lexicon.rebuildTable()
         return lexicon
     }()
 
-    private mutating func append(key: [UInt8], category: SectionCategory, bare: Bare, role: Role) {
+    private mutating func append(key: [UInt8], category: SectionCategory, bare: Bare, role: Role, within: UInt32) {
         let start = Int32(keyPool.count)
         keyPool.append(contentsOf: key)
-        entries.append(Entry(keyStart: start, keyLength: Int32(key.count), hash: SectionHeaderKey.fnv1a(key), category: category, bare: bare, role: role))
+        entries.append(Entry(keyStart: start, keyLength: Int32(key.count), hash: SectionHeaderKey.fnv1a(key), category: category, bare: bare, role: role, within: within))
     }
 
     private mutating func rebuildTable() {

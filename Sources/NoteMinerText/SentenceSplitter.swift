@@ -1,16 +1,23 @@
 import NoteMinerModel
 
-/// Sentence splitter: ICU sentence breaks within a line, clinical line rules across lines.
+/// Sentence splitter: Unicode sentence boundaries (UAX #29, as ICU implements them) within a line, clinical
+/// line rules across lines, and section boundaries above both.
 ///
-/// ICU finds sentence ends inside running text ("pain. He") but knows nothing of clinical notes: it breaks
-/// after "Dr." and "b.i.d." before a capital, after the "1." of a list, and at every line break (so every
-/// hard-wrapped line would become a sentence). So ICU breaks are kept only where no line break intervenes and
-/// the token before is not a title, an inline abbreviation, or a bare list marker; where a line break
-/// intervenes, the line rules in `breaksBetweenLines` decide. Section starts and the end of a section header
-/// always break, so sentences never cross sections and a header line is a sentence of its own.
+/// Within a line, lines whose tokens are all ASCII (or ASCII plus bullets and degree signs) are split by
+/// `ruleBreaks`, a token-level transcription of the UAX #29 rules that ICU's sentence iterator applies; other
+/// lines go to ICU itself. ICU over the whole note costs about as much as all tokenization, and a test checks
+/// that both give the same boundaries on ASCII lines. Clinical knowledge then removes boundaries ICU would
+/// make after titles and inline abbreviations ("Dr.", "e.g."), after sentence-final abbreviations not followed
+/// by a capital ("b.i.d. then"), and after bare list markers ("1.").
 ///
-/// Output: every token belongs to exactly one sentence; sentences are in order, do not overlap, and run from
-/// their first token's start to their last token's end.
+/// Across lines (ICU breaks at every line break, which would make each hard-wrapped line a sentence),
+/// `breaksBetweenLines` decides: blank lines, list items, "Label: value" lines, all-caps lines and terminal
+/// punctuation end a sentence; otherwise a line continues the sentence when the next line starts in lower case
+/// (or with a number) or the previous line is long enough to be hard-wrapped prose.
+///
+/// Section starts and the end of each section header always break, so sentences never cross sections and a
+/// header is a sentence of its own. Every token belongs to exactly one sentence; sentences are in order, do not
+/// overlap, and run from their first token's start to their last token's end.
 public struct SentenceSplitter: Sendable {
     public let abbreviations: AbbreviationTable
 
@@ -23,31 +30,32 @@ public struct SentenceSplitter: Sendable {
         self.init(abbreviations: .builtIn)
     }
 
+    /// Bits of the per-token mark array.
+    private static let withinLine: UInt8 = 1, forced: UInt8 = 2
+
     public func split(_ text: UnsafeBufferPointer<UInt8>, tokens: [Token], sections: [Section]) -> [Sentence] {
         guard !tokens.isEmpty else { return [] }
         let count = tokens.count
         return tokens.withUnsafeBufferPointer { tk in
-            var breakBefore = [Bool](repeating: false, count: count)
-            markICUBreaks(text, tk, &breakBefore)
-            markSectionBreaks(text, tk, sections, &breakBefore)
+            var marks = [UInt8](repeating: 0, count: count)
+            markSectionBreaks(text, tk, sections, &marks)
 
             var sentences: [Sentence] = []
             sentences.reserveCapacity(count / 12 + 4)
             var sentenceStart = 0
-            var line = LineInfo()
-            line = lineInfo(text, tk, from: 0)
-            var previousLine = LineInfo()
+            var line = lineInfo(text, tk, from: 0)
+            markWithinLine(text, tk, line, &marks)
             for t in 1..<count {
-                var split = breakBefore[t]
-                if tk[t].flags.contains(.lineStart) {
-                    previousLine = line
+                var split = false
+                if tk[t].isLineStart {
+                    let previous = line
                     line = lineInfo(text, tk, from: t)
-                    split = split || breaksBetweenLines(text, tk, t, previous: previousLine, current: line)
-                } else if split, !keepsICUBreak(text, tk, t, sentenceStart: sentenceStart) {
-                    split = false
+                    markWithinLine(text, tk, line, &marks)
+                    split = breaksBetweenLines(text, tk, t, previous: previous, current: line)
+                } else if marks[t] & Self.withinLine != 0 {
+                    split = keepsBreak(text, tk, t, sentenceStart: sentenceStart)
                 }
-                // Section boundaries override everything.
-                if !split, breakBefore[t], isForced(t, sections: sections, tk) { split = true }
+                if marks[t] & Self.forced != 0 { split = true }
                 if split {
                     sentences.append(Sentence(utf8Begin: tk[sentenceStart].utf8Begin, utf8End: tk[t - 1].utf8End,
                                               tokenBegin: Int32(sentenceStart), tokenEnd: Int32(t)))
@@ -60,90 +68,182 @@ public struct SentenceSplitter: Sendable {
         }
     }
 
-    /// Tokens right after an ICU sentence boundary that lies between two tokens on the same line.
-    private func markICUBreaks(_ text: UnsafeBufferPointer<UInt8>, _ tk: UnsafeBufferPointer<Token>, _ out: inout [Bool]) {
-        let breaks = ICU.sentenceBreaks(text)
-        var t = 0
-        for b in breaks {
-            while t < tk.count, tk[t].utf8Begin < b { t += 1 }
-            guard t < tk.count else { break }
-            if t > 0, tk[t - 1].utf8End <= b, !tk[t].flags.contains(.lineStart) { out[t] = true }
-        }
-    }
+    // MARK: Sections
 
     /// Section starts, and the first body token after each header (a header is its own sentence).
-    /// Marked with `true` and re-checked by `isForced` so ICU and section marks can share one array.
     private func markSectionBreaks(_ text: UnsafeBufferPointer<UInt8>, _ tk: UnsafeBufferPointer<Token>,
-                                   _ sections: [Section], _ out: inout [Bool]) {
+                                   _ sections: [Section], _ marks: inout [UInt8]) {
         var t = 0
         for s in sections {
             while t < tk.count, tk[t].utf8Begin < s.utf8Begin { t += 1 }
             guard t < tk.count else { return }
-            out[t] = true
-            if s.hasHeader {
-                var h = t
-                while h < tk.count, tk[h].utf8Begin < s.headerEnd { h += 1 }
-                // Punctuation closing the header on its line (":" or "-" after "HPI") stays with the header.
-                while h < tk.count, !tk[h].flags.contains(.lineStart), tk[h].kind == .punctuation,
-                      tk[h].utf8Begin < s.utf8End, isHeaderCloser(text, tk[h]) {
-                    h += 1
-                }
-                if h < tk.count, tk[h].utf8Begin < s.utf8End { out[h] = true }
+            marks[t] |= Self.forced
+            guard s.hasHeader else { continue }
+            var h = t
+            while h < tk.count, tk[h].utf8Begin < s.headerEnd { h += 1 }
+            // Punctuation closing the header on its line (":" or "-" after "HPI") stays with the header.
+            while h < tk.count, !tk[h].isLineStart, tk[h].kind == .punctuation, tk[h].utf8Begin < s.utf8End {
+                let b = text[Int(tk[h].utf8Begin)]
+                guard b == UInt8(ascii: ":") || b == UInt8(ascii: "-") || b == UInt8(ascii: ".") else { break }
+                h += 1
             }
+            if h < tk.count, h > t, tk[h].utf8Begin < s.utf8End { marks[h] |= Self.forced }
         }
     }
 
-    private func isHeaderCloser(_ text: UnsafeBufferPointer<UInt8>, _ token: Token) -> Bool {
-        let b = text[Int(token.utf8Begin)]
-        return b == UInt8(ascii: ":") || b == UInt8(ascii: "-") || b == UInt8(ascii: ".")
+    // MARK: Within a line
+
+    private func markWithinLine(_ text: UnsafeBufferPointer<UInt8>, _ tk: UnsafeBufferPointer<Token>, _ line: LineInfo,
+                                _ marks: inout [UInt8]) {
+        guard line.end - line.first > 1 else { return }
+        if line.needsICU {
+            for t in icuBreaks(text, tk, line.first..<line.end) { marks[t] |= Self.withinLine }
+        } else {
+            for t in ruleBreaks(text, tk, line.first..<line.end) { marks[t] |= Self.withinLine }
+        }
     }
 
-    /// Whether token `t` starts a section or a section body (binary search over sections).
-    private func isForced(_ t: Int, sections: [Section], _ tk: UnsafeBufferPointer<Token>) -> Bool {
-        let begin = tk[t].utf8Begin
-        var lo = 0, hi = sections.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if sections[mid].utf8End <= begin { lo = mid + 1 } else { hi = mid }
+    /// Tokens in `line` (token indices, all on one line) that start a sentence according to ICU, excluding the first.
+    func icuBreaks(_ text: UnsafeBufferPointer<UInt8>, _ tk: UnsafeBufferPointer<Token>, _ line: Range<Int>) -> [Int] {
+        let base = Int(tk[line.lowerBound].utf8Begin)
+        let end = Int(tk[line.upperBound - 1].utf8End)
+        let breaks = ICU.sentenceBreaks(UnsafeBufferPointer(rebasing: text[base..<end]))
+        var out: [Int] = []
+        var t = line.lowerBound
+        for b32 in breaks {
+            let b = base + Int(b32)
+            while t < line.upperBound, Int(tk[t].utf8Begin) < b { t += 1 }
+            guard t < line.upperBound else { break }
+            if t > line.lowerBound, Int(tk[t - 1].utf8End) <= b, out.last != t { out.append(t) }
         }
-        guard lo < sections.count else { return false }
-        let s = sections[lo]
-        // First token of the section?
-        if tk[t - 1].utf8Begin < s.utf8Begin { return true }
-        // First body token after the header (everything between header end and this token is header closers).
-        guard s.hasHeader, begin >= s.headerEnd else { return false }
-        var p = t - 1
-        while p >= 0, tk[p].utf8Begin >= s.headerEnd {
-            if tk[p].kind != .punctuation || tk[p].flags.contains(.lineStart) { return false }
-            p -= 1
-        }
-        return p >= 0 && tk[p].utf8Begin >= s.utf8Begin
+        return out
     }
 
-    /// Filters an ICU break before token `t` (same line as `t - 1`).
-    private func keepsICUBreak(_ text: UnsafeBufferPointer<UInt8>, _ tk: UnsafeBufferPointer<Token>, _ t: Int,
-                               sentenceStart: Int) -> Bool {
+    /// UAX #29 sentence boundaries on the tokens of one ASCII line, as ICU finds them (rules SB6–SB11; a line
+    /// holds no paragraph separators). `.`, abbreviations ending in `.` are ATerm; `?`, `!` STerm.
+    func ruleBreaks(_ text: UnsafeBufferPointer<UInt8>, _ tk: UnsafeBufferPointer<Token>, _ line: Range<Int>) -> [Int] {
+        var out: [Int] = []
+        var p = line.lowerBound
+        let end = line.upperBound
+        while p < end - 1 {
+            guard terminal(text, tk[p]) != 0 else { p += 1; continue }
+            // SATerm+ Close* Sp*, with more terminals allowed after closers and spaces (SB8a: × SATerm).
+            var j = p
+            var last = terminal(text, tk[p])
+            var lastTerminalIndex = p
+            var continues = false
+            var spaced = false
+            while j + 1 < end {
+                let next = tk[j + 1]
+                if next.hasSpaceBefore { spaced = true }
+                let nb = text[Int(next.utf8Begin)]
+                if !spaced, next.kind == .punctuation, isClose(nb) { j += 1; continue }
+                let tn = next.kind == .punctuation ? terminal(text, next) : 0
+                if tn != 0 { j += 1; last = tn; lastTerminalIndex = j; spaced = false; continue }
+                if next.kind == .punctuation, isSContinue(nb) { continues = true }  // SB8a: × SContinue
+                break
+            }
+            let t = j + 1
+            guard t < end else { break }
+            if continues { p = t; continue }
+            var boundary = true
+            // A token glued to the terminal that opens with a Close character ("[**Name**]" after "pain."): ICU's
+            // Close* takes that character and breaks inside the token, which is no boundary between tokens.
+            if !tk[t].hasSpaceBefore, tk[t].kind != .punctuation, isClose(text[Int(tk[t].utf8Begin)]), !spacedBefore(tk, lastTerminalIndex, t) {
+                boundary = false
+            }
+            if boundary, last == 1 {
+                let next = tk[t]
+                let nb = text[Int(next.utf8Begin)]
+                let term = tk[lastTerminalIndex]
+                // SB6: ATerm × Numeric ("...5").
+                if lastTerminalIndex == j, !next.hasSpaceBefore, nb &- 0x30 < 10 { boundary = false }
+                // SB7: (Upper | Lower) ATerm × Upper, all adjacent ("U.S", "pain.He").
+                if lastTerminalIndex == j, !next.hasSpaceBefore, isUpperASCII(nb), term.kind == .punctuation, term.length == 1,
+                   lastTerminalIndex > line.lowerBound, tk[lastTerminalIndex - 1].utf8End == term.utf8Begin,
+                   isLetterASCII(text[Int(term.utf8Begin) - 1]) {
+                    boundary = false
+                }
+                // SB7 inside an abbreviation token ending "X.": the letter before its final period is adjacent.
+                if boundary, lastTerminalIndex == j, !next.hasSpaceBefore, isUpperASCII(nb), term.kind == .abbreviation,
+                   isLetterASCII(text[Int(term.utf8End) - 2]) {
+                    boundary = false
+                }
+                // SB8: ATerm Close* Sp* × (¬(OLetter | Upper | Lower | SATerm))* Lower, byte by byte ("5mg" has a Lower).
+                if boundary {
+                    var k = Int(next.utf8Begin)
+                    let stop = Int(tk[end - 1].utf8End)
+                    while k < stop {
+                        let b = text[k]
+                        if isLetterASCII(b) {
+                            if isLowerASCII(b) { boundary = false }
+                            break
+                        }
+                        if b == UInt8(ascii: ".") || b == UInt8(ascii: "?") || b == UInt8(ascii: "!") { break }
+                        k += 1  // digits, spaces, other punctuation, and the bullets and degree signs of ASCII lines
+                    }
+                }
+            }
+            if boundary { out.append(t) }
+            p = t
+        }
+        return out
+    }
+
+    /// Whether any token in `p + 1 ..< t` is preceded by a space (then trailing Close characters are not part of the terminal sequence).
+    @inline(__always)
+    private func spacedBefore(_ tk: UnsafeBufferPointer<Token>, _ p: Int, _ t: Int) -> Bool {
+        var k = p + 1
+        while k < t { if tk[k].hasSpaceBefore { return true }; k += 1 }
+        return false
+    }
+
+    /// 1 for ATerm-final tokens (".", "...", "b.i.d."), 2 for STerm-final ("?", "!", "?!"), else 0.
+    @inline(__always)
+    private func terminal(_ text: UnsafeBufferPointer<UInt8>, _ token: Token) -> Int {
+        switch token.kind {
+        case .punctuation:
+            let b = text[Int(token.utf8End) - 1]
+            if b == UInt8(ascii: ".") { return 1 }
+            if b == UInt8(ascii: "?") || b == UInt8(ascii: "!") { return 2 }
+            return 0
+        case .abbreviation:
+            return text[Int(token.utf8End) - 1] == UInt8(ascii: ".") ? 1 : 0
+        default:
+            return 0
+        }
+    }
+
+    @inline(__always) private func isClose(_ b: UInt8) -> Bool {
+        b == 0x22 || b == 0x27 || b == 0x28 || b == 0x29 || b == 0x5B || b == 0x5D || b == 0x7B || b == 0x7D
+    }
+    /// UAX #29 SContinue in ASCII as of Unicode 15 (ICU 72): comma, hyphen-minus, colon — not the semicolon.
+    @inline(__always) private func isSContinue(_ b: UInt8) -> Bool { b == 0x2C || b == 0x2D || b == 0x3A }
+    @inline(__always) private func isUpperASCII(_ b: UInt8) -> Bool { b &- 0x41 < 26 }
+    @inline(__always) private func isLowerASCII(_ b: UInt8) -> Bool { b &- 0x61 < 26 }
+    @inline(__always) private func isLetterASCII(_ b: UInt8) -> Bool { (b | 0x20) &- 0x61 < 26 }
+
+    /// Filters a within-line boundary before token `t` with clinical knowledge.
+    private func keepsBreak(_ text: UnsafeBufferPointer<UInt8>, _ tk: UnsafeBufferPointer<Token>, _ t: Int,
+                            sentenceStart: Int) -> Bool {
         let previous = tk[t - 1]
         if previous.kind == .abbreviation {
             switch abbreviations.kind(text, previous.utf8Range) {
             case .title, .inline: return false
-            case .abbreviation, .unit, nil: return startsCapitalized(tk[t])
+            case .abbreviation, .unit, nil: return tk[t].startsUpper
             }
         }
         // A sentence must hold something besides list markers and punctuation ("1.", "•", "2)").
-        var hasContent = false
         for k in sentenceStart..<t {
             let kind = tk[k].kind
             if kind == .punctuation || kind == .symbol { continue }
-            if kind == .number, k == sentenceStart, k + 1 < t, tk[k + 1].kind == .punctuation { continue }
-            hasContent = true
-            break
+            if k == sentenceStart, kind == .number || (kind == .word && tk[k].length == 1), k + 1 < t,
+               tk[k + 1].kind == .punctuation {
+                continue
+            }
+            return true
         }
-        return hasContent
-    }
-
-    private func startsCapitalized(_ token: Token) -> Bool {
-        !token.flags.intersection([.capitalized, .allCaps]).isEmpty
+        return false
     }
 
     // MARK: Lines
@@ -154,25 +254,39 @@ public struct SentenceSplitter: Sendable {
         var end = 0
         /// Bytes from the first token's start to the last token's end.
         var length = 0
-        /// "BP: 120/80", "Blood Pressure: Elevated." — a short label and a colon near the start.
+        /// "BP: 120/80", "Blood Pressure: Elevated." — a few words and a colon, then a value.
         var isLabel = false
         /// Every word on the line is in capitals (a header-like line).
         var isAllCaps = false
         /// Starts with a bullet or a numbered list marker.
         var isListItem = false
+        /// Holds non-ASCII tokens other than bullets and measurements: split by ICU.
+        var needsICU = false
     }
 
     private func lineInfo(_ text: UnsafeBufferPointer<UInt8>, _ tk: UnsafeBufferPointer<Token>, from first: Int) -> LineInfo {
         var info = LineInfo()
         info.first = first
         var e = first + 1
-        while e < tk.count, !tk[e].flags.contains(.lineStart) { e += 1 }
+        var caps = 0, lower = 0
+        var needsICU = false
+        if tk[first].isNonASCII { needsICU = !isNeutralNonASCII(text, tk[first]) }
+        if tk[first].kind == .word || tk[first].kind == .abbreviation { if tk[first].isAllCaps { caps += 1 } else { lower += 1 } }
+        while e < tk.count {
+            let token = tk[e]
+            if token.isLineStart { break }
+            if token.isNonASCII, !needsICU { needsICU = !isNeutralNonASCII(text, token) }
+            if token.kind == .word || token.kind == .abbreviation { if token.isAllCaps { caps += 1 } else { lower += 1 } }
+            e += 1
+        }
         info.end = e
+        info.needsICU = needsICU
         info.length = Int(tk[e - 1].utf8End - tk[first].utf8Begin)
-        // Label: up to five words (after an optional list marker) and a colon.
-        var k = first
-        info.isListItem = listMarkerLength(text, tk, first, lineEnd: e) > 0
-        if info.isListItem { k += listMarkerLength(text, tk, first, lineEnd: e) }
+        info.isAllCaps = caps > 0 && lower == 0
+        let marker = listMarkerLength(text, tk, first, lineEnd: e)
+        info.isListItem = marker > 0
+        // Label: up to five words (after an optional list marker), a colon, then something.
+        var k = first + marker
         var words = 0
         while k < e, words <= 5 {
             let token = tk[k]
@@ -184,61 +298,81 @@ public struct SentenceSplitter: Sendable {
             words += 1
             k += 1
         }
-        var caps = 0, other = 0
-        for j in first..<e where tk[j].kind == .word || tk[j].kind == .abbreviation {
-            if tk[j].flags.contains(.allCaps) { caps += 1 } else { other += 1; break }
-        }
-        info.isAllCaps = caps > 0 && other == 0
         return info
     }
 
-    /// Tokens taken by a list marker at the start of a line: a bullet ("•", "-", "*", "o" is not one), or a
-    /// number or single letter followed by "." or ")", or "(1)". Zero when the line is not a list item.
+    /// Non-ASCII tokens that do not change UAX #29 decisions on a line: words starting with an ASCII letter
+    /// (an accent or ’ inside), numbers and measurements ("37°C"), bullets.
+    private func isNeutralNonASCII(_ text: UnsafeBufferPointer<UInt8>, _ token: Token) -> Bool {
+        let b = text[Int(token.utf8Begin)]
+        switch token.kind {
+        case .word, .abbreviation: return b < 0x80 && text[Int(token.utf8End) - 1] < 0x80
+        case .number, .measurement, .date, .time: return b < 0x80
+        case .punctuation, .symbol: return isBullet(text, token) && !isDash(text, token)
+        default: return false
+        }
+    }
+
+    /// Tokens taken by a list marker at the start of a line: a bullet ("•", "-", "*", "+"), a number or a single
+    /// letter followed by "." or ")", or "(1)". Zero when the line is not a list item.
     private func listMarkerLength(_ text: UnsafeBufferPointer<UInt8>, _ tk: UnsafeBufferPointer<Token>, _ first: Int, lineEnd: Int) -> Int {
         let token = tk[first]
         let b = text[Int(token.utf8Begin)]
-        let followedBySpace = first + 1 < lineEnd && tk[first + 1].flags.contains(.spaceBefore)
+        let followedBySpace = first + 1 < lineEnd && tk[first + 1].hasSpaceBefore
         switch token.kind {
         case .punctuation, .symbol:
-            if token.utf8End - token.utf8Begin == 1 {
+            if token.length == 1 {
                 if b == UInt8(ascii: "-") || b == UInt8(ascii: "*") || b == UInt8(ascii: "+") || b == UInt8(ascii: ">") {
                     return followedBySpace ? 1 : 0
                 }
                 if b == UInt8(ascii: "("), first + 2 < lineEnd, tk[first + 1].kind == .number || tk[first + 1].kind == .word,
-                   tk[first + 1].utf8End - tk[first + 1].utf8Begin <= 2, text[Int(tk[first + 2].utf8Begin)] == UInt8(ascii: ")") {
+                   tk[first + 1].length <= 2, text[Int(tk[first + 2].utf8Begin)] == UInt8(ascii: ")") {
                     return 3
                 }
                 return 0
             }
-            if b >= 0x80 { return isBullet(text, token) ? 1 : 0 }
+            if b >= 0x80 { return isBullet(text, token) && (followedBySpace || !isDash(text, token)) ? 1 : 0 }
             return 0
         case .number, .word:
-            guard token.kind == .number || token.utf8End - token.utf8Begin == 1, token.utf8End - token.utf8Begin <= 3,
-                  first + 2 < lineEnd else { return 0 }
+            guard token.kind == .number || token.length == 1, token.length <= 3, first + 2 < lineEnd else { return 0 }
             let p = tk[first + 1]
-            guard p.kind == .punctuation, p.utf8End - p.utf8Begin == 1, p.utf8Begin == token.utf8End else { return 0 }
+            guard p.kind == .punctuation, p.length == 1, p.utf8Begin == token.utf8End else { return 0 }
             let c = text[Int(p.utf8Begin)]
             guard c == UInt8(ascii: ".") || c == UInt8(ascii: ")") else { return 0 }
-            return tk[first + 2].flags.contains(.spaceBefore) ? 2 : 0
+            return tk[first + 2].hasSpaceBefore ? 2 : 0
         default:
             return 0
         }
     }
 
-    /// Bullets and dashes used as list markers: • ‣ ◦ ⁃ ∙ · ▪ ▫ ● ○ ■ □ ◆ ◇ ➢ ➤ → – —.
+    /// Bullets and dashes used as list markers: • ‣ ◦ ⁃ ∙ · ▪ ▫ ● ○ ■ □ ◆ ◇ ➢ ➤ → – — and the Symbol-font bullet U+F0B7.
     private func isBullet(_ text: UnsafeBufferPointer<UInt8>, _ token: Token) -> Bool {
         let r = token.utf8Range
-        let bytes = Array(text[r])
-        let bullets: [[UInt8]] = [
-            [0xE2, 0x80, 0xA2], [0xE2, 0x80, 0xA3], [0xE2, 0x97, 0xA6], [0xE2, 0x81, 0x83], [0xE2, 0x88, 0x99],
-            [0xC2, 0xB7], [0xE2, 0x96, 0xAA], [0xE2, 0x96, 0xAB], [0xE2, 0x97, 0x8F], [0xE2, 0x97, 0x8B],
-            [0xE2, 0x96, 0xA0], [0xE2, 0x96, 0xA1], [0xE2, 0x97, 0x86], [0xE2, 0x97, 0x87], [0xE2, 0x9E, 0xA2],
-            [0xE2, 0x9E, 0xA4], [0xE2, 0x86, 0x92], [0xE2, 0x80, 0x93], [0xE2, 0x80, 0x94], [0xEF, 0x82, 0xB7],
-        ]
-        return bullets.contains(bytes)
+        guard r.count == 2 || r.count == 3 else { return false }
+        let b0 = text[r.lowerBound], b1 = text[r.lowerBound + 1]
+        if r.count == 2 { return b0 == 0xC2 && b1 == 0xB7 }
+        let b2 = text[r.lowerBound + 2]
+        switch (b0, b1) {
+        case (0xE2, 0x80): return b2 == 0xA2 || b2 == 0xA3 || b2 == 0x93 || b2 == 0x94
+        case (0xE2, 0x81): return b2 == 0x83
+        case (0xE2, 0x88): return b2 == 0x99
+        case (0xE2, 0x96): return b2 == 0xAA || b2 == 0xAB || b2 == 0xA0 || b2 == 0xA1
+        case (0xE2, 0x97): return b2 == 0xA6 || b2 == 0x8F || b2 == 0x8B || b2 == 0x86 || b2 == 0x87
+        case (0xE2, 0x9E): return b2 == 0xA2 || b2 == 0xA4
+        case (0xE2, 0x86): return b2 == 0x92
+        case (0xEF, 0x82): return b2 == 0xB7
+        default: return false
+        }
     }
 
-    /// Line breaks (CRLF counted once) in the gap `from..<to`.
+    /// – and — (also SContinue in UAX #29, so lines with them go to ICU).
+    private func isDash(_ text: UnsafeBufferPointer<UInt8>, _ token: Token) -> Bool {
+        let r = token.utf8Range
+        return r.count == 3 && text[r.lowerBound] == 0xE2 && text[r.lowerBound + 1] == 0x80
+            && (text[r.lowerBound + 2] == 0x93 || text[r.lowerBound + 2] == 0x94)
+    }
+
+    /// Line breaks (CRLF counted once; U+2029 and U+2028 count as two, being paragraph ends) in `from..<to`.
     private func lineBreaks(_ text: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int {
         var count = 0
         var k = from
@@ -251,7 +385,7 @@ public struct SentenceSplitter: Sendable {
             } else if b == 0xC2, k + 1 < to, text[k + 1] == 0x85 {
                 count += 1
             } else if b == 0xE2, k + 2 < to, text[k + 1] == 0x80, text[k + 2] == 0xA8 || text[k + 2] == 0xA9 {
-                count += 2  // a paragraph or line separator: treat as a paragraph end
+                count += 2
             }
             k += 1
         }
@@ -259,7 +393,6 @@ public struct SentenceSplitter: Sendable {
     }
 
     /// Whether a sentence ends between line `previous` and line `current` (which starts at token `t`).
-    /// A single line break joins the lines unless something says the previous sentence is over.
     private func breaksBetweenLines(_ text: UnsafeBufferPointer<UInt8>, _ tk: UnsafeBufferPointer<Token>, _ t: Int,
                                     previous: LineInfo, current: LineInfo) -> Bool {
         if lineBreaks(text, from: Int(tk[t - 1].utf8End), to: Int(tk[t].utf8Begin)) >= 2 { return true }
@@ -267,29 +400,37 @@ public struct SentenceSplitter: Sendable {
         if current.isAllCaps || previous.isAllCaps { return true }
         let last = tk[t - 1]
         let next = tk[t]
-        // Terminal punctuation, possibly inside a closing bracket or quote.
+        // Terminal punctuation, possibly inside a closing bracket or quote; a colon or semicolon ends a line's clause.
         var e = t - 1
-        while e > previous.first, tk[e].kind == .punctuation, isCloser(text[Int(tk[e].utf8Begin)]) { e -= 1 }
+        while e > previous.first, tk[e].kind == .punctuation, isClose(text[Int(tk[e].utf8Begin)]),
+              text[Int(tk[e].utf8Begin)] != UInt8(ascii: "(") {
+            e -= 1
+        }
         let end = tk[e]
         if end.kind == .punctuation {
             let c = text[Int(end.utf8End) - 1]
-            if c == UInt8(ascii: ".") || c == UInt8(ascii: "!") || c == UInt8(ascii: "?") || c == UInt8(ascii: ":") || c == UInt8(ascii: ";") {
+            if c == UInt8(ascii: ".") || c == UInt8(ascii: "!") || c == UInt8(ascii: "?") || c == UInt8(ascii: ":")
+                || c == UInt8(ascii: ";") {
+                return true
+            }
+        } else if end.isNonASCII, end.kind == .punctuation || end.kind == .symbol {
+            // 。！？ and friends.
+            let r = end.utf8Range
+            if r.count == 3, text[r.lowerBound] == 0xE3, text[r.lowerBound + 1] == 0x80, text[r.lowerBound + 2] == 0x82 { return true }
+            if r.count == 3, text[r.lowerBound] == 0xEF, text[r.lowerBound + 1] == 0xBC,
+               text[r.lowerBound + 2] == 0x81 || text[r.lowerBound + 2] == 0x9F {
                 return true
             }
         }
         if last.kind == .abbreviation {
             switch abbreviations.kind(text, last.utf8Range) {
             case .title, .inline: return false
-            case .abbreviation, .unit, nil: return startsCapitalized(next)
+            case .abbreviation, .unit, nil: return next.startsUpper
             }
         }
-        // Continuation: the next line starts in lower case, or with a number, de-id tag or measurement.
-        if !startsCapitalized(next) { return false }
+        // Continuation: the next line starts in lower case, or with a number, tag or symbol.
+        if !next.startsUpper { return false }
         // A short line followed by a capitalized one reads as a list line or a label, not a wrapped sentence.
         return previous.length < 45
-    }
-
-    private func isCloser(_ b: UInt8) -> Bool {
-        b == UInt8(ascii: ")") || b == UInt8(ascii: "]") || b == UInt8(ascii: "\"") || b == UInt8(ascii: "'")
     }
 }

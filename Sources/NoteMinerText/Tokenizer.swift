@@ -132,38 +132,41 @@ private struct Scanner {
     /// or ICU NFKC_Casefold when the token holds any non-ASCII byte (found while lower-casing, so the common
     /// case reads the bytes once).
     mutating func emit(_ start: Int, _ end: Int, _ kind: TokenKind, _ extra: TokenFlags = []) {
-        var flags = extra
-        if spaceBefore { flags.insert(.spaceBefore) }
-        if lineStart { flags.insert(.lineStart) }
+        // Raw bits: the OptionSet statics live in another module and are not constant-folded in this hot path.
+        var flags = extra.rawValue
+        if spaceBefore { flags |= 1 << 4 }
+        if lineStart { flags |= 1 << 3 }
         spaceBefore = false
         lineStart = false
         let normBegin = norm.count
-        var upper = 0, lower = 0, high = false
-        var firstUpper: Bool? = nil
-        for k in start..<end {
-            let b = text[k]
-            if isUpper(b) {
-                upper += 1
-                if firstUpper == nil { firstUpper = true }
-                norm.append(b | 0x20)
-            } else {
-                if isLower(b) {
+        let length = end - start
+        norm.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<end]))
+        var upper = 0, lower = 0
+        var high: UInt8 = 0
+        var first: UInt8 = 0  // 1 = first letter upper case, 2 = lower case
+        norm.withUnsafeMutableBufferPointer { out in
+            for k in normBegin..<(normBegin + length) {
+                let b = out[k]
+                high |= b
+                if isUpper(b) {
+                    upper += 1
+                    if first == 0 { first = 1 }
+                    out[k] = b | 0x20
+                } else if isLower(b) {
                     lower += 1
-                    if firstUpper == nil { firstUpper = false }
-                } else if b >= 0x80 {
-                    high = true
+                    if first == 0 { first = 2 }
                 }
-                norm.append(b)
             }
         }
-        if high {
-            flags.insert(.nonASCII)
+        if high >= 0x80 {
+            flags |= 1 << 5
             norm.removeSubrange(normBegin...)
             ICU.appendNFKCCasefold(UnsafeBufferPointer(rebasing: text[start..<end]), to: &norm)
         }
-        if upper >= 2 && lower == 0 { flags.insert(.allCaps) } else if firstUpper == true { flags.insert(.capitalized) }
-        tokens.append(Token(utf8Begin: Int32(start), utf8End: Int32(end), normBegin: Int32(normBegin),
-                            normEnd: Int32(norm.count), kind: kind, flags: flags))
+        if upper >= 2 && lower == 0 { flags |= 1 << 1 } else if first == 1 { flags |= 1 << 2 }
+        tokens.append(Token(utf8Begin: Int32(truncatingIfNeeded: start), utf8End: Int32(truncatingIfNeeded: end),
+                            normBegin: Int32(truncatingIfNeeded: normBegin), normEnd: Int32(truncatingIfNeeded: norm.count),
+                            kind: kind, flags: TokenFlags(rawValue: flags)))
         i = end
     }
 
@@ -225,21 +228,21 @@ private struct Scanner {
             if b >= 0x80 {
                 let (cls, length) = charClass(j)
                 if cls == .letter || cls == .digit || cls == .mark {
-                    flags.insert(.nonASCII)
+                    flags.formUnion(TokenFlags(rawValue: 1 << 5))
                     j += length
                     continue
                 }
                 // Typographic apostrophe inside a word ("patient’s").
                 if length == 3, text[j] == 0xE2, text[j + 1] == 0x80, text[j + 2] == 0x99, j > start,
                    j + 3 < n, isAlpha(text[j + 3]) {
-                    flags.insert(.nonASCII)
+                    flags.formUnion(TokenFlags(rawValue: 1 << 5))
                     j += 3
                     continue
                 }
                 break
             }
             if b == aHyphen, j > start, isWordContinuation(j + 1) {
-                flags.insert(.hyphenated)
+                flags.formUnion(TokenFlags(rawValue: 1 << 0))
                 j += 1
                 continue
             }

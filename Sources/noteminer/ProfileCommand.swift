@@ -4,6 +4,7 @@ import NoteMinerIO
 import NoteMinerModel
 import NoteMinerPipeline
 import NoteMinerProfiles
+import NoteMinerReports
 
 struct ProfileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,6 +26,7 @@ struct ProfileCommand: AsyncParsableCommand {
     func run() async throws {
         try await runMappingErrors {
             var builder = ProfileBuilder()
+            var notes: [NoteResult] = []
             let decoder = JSONDecoder()
             var bad = 0
             var records = 0
@@ -46,6 +48,7 @@ struct ProfileCommand: AsyncParsableCommand {
                                 throw CLIError.setup("\(file):\(lineNumber): schema_version \(record.schemaVersion) is newer than this NoteMiner understands (\(NoteResult.schemaVersion))")
                             }
                             builder.add(record)
+                            notes.append(record)
                             records += 1
                         } catch let e as CLIError {
                             throw e
@@ -56,25 +59,34 @@ struct ProfileCommand: AsyncParsableCommand {
                     }
                 }
             }
+            umask(0o077)
             let folder = try OutputFolder(path: out)
-            var summary = RunSummary()
-            summary.results = builder.noteCount
-            let profiles = try Reports.write(to: folder, builder: builder, summary: summary)
+            var results = RunResults()
+            // Order-independent: the same records in any partition order give the same outputs.
+            results.notes = notes.sorted { $0.noteID.utf8.lexicographicallyPrecedes($1.noteID.utf8) }
+            results.builder = builder
+            results.summary.results = builder.noteCount
+            let profiles = try Reports.write(to: folder, results: results, inputs: inputs, lexiconDirectory: nil)
             OutputSink.standardError().write("noteminer: \(records) records, \(builder.noteCount) notes, \(profiles) patients → \(out)\n")
             if bad > 0 { throw ExitCode(ExitStatus.someRefused) }
         }
     }
 }
 
+private func textLookup(_ texts: [String: String]) -> @Sendable (String) -> String? {
+    { texts[$0] }
+}
+
 /// Writes the patient-level outputs shared by `run` and `profile`.
 enum Reports {
     @discardableResult
-    static func write(to folder: OutputFolder, builder: ProfileBuilder, summary: RunSummary) throws -> Int {
-        let profiles = builder.profiles()
-        var lines: [UInt8] = []
-        for p in profiles { lines += p.jsonLine() }
-        try folder.write("profiles.jsonl", bytes: lines)
-        try folder.write("features.csv", bytes: Array(FeatureMatrix.csv(profiles).utf8))
+    static func write(to folder: OutputFolder, results: RunResults, inputs: [String], lexiconDirectory: String?, fingerprint: String = "") throws -> Int {
+        let profiles = results.builder.profiles()
+        let texts = results.texts
+        var set = ReportSet()
+        if !texts.isEmpty { set.noteText = textLookup(texts) }
+        let run = RunInfo(toolVersion: NoteMinerVersion.string, lexiconFingerprint: fingerprint, quarantined: results.summary.quarantined, inputs: inputs)
+        try set.write(to: URL(fileURLWithPath: folder.path), notes: results.notes, profiles: profiles, run: run)
         return profiles.count
     }
 }

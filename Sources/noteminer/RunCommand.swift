@@ -32,8 +32,11 @@ struct RunCommand: AsyncParsableCommand {
             let reader = try input.makeReader()
             let folder: OutputFolder
             do { folder = try OutputFolder(path: out) } catch let e as InputError { throw CLIError.setup(e.message) }
-            var runner = BatchRunner(jobs: input.jobs) { folder, builder, summary in
-                try Reports.write(to: folder, builder: builder, summary: summary)
+            umask(0o077)  // outputs hold patient text: owner-only files, also those the report writers create
+            let inputs = input.inputs
+            let fingerprint = processor.fingerprint
+            var runner = BatchRunner(jobs: input.jobs) { folder, results in
+                try Reports.write(to: folder, results: results, inputs: inputs, lexiconDirectory: nil, fingerprint: fingerprint)
             }
             runner.resume = !noResume
             runner.progress = ProgressReporter()

@@ -325,13 +325,13 @@ func expectedCategory(_ h: String) -> SectionCategory? {
     if has("REVIEW OF SYSTEMS") || h == "ROS" { return .reviewOfSystems }
     if has("FAMILY") { return .familyHistory }
     if has("SOCIAL") { return .socialHistory }
+    if has("MEDICAL") && has("HISTORY") || has("PAST HISTORY") || h == "PMH" { return .pastMedicalHistory }
     if has("SURGICAL") { return .pastSurgicalHistory }
-    if has("MEDICAL HISTORY") || has("PAST HISTORY") || h == "PMH" { return .pastMedicalHistory }
     if has("ALLERG") { return .allergies }
     if has("MEDICATION") || h == "MEDS" { return .medications }
     if has("VITAL") { return .vitals }
     if has("EXAM") { return .physicalExam }
-    if (has("ASSESSMENT") || has("IMPRESSION")) && has("PLAN") || h == "A/P" { return .assessmentAndPlan }
+    if (has("ASSESSMENT") || has("IMPRESSION")) && (has("PLAN") || has("RECOMMENDATION")) || h == "A/P" { return .assessmentAndPlan }
     if has("ASSESSMENT") { return .assessment }
     if has("PLAN") { return .plan }
     if has("IMPRESSION") { return .impression }
@@ -340,4 +340,44 @@ func expectedCategory(_ h: String) -> SectionCategory? {
     if has("HOSPITAL COURSE") { return .hospitalCourse }
     if has("PROCEDURE") { return .procedures }
     return nil
+}
+
+@Suite struct SectionDetectorLabelTests {
+    /// "Vitals:" on an exam line must not take the rest of the exam out of `physical_exam`.
+    @Test func inlineLabelInsideItsParentStartsNothing() {
+        let text = "PHYSICAL EXAM:\nVitals: BP 120/80, HR 72 bpm.\nLungs: clear.\nASSESSMENT AND PLAN:\n1. HTN\nPlan: continue lisinopril.\nVITALS\nBP 118/76\n"
+        let r = detect(text)
+        #expect(r.found.map(\.category) == [.physicalExam, .assessmentAndPlan, .vitals])
+    }
+
+    @Test func allCapsInlineHeaderInsideParentStillStartsASection() {
+        let r = detect("RESULTS\nCT abdomen 01/23/2020.\nImpression: Normal CT.\nIMPRESSION: Right knee sprain.\n")
+        #expect(r.found.map(\.category) == [.results, .impression])
+        #expect(r.found.last?.header == "IMPRESSION:")
+    }
+
+    @Test func inlineLabelOfTheCurrentCategoryStartsNothing() {
+        let r = detect("RESULTS\nLabs: Creatinine normal.\nImaging: X-ray unremarkable.\nPHYSICAL EXAM\nGeneral Examination: well.\n")
+        #expect(r.found == [Found(header: "RESULTS", category: .results), Found(header: "PHYSICAL EXAM", category: .physicalExam)])
+    }
+
+    @Test func inlineLabelOutsideItsParentStartsASection() {
+        let r = detect("HPI: cough.\nVitals: BP 120/80.\nPlan: rest.\n")
+        #expect(r.found.map(\.category) == [.historyOfPresentIllness, .vitals, .plan])
+    }
+
+    @Test func trailingParentheticalIsIgnored() {
+        let r = detect("Labs (03/05/2019): A1c 7.9%.\nMEDICATIONS (reviewed today)\nmetformin\nHPI (per daughter) she fell.\n")
+        #expect(r.found.map(\.category) == [.results, .medications])
+        #expect(r.found.map(\.header) == ["Labs (03/05/2019):", "MEDICATIONS (reviewed today)"])
+    }
+
+    @Test func loaderRejectsUnknownWithinCategory() {
+        do {
+            _ = try SectionHeaderLexicon.parse(text: "# schema_version: 1\nheader\tcategory\twithin\nVitals\tvitals\tphysical_exam, exam\n", path: "s.tsv")
+            Issue.record("no error")
+        } catch {
+            #expect("\(error)".hasPrefix("s.tsv:3:") && "\(error)".contains("'exam'"), "\(error)")
+        }
+    }
 }

@@ -253,6 +253,11 @@ struct SplitMix64 {
 /// Notes of the shared development corpora, when present (CI and developer machines have them at
 /// `../shared/corpora` relative to the package; elsewhere the tests that use them do nothing).
 enum CorpusNotes {
+    /// The package folder (three levels above this file).
+    static var packageRoot: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    }
+
     static func aciBench() throws -> [(String, String)] {
         let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let candidates = [

@@ -63,10 +63,10 @@ def expected_category(h):
         return "family_history"
     if "SOCIAL" in h:
         return "social_history"
+    if ("MEDICAL" in h and "HISTORY" in h) or "PAST HISTORY" in h or h == "PMH":
+        return "past_medical_history"
     if "SURGICAL" in h:
         return "past_surgical_history"
-    if "MEDICAL HISTORY" in h or "PAST HISTORY" in h or h == "PMH":
-        return "past_medical_history"
     if "ALLERG" in h:
         return "allergies"
     if "MEDICATION" in h or h == "MEDS":
@@ -75,7 +75,7 @@ def expected_category(h):
         return "vitals"
     if "EXAM" in h:
         return "physical_exam"
-    if (("ASSESSMENT" in h or "IMPRESSION" in h) and "PLAN" in h) or h == "A/P":
+    if (("ASSESSMENT" in h or "IMPRESSION" in h) and ("PLAN" in h or "RECOMMENDATION" in h)) or h == "A/P":
         return "assessment_and_plan"
     if "ASSESSMENT" in h:
         return "assessment"

@@ -1,0 +1,310 @@
+import NoteMinerLexicon
+import NoteMinerModel
+import NoteMinerText
+
+/// Why a mention got an attribute: the trigger (or section header) in the note, as UTF-8 offsets.
+public struct AssertionEvidence: Sendable, Hashable {
+    /// An `AssertionAttribute` raw value, or "allergy" for the allergy-section context.
+    public var attribute: String
+    public var utf8Begin: Int32
+    public var utf8End: Int32
+    /// True when the evidence is the section header (a section rule), false for a ConText trigger.
+    public var fromSection: Bool
+
+    public init(attribute: String, utf8Begin: Int32, utf8End: Int32, fromSection: Bool) {
+        self.attribute = attribute
+        self.utf8Begin = utf8Begin
+        self.utf8End = utf8End
+        self.fromSection = fromSection
+    }
+}
+
+/// ConText's verdict on one mention.
+public struct Assertion: Sendable, Hashable {
+    public var negated = false
+    public var possible = false
+    public var historical = false
+    public var hypothetical = false
+    public var family = false
+    /// At most one entry per attribute, in `AssertionAttribute` order, then "allergy".
+    public var evidence: [AssertionEvidence] = []
+
+    public init() {}
+
+    public subscript(_ a: AssertionAttribute) -> Bool {
+        get {
+            switch a {
+            case .negated: negated
+            case .possible: possible
+            case .historical: historical
+            case .hypothetical: hypothetical
+            case .family: family
+            }
+        }
+        set {
+            switch a {
+            case .negated: negated = newValue
+            case .possible: possible = newValue
+            case .historical: historical = newValue
+            case .hypothetical: hypothetical = newValue
+            case .family: family = newValue
+            }
+        }
+    }
+}
+
+/// A mention to assess: its token range and the sentence holding it.
+public struct ContextTarget: Sendable, Hashable {
+    public var tokenBegin: Int32
+    public var tokenEnd: Int32
+    public var sentence: Int32
+
+    public init(tokenBegin: Int32, tokenEnd: Int32, sentence: Int32) {
+        self.tokenBegin = tokenBegin
+        self.tokenEnd = tokenEnd
+        self.sentence = sentence
+    }
+}
+
+/// The ConText algorithm (Harkema et al., J Biomed Inform 2009), over the pipeline's tokens and sentences.
+///
+/// Per sentence, trigger, pseudo-trigger and termination literals are found with the same longest-match
+/// `PhraseMatcher` used for concepts, so a pseudo-trigger ("no increase", "gram negative") wins over the
+/// trigger inside it simply by being the longer match. A trigger's scope runs in its direction to the
+/// sentence boundary, the nearest termination term that applies to its attribute, or its maximum window;
+/// a mention is modified when it starts (forward) or ends (backward) inside that scope. Section rules then
+/// add what the section implies (family history ⇒ family, ...) unless the sentence says otherwise.
+public struct ContextEngine: Sendable {
+    public let rules: [ContextRule]
+    public let sectionRules: [SectionRule]
+    private let matcher: PhraseMatcher
+    private let unlessMatcher: PhraseMatcher
+    private let sectionRuleOf: [SectionCategory: Int]
+
+    public init(rules: [ContextRule], sectionRules: [SectionRule], tokenizer: Tokenizer) {
+        self.rules = rules
+        self.sectionRules = sectionRules
+        matcher = PhraseMatcher(
+            phrases: rules.enumerated().map { (phrase: $0.element.literal, payload: Int32($0.offset), caseSensitive: $0.element.caseSensitive) },
+            tokenizer: tokenizer)
+        var unless: [(phrase: String, payload: Int32, caseSensitive: Bool)] = []
+        var index: [SectionCategory: Int] = [:]
+        for (i, r) in sectionRules.enumerated() {
+            index[r.section] = i
+            for u in r.unless { unless.append((u, Int32(i), false)) }
+        }
+        unlessMatcher = PhraseMatcher(phrases: unless, tokenizer: tokenizer)
+        sectionRuleOf = index
+    }
+
+    /// Loads the rule files (`context_rules.jsonl`, `section_rules.jsonl`).
+    public static func load(rulesPath: String, sectionRulesPath: String?, tokenizer: Tokenizer) throws -> ContextEngine {
+        let rules = try ContextRuleFile.loadRules(path: rulesPath)
+        let sections = try sectionRulesPath.map { try ContextRuleFile.loadSectionRules(path: $0) } ?? []
+        return ContextEngine(rules: rules, sectionRules: sections, tokenizer: tokenizer)
+    }
+
+    private struct Trigger {
+        var rule: Int
+        var begin: Int
+        var end: Int
+    }
+
+    /// Per-call scratch: trigger lists per sentence, computed on first use.
+    private struct Workspace {
+        var buffer = PhraseMatches()
+        var unlessBuffer = PhraseMatches()
+        var triggers: [Int32: [Trigger]] = [:]
+        var unlessHits: [Int32: Bool] = [:]
+    }
+
+    private func triggers(_ doc: Document, _ s: Int32, _ ws: inout Workspace) -> [Trigger] {
+        if let t = ws.triggers[s] { return t }
+        let t = findTriggers(doc, sentence: Int(s), buffer: &ws.buffer)
+        ws.triggers[s] = t
+        return t
+    }
+
+    /// Assertions for `targets` (any order), one per target in the same order.
+    public func assess(_ doc: Document, targets: [ContextTarget]) -> [Assertion] {
+        var results = [Assertion](repeating: Assertion(), count: targets.count)
+        if targets.isEmpty { return results }
+        var ws = Workspace()
+        for (k, target) in targets.enumerated() {
+            var a = Assertion()
+            let sentence = doc.sentences[Int(target.sentence)]
+            let found = triggers(doc, target.sentence, &ws)
+            if !found.isEmpty { applyTriggers(found, to: &a, target: target, sentence: sentence, doc: doc) }
+            applySection(to: &a, target: target, doc: doc, ws: &ws)
+            if a.evidence.count > 1 { a.evidence.sort { order($0.attribute) < order($1.attribute) } }
+            results[k] = a
+        }
+        return results
+    }
+
+    private func order(_ attribute: String) -> Int {
+        AssertionAttribute(rawValue: attribute).flatMap { AssertionAttribute.allCases.firstIndex(of: $0) } ?? 99
+    }
+
+    private func findTriggers(_ doc: Document, sentence s: Int, buffer: inout PhraseMatches) -> [Trigger] {
+        let sentence = doc.sentences[s]
+        buffer.removeAll()
+        matcher.match(doc, tokenRange: sentence.tokenRange, into: &buffer, allStarts: true)
+        var out: [Trigger] = []
+        for m in buffer.matches {
+            for p in buffer.payloads(of: m) {
+                let rule = rules[Int(p)]
+                if rule.atBoundary && !endsAtBoundary(doc, after: Int(m.tokenEnd), sentenceEnd: Int(sentence.tokenEnd)) { continue }
+                out.append(Trigger(rule: Int(p), begin: Int(m.tokenBegin), end: Int(m.tokenEnd)))
+            }
+        }
+        return out
+    }
+
+    /// Only punctuation between token `j` and the next line break or the sentence end.
+    private func endsAtBoundary(_ doc: Document, after j: Int, sentenceEnd: Int) -> Bool {
+        var j = j
+        while j < sentenceEnd {
+            let t = doc.tokens[j]
+            if t.kind == .newline || t.flags.contains(.lineStart) { return true }
+            if t.kind != .punctuation { return false }
+            j += 1
+        }
+        return true
+    }
+
+    private func applyTriggers(_ triggers: [Trigger], to a: inout Assertion, target: ContextTarget, sentence: Sentence, doc: Document) {
+        let tb = Int(target.tokenBegin), te = Int(target.tokenEnd)
+        let sb = Int(sentence.tokenBegin), se = Int(sentence.tokenEnd)
+        var bestDistance = [Int](repeating: .max, count: AssertionAttribute.allCases.count)
+        var bestTrigger = [Trigger?](repeating: nil, count: AssertionAttribute.allCases.count)
+        for t in triggers {
+            let rule = rules[t.rule]
+            guard let attribute = rule.category.attribute else { continue }
+            var distance = Int.max
+            if t.begin < te && tb < t.end {
+                // A trigger inside the mention ("history" in "psychiatric history") modifies nothing; one that
+                // starts before it and runs into it ("no acute" before "acute distress") does, forward.
+                guard t.begin < tb, rule.direction != .backward else { continue }
+                distance = 0
+            }
+            if rule.direction == .forward || rule.direction == .bidirectional, tb >= t.end {
+                let limit = scopeEnd(triggers, from: t.end, sentenceEnd: se, attribute: attribute, maxScope: rule.maxScope, doc: doc)
+                if tb < limit { distance = tb - t.end }
+            }
+            if rule.direction == .backward || rule.direction == .bidirectional, te <= t.begin {
+                let limit = scopeBegin(triggers, from: t.begin, sentenceBegin: sb, attribute: attribute, maxScope: rule.maxScope, doc: doc)
+                if te > limit { distance = min(distance, t.begin - te) }
+            }
+            let ai = AssertionAttribute.allCases.firstIndex(of: attribute)!
+            if distance < bestDistance[ai] {
+                bestDistance[ai] = distance
+                bestTrigger[ai] = t
+            }
+        }
+        for (ai, attribute) in AssertionAttribute.allCases.enumerated() {
+            guard let t = bestTrigger[ai] else { continue }
+            a[attribute] = true
+            a.evidence.append(AssertionEvidence(attribute: attribute.rawValue, utf8Begin: doc.tokens[t.begin].utf8Begin,
+                                                utf8End: doc.tokens[t.end - 1].utf8End, fromSection: false))
+        }
+    }
+
+    private func terminates(_ rule: ContextRule, _ attribute: AssertionAttribute) -> Bool {
+        rule.category == .termination && (rule.terminates.isEmpty || rule.terminates.contains(attribute))
+    }
+
+    private func scopeEnd(_ triggers: [Trigger], from start: Int, sentenceEnd: Int, attribute: AssertionAttribute, maxScope: Int?, doc: Document) -> Int {
+        var end = sentenceEnd
+        for t in triggers where t.begin >= start && t.begin < end && terminates(rules[t.rule], attribute) { end = t.begin }
+        if let maxScope {
+            var counted = 0, j = start
+            while j < end {
+                if doc.tokens[j].kind != .newline { counted += 1; if counted > maxScope { return j } }
+                j += 1
+            }
+        }
+        return end
+    }
+
+    private func scopeBegin(_ triggers: [Trigger], from start: Int, sentenceBegin: Int, attribute: AssertionAttribute, maxScope: Int?, doc: Document) -> Int {
+        var begin = sentenceBegin
+        for t in triggers where t.end <= start && t.end > begin && terminates(rules[t.rule], attribute) { begin = t.end }
+        if let maxScope {
+            var counted = 0, j = start - 1
+            while j >= begin {
+                if doc.tokens[j].kind != .newline { counted += 1; if counted > maxScope { return j + 1 } }
+                j -= 1
+            }
+        }
+        return begin
+    }
+
+    private func applySection(to a: inout Assertion, target: ContextTarget, doc: Document, ws: inout Workspace) {
+        guard !doc.sections.isEmpty else { return }
+        let begin = Int(doc.tokens[Int(target.tokenBegin)].utf8Begin)
+        guard let si = doc.sectionIndex(containing: begin), let ri = sectionRuleOf[doc.sections[si].category] else { return }
+        let section = doc.sections[si]
+        let rule = sectionRules[ri]
+        if let implies = rule.implies {
+            let cancelled: Bool
+            if rule.unless.isEmpty {
+                cancelled = false
+            } else if let known = ws.unlessHits[target.sentence] {
+                cancelled = known
+            } else {
+                let sentence = doc.sentences[Int(target.sentence)]
+                ws.unlessBuffer.removeAll()
+                unlessMatcher.match(doc, tokenRange: sentence.tokenRange, into: &ws.unlessBuffer)
+                let b = ws.unlessBuffer
+                cancelled = b.matches.contains { m in b.payloads(of: m).contains(Int32(ri)) }
+                ws.unlessHits[target.sentence] = cancelled
+            }
+            if !cancelled {
+                let hb = section.hasHeader ? section.headerBegin : section.utf8Begin
+                let he = section.hasHeader ? section.headerEnd : section.utf8Begin
+                if let attribute = AssertionAttribute(rawValue: implies.rawValue) {
+                    if !a[attribute] {
+                        a[attribute] = true
+                        a.evidence.append(AssertionEvidence(attribute: attribute.rawValue, utf8Begin: hb, utf8End: he, fromSection: true))
+                    }
+                } else {
+                    a.evidence.append(AssertionEvidence(attribute: implies.rawValue, utf8Begin: hb, utf8End: he, fromSection: true))
+                }
+            }
+        }
+        if rule.listScope && !a.negated {
+            listScopeNegation(&a, target: target, doc: doc, section: section, ws: &ws)
+        }
+    }
+
+    /// "Negative for:" / "Denies:" ending a line, followed by one item per line: the trigger's scope is the
+    /// list, not just its own line. Walk back over the list lines (sentences) to the label line.
+    private func listScopeNegation(_ a: inout Assertion, target: ContextTarget, doc: Document, section: Section, ws: inout Workspace) {
+        // The mention's own line must be a bare list item: a label ("Positive for: cough") or a trigger before
+        // it starts something else.
+        let own = doc.sentences[Int(target.sentence)]
+        if triggers(doc, target.sentence, &ws).contains(where: { $0.begin < Int(target.tokenBegin) }) { return }
+        for j in Int(own.tokenBegin)..<Int(target.tokenBegin) where doc.utf8[Int(doc.tokens[j].utf8Begin)] == UInt8(ascii: ":") { return }
+        var s = Int(target.sentence) - 1
+        var steps = 0
+        while s >= 0, steps < 40, doc.sentences[s].utf8Begin >= section.utf8Begin {
+            let sentence = doc.sentences[s]
+            let found = triggers(doc, Int32(s), &ws)
+            if let t = found.last(where: { rules[$0.rule].category == .negated && rules[$0.rule].direction != .backward }),
+               endsAtBoundary(doc, after: t.end, sentenceEnd: Int(sentence.tokenEnd)) {
+                a.negated = true
+                a.evidence.append(AssertionEvidence(attribute: AssertionAttribute.negated.rawValue, utf8Begin: doc.tokens[t.begin].utf8Begin,
+                                                    utf8End: doc.tokens[t.end - 1].utf8End, fromSection: false))
+                return
+            }
+            // A line with its own "Label:" starts another list; so does any trigger or termination.
+            if !found.isEmpty { return }
+            for j in sentence.tokenRange where doc.tokens[j].kind == .punctuation && doc.utf8[Int(doc.tokens[j].utf8Begin)] == UInt8(ascii: ":") {
+                return
+            }
+            s -= 1
+            steps += 1
+        }
+    }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import NoteMinerContext
+import NoteMinerLexicon
+import NoteMinerModel
+import NoteMinerProfiles
+import NoteMinerText
+
+/// A mention as `extract` reports it: the result record plus the ambiguity flag of the match.
+public struct ExtractedMention: Sendable, Hashable {
+    public var record: MentionRecord
+    /// The matched words are ambiguous and the section did not settle them (see `ConceptMatcher`).
+    public var ambiguous: Bool
+    /// Ids of the other concepts the same words name.
+    public var alternatives: [String]
+}
+
+/// Concept extraction with assertions: text stage → lexicon matching → ConText. Requires: a note. Adds:
+/// mentions with codes, section, sentence, the five assertion flags and their evidence.
+/// Compiled once per run from the lexicon folder; `Sendable`, so every worker shares one.
+public struct ConceptExtractor: Sendable {
+    public let text: TextAnalyzer
+    public let concepts: ConceptMatcher
+    public let context: ContextEngine
+
+    public init(text: TextAnalyzer, concepts: ConceptMatcher, context: ContextEngine) {
+        self.text = text
+        self.concepts = concepts
+        self.context = context
+    }
+
+    /// Loads the shipped lexicons found in `lexiconDirectory` (`conditions.tsv`, `drugs.tsv`,
+    /// `adverse_effects.tsv`, ICD-10-CM codes checked against `icd10cm_codes.tsv` when present), the ConText
+    /// rules, and the user's extra files: a `.jsonl` file adds ConText rules, any other file adds concepts.
+    public static func load(lexiconDirectory: String, extraLexicons: [String] = []) throws -> ConceptExtractor {
+        let fm = FileManager.default
+        let text = try TextStageLoader.load(lexiconDirectory: lexiconDirectory)
+        let codesPath = lexiconDirectory + "/icd10cm_codes.tsv"
+        let codeSet = fm.fileExists(atPath: codesPath) ? try ICD10CMCodeSet.load(path: codesPath) : nil
+        var conceptPaths = ConceptLexicon.defaultPaths(in: lexiconDirectory).filter { fm.fileExists(atPath: $0) }
+        var rules = try ContextRuleFile.loadRules(path: lexiconDirectory + "/context_rules.jsonl")
+        for path in extraLexicons {
+            guard fm.fileExists(atPath: path) else { throw DataFileError(file: path, message: "lexicon file not found") }
+            if path.hasSuffix(".jsonl") {
+                rules += try ContextRuleFile.loadRules(path: path)
+            } else {
+                conceptPaths.append(path)
+            }
+        }
+        let lexicon = try ConceptLexicon.load(paths: conceptPaths, codeSet: codeSet)
+        let sectionsPath = lexiconDirectory + "/section_rules.jsonl"
+        let sectionRules = fm.fileExists(atPath: sectionsPath) ? try ContextRuleFile.loadSectionRules(path: sectionsPath) : []
+        return ConceptExtractor(text: text, concepts: ConceptMatcher(lexicon: lexicon, tokenizer: text.tokenizer),
+                                context: ContextEngine(rules: rules, sectionRules: sectionRules, tokenizer: text.tokenizer))
+    }
+
+    /// Mentions of an analyzed document, in text order.
+    public func extract(_ doc: Document) -> [ExtractedMention] {
+        var buffer = PhraseMatches()
+        let found = concepts.mentions(in: doc, buffer: &buffer)
+        if found.isEmpty { return [] }
+        let assertions = context.assess(doc, targets: found.map { ContextTarget(tokenBegin: $0.tokenBegin, tokenEnd: $0.tokenEnd, sentence: $0.sentence) })
+        let lexicon = concepts.lexicon
+        var out: [ExtractedMention] = []
+        out.reserveCapacity(found.count)
+        for (m, a) in zip(found, assertions) {
+            let concept = lexicon.concepts[Int(m.concept)]
+            let b = Int(doc.tokens[Int(m.tokenBegin)].utf8Begin), e = Int(doc.tokens[Int(m.tokenEnd) - 1].utf8End)
+            let cp = doc.codePointRange(b..<e)
+            let section = doc.sectionIndex(containing: b).map { doc.sections[$0].category.rawValue } ?? SectionCategory.other.rawValue
+            let evidence = a.evidence.map { ev -> EvidenceRecord in
+                let r = doc.codePointRange(Int(ev.utf8Begin)..<Int(ev.utf8End))
+                return EvidenceRecord(attribute: ev.attribute, trigger: doc.text(Int(ev.utf8Begin)..<Int(ev.utf8End)), begin: r.lowerBound, end: r.upperBound)
+            }
+            let record = MentionRecord(
+                begin: cp.lowerBound, end: cp.upperBound, text: doc.text(b..<e), conceptID: concept.id,
+                preferredName: concept.preferredName, category: concept.category.rawValue,
+                codes: concept.codes.map { CodingRecord(system: $0.system, code: $0.code) },
+                riskFactor: concept.riskFactor?.rawValue, section: section, sentence: Int(m.sentence),
+                negated: a.negated, possible: a.possible, historical: a.historical, hypothetical: a.hypothetical,
+                family: a.family, evidence: evidence)
+            out.append(ExtractedMention(record: record, ambiguous: m.ambiguous,
+                                        alternatives: m.alternatives.map { lexicon.concepts[Int($0)].id }))
+        }
+        return out
+    }
+
+    public func process(_ note: Note, warnings: [NoteWarning] = []) -> (Document, [ExtractedMention]) {
+        let doc = text.analyze(note, warnings: warnings)
+        return (doc, extract(doc))
+    }
+}
+
+/// The `extract` output formats.
+public enum ExtractOutput {
+    /// `{"note_id", "mentions": [...]}` and a newline; keys in the documented order. A mention whose words
+    /// were left ambiguous also carries `"ambiguous": true` and `"alternatives": [concept ids]`.
+    public static func jsonLine(noteID: String, mentions: [ExtractedMention], into w: inout JSONWriter) {
+        w.beginObject()
+        w.field("note_id", noteID)
+        w.key("mentions")
+        w.beginArray()
+        for m in mentions {
+            let r = m.record
+            w.beginObject()
+            w.field("begin", r.begin)
+            w.field("end", r.end)
+            w.field("text", r.text)
+            w.field("concept_id", r.conceptID)
+            w.field("preferred_name", r.preferredName)
+            w.field("category", r.category)
+            w.key("codes")
+            w.beginArray()
+            for c in r.codes {
+                w.beginObject()
+                w.field("system", c.system)
+                w.field("code", c.code)
+                w.endObject()
+            }
+            w.endArray()
+            w.field("risk_factor", r.riskFactor)
+            w.field("section", r.section)
+            w.field("sentence", r.sentence)
+            w.field("negated", r.negated)
+            w.field("possible", r.possible)
+            w.field("historical", r.historical)
+            w.field("hypothetical", r.hypothetical)
+            w.field("family", r.family)
+            w.key("evidence")
+            w.beginArray()
+            for e in r.evidence {
+                w.beginObject()
+                w.field("attribute", e.attribute)
+                w.field("trigger", e.trigger)
+                w.field("begin", e.begin)
+                w.field("end", e.end)
+                w.endObject()
+            }
+            w.endArray()
+            if m.ambiguous {
+                w.field("ambiguous", true)
+                w.key("alternatives")
+                w.beginArray()
+                for a in m.alternatives { w.string(a) }
+                w.endArray()
+            }
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+        w.newline()
+    }
+
+    public static let tsvHeader = "note_id\tbegin\tend\ttext\tconcept_id\tpreferred_name\tcategory\tcodes\trisk_factor\tsection\tsentence\tnegated\tpossible\thistorical\thypothetical\tfamily\tevidence\tambiguous\n"
+
+    /// One flat row per mention. Lists are `;`-separated: codes as `system:code`, evidence as
+    /// `attribute:trigger@begin-end`; ambiguous holds the alternative concept ids (or `true` when the other
+    /// reading is not a concept), empty otherwise. Tabs and line breaks inside text become spaces.
+    public static func tsvRows(noteID: String, mentions: [ExtractedMention]) -> String {
+        func clean(_ s: String) -> String {
+            String(s.map { $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : $0 })
+        }
+        var out = ""
+        for m in mentions {
+            let r = m.record
+            let fields: [String] = [
+                clean(noteID), String(r.begin), String(r.end), clean(r.text), r.conceptID, clean(r.preferredName), r.category,
+                r.codes.map { "\($0.system):\($0.code)" }.joined(separator: ";"), r.riskFactor ?? "", r.section, String(r.sentence),
+                String(r.negated), String(r.possible), String(r.historical), String(r.hypothetical), String(r.family),
+                r.evidence.map { "\($0.attribute):\(clean($0.trigger))@\($0.begin)-\($0.end)" }.joined(separator: ";"),
+                m.ambiguous ? (m.alternatives.isEmpty ? "true" : m.alternatives.joined(separator: ";")) : "",
+            ]
+            out += fields.joined(separator: "\t") + "\n"
+        }
+        return out
+    }
+}
