@@ -417,7 +417,7 @@ struct Scanner {
 
     static let titles: Set<[UInt8]> = Set(["dr", "mr", "mrs", "ms", "miss", "prof", "mx"].map { Array($0.utf8) })
     static let idLabels: Set<[UInt8]> = Set(["mrn", "mr", "ssn", "acct", "account", "id", "member", "policy", "record", "medicaid",
-                                             "medicare", "insurance", "fin", "csn", "encounter"].map { Array($0.utf8) })
+                                             "medicare", "insurance", "fin", "csn", "encounter", "accession"].map { Array($0.utf8) })
     static let nameStopWords: Set<[UInt8]> = Set([
         "the", "a", "an", "he", "she", "his", "her", "they", "this", "that", "no", "not", "is", "was", "has", "had", "denies",
         "reports", "presents", "in", "on", "at", "with", "and", "or", "of", "for", "to", "patient", "pt", "none", "unknown",
