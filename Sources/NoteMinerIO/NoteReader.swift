@@ -56,11 +56,23 @@ public struct NoteReader: Sequence, Sendable {
                 sources += try Self.folderSources(input, options: options)
             } else if Self.isJSONLines(input) {
                 sources.append(.jsonLines(path: input))
+            } else if let format = Self.unsupportedFormat(input) {
+                sources.append(.refusedFile(path: input, reason: .unsupportedFormat,
+                                            message: "\(format) input is not supported; convert it to JSON Lines (one {\"note_id\", \"text\"} object per line)"))
             } else {
                 sources.append(.textFile(path: input))
             }
         }
         self.sources = sources
+    }
+
+    /// Table formats that would otherwise be read as one note of text: refusing them keeps every row from
+    /// silently becoming a single garbled note.
+    static func unsupportedFormat(_ path: String) -> String? {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".csv") { return "CSV" }
+        if lower.hasSuffix(".tsv") { return "TSV" }
+        return nil
     }
 
     static func isJSONLines(_ path: String) -> Bool {
