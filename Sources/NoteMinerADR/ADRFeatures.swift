@@ -40,15 +40,15 @@ struct ADRFeatureExtractor: Sendable {
     init(config: ADRFeatureConfig) { self.config = config }
 
     /// Computes the vector; with `names`, also the readable name of every id (only for explanations).
-    func extract(_ input: ADRSentenceInput, names: UnsafeMutablePointer<[UInt64: String]>? = nil) -> ADRFeatureVector {
+    func extract(_ input: ADRSentenceInput, gazetteer: ADRGazetteer?, names: UnsafeMutablePointer<[UInt64: String]>? = nil) -> ADRFeatureVector {
         var text = input.text
         return text.withUTF8 { bytes in
             let tokens = ADRText.tokenize(bytes)
-            return extract(bytes: bytes, tokens: tokens, input: input, names: names)
+            return extract(bytes: bytes, tokens: tokens, input: input, gazetteer: gazetteer, names: names)
         }
     }
 
-    func extract(bytes: UnsafeBufferPointer<UInt8>, tokens: [ADRToken], input: ADRSentenceInput,
+    func extract(bytes: UnsafeBufferPointer<UInt8>, tokens: [ADRToken], input: ADRSentenceInput, gazetteer: ADRGazetteer?,
                  names: UnsafeMutablePointer<[UInt64: String]>?) -> ADRFeatureVector {
         var out = ADRFeatureVector()
         out.ids.reserveCapacity(bytes.count * 5)
@@ -119,7 +119,25 @@ struct ADRFeatureExtractor: Sendable {
         for cue in ADRCues.find(bytes: bytes, tokens: tokens) { flags.append(ADRFeatureExtractor.named("q", cue)) }
         appendFlags(&flags, scale: config.cueScale, into: &out, names: names)
         flags.removeAll()
-        for f in ADRFeatureExtractor.lexiconFeatures(input: input, tokens: tokens) { flags.append(ADRFeatureExtractor.named("l", f)) }
+        for f in ADRFeatureExtractor.lexiconFeatures(drugs: input.drugs, effects: input.effects, tokens: tokens) {
+            flags.append(ADRFeatureExtractor.named("l", f))
+        }
+        if let gazetteer, !gazetteer.isEmpty {
+            // The learned gazetteer feeds the same indicators under their own names (it is less reliable than
+            // a curated lexicon), plus whether sentence structure pairs a drug with an effect.
+            var drugs: [ADRMention] = []
+            var effects: [ADRMention] = []
+            for (r, kind) in gazetteer.matches(tokens: tokens) {
+                let m = ADRMention(utf8Begin: tokens[r.lowerBound].begin, utf8End: tokens[r.upperBound - 1].end)
+                if kind == 1 { drugs.append(m) } else { effects.append(m) }
+            }
+            for f in ADRFeatureExtractor.lexiconFeatures(drugs: drugs, effects: effects, tokens: tokens) {
+                flags.append(ADRFeatureExtractor.named("l", "gazetteer_" + f))
+            }
+            let structure = ADRPairExtractor(gazetteer: gazetteer).analyze(bytes: bytes, tokens: tokens, input: input)
+            if structure.patternPairs > 0 { flags.append(ADRFeatureExtractor.named("l", "pattern_pair")) }
+            if structure.patternPairsWithKnownDrug > 0 { flags.append(ADRFeatureExtractor.named("l", "pattern_pair_known_drug")) }
+        }
         appendFlags(&flags, scale: config.lexiconScale, into: &out, names: names)
         return out
     }
@@ -172,16 +190,16 @@ struct ADRFeatureExtractor: Sendable {
 
     /// Indicators from lexicon/ConText annotations: presence, assertion status, order and distance of the
     /// closest asserted drug–effect pair, and whether a causal cue lies between them.
-    static func lexiconFeatures(input: ADRSentenceInput, tokens: [ADRToken]) -> [String] {
+    static func lexiconFeatures(drugs: [ADRMention], effects: [ADRMention], tokens: [ADRToken]) -> [String] {
         var f: [String] = []
-        if !input.drugs.isEmpty { f.append("drug") }
-        if input.drugs.count > 1 { f.append("drugs>1") }
-        let asserted = input.effects.filter { !$0.negated && !$0.hypothetical }
+        if !drugs.isEmpty { f.append("drug") }
+        if drugs.count > 1 { f.append("drugs>1") }
+        let asserted = effects.filter { !$0.negated && !$0.hypothetical }
         if !asserted.isEmpty { f.append("effect") }
-        if input.effects.contains(where: { $0.negated }) { f.append("effect_negated") }
-        if input.effects.contains(where: { $0.hypothetical }) { f.append("effect_hypothetical") }
-        if !input.effects.isEmpty, asserted.isEmpty { f.append("effect_only_unasserted") }
-        guard !input.drugs.isEmpty, !asserted.isEmpty else { return f }
+        if effects.contains(where: { $0.negated }) { f.append("effect_negated") }
+        if effects.contains(where: { $0.hypothetical }) { f.append("effect_hypothetical") }
+        if !effects.isEmpty, asserted.isEmpty { f.append("effect_only_unasserted") }
+        guard !drugs.isEmpty, !asserted.isEmpty else { return f }
         f.append("drug+effect")
         // Token index of a byte offset: first token ending after it.
         func tokenIndex(_ offset: Int) -> Int {
@@ -190,7 +208,7 @@ struct ADRFeatureExtractor: Sendable {
             return lo
         }
         var best: (dist: Int, drugFirst: Bool, lo: Int, hi: Int)? = nil
-        for d in input.drugs {
+        for d in drugs {
             let dt = tokenIndex(d.utf8Begin)
             for e in asserted {
                 let et = tokenIndex(e.utf8Begin)

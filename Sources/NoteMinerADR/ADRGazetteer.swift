@@ -2,7 +2,7 @@
 ///
 /// Until the lexicon layer passes its mentions in, this is how the pair extractor recognizes drugs and
 /// effects by name. An effect string is kept only if, in the positive training sentences that contain it,
-/// it was a gold effect at least half the time ("pain" in "bone pain from metastases" is not an ADR).
+/// it was a gold effect at least half the time ("hypertension" is mostly an indication, not an ADR).
 struct ADRGazetteer: Sendable, Hashable {
     var drugs: [String] = []
     var effects: [String] = []
@@ -16,6 +16,8 @@ struct ADRGazetteer: Sendable, Hashable {
     }
 
     init() {}
+
+    var isEmpty: Bool { entries.isEmpty }
 
     static func tokenHashes(_ s: String) -> [UInt64] {
         var copy = s

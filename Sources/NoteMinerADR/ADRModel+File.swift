@@ -15,7 +15,8 @@ import NoteMinerModel
 /// ```
 /// Weights are binary (base64) because a million decimal numbers would make a 10+ MB file that loads
 /// slowly and diffs meaninglessly anyway; everything a reviewer reads stays plain JSON. Bias and threshold
-/// are written with Swift's shortest round-trip form, so a saved model predicts bit-identically after loading.
+/// are Float32 values (the trainer rounds them) written in their shortest form, which every JSON parser
+/// reads back to the same Float32, so a saved model predicts bit-identically after loading.
 extension ADRModel {
     public func save(path: String) throws {
         var w = JSONWriter(reserving: 1 << 20)
@@ -41,6 +42,7 @@ extension ADRModel {
         w.field("class_weighting", training.classWeighting)
         w.field("max_iterations", training.maxIterations)
         w.field("threshold_folds", training.thresholdFolds)
+        w.field("gazetteer_folds", training.gazetteerFolds)
         w.key("seed"); w.raw(String(training.seed).utf8)
         exact(&w, "prune_below", training.pruneBelow)
         w.endObject()
@@ -56,8 +58,8 @@ extension ADRModel {
         w.endObject()
         w.key("cross_validation")
         if let cv = crossValidation { ADRModel.writeCV(&w, cv) } else { w.null() }
-        exact(&w, "bias", bias)
-        exact(&w, "threshold", threshold)
+        w.key("bias"); w.raw("\(Float(bias))".utf8)
+        w.key("threshold"); w.raw("\(Float(threshold))".utf8)
         var indices = Data()
         var values = Data()
         var count = 0
@@ -167,6 +169,7 @@ extension ADRModel {
         training.classWeighting = try bool(t, "class_weighting")
         training.maxIterations = try int(t, "max_iterations")
         training.thresholdFolds = try int(t, "threshold_folds")
+        training.gazetteerFolds = try int(t, "gazetteer_folds")
         training.seed = (t["seed"] as? NSNumber)?.uint64Value ?? 1
         training.pruneBelow = try number(t, "prune_below")
         let p = try object(root, "provenance")
@@ -200,8 +203,8 @@ extension ADRModel {
         if bad { throw fail("weights contain an out-of-range index or a non-finite value") }
         let g = try object(root, "gazetteer")
         let gazetteer = ADRGazetteer(drugs: g["drugs"] as? [String] ?? [], effects: g["effects"] as? [String] ?? [])
-        let bias = try number(root, "bias")
-        let threshold = try number(root, "threshold")
+        let bias = Double(Float(try number(root, "bias")))
+        let threshold = Double(Float(try number(root, "threshold")))
         return ADRModel(features: features, training: training, weights: weights, bias: bias, threshold: threshold,
                         provenance: prov, crossValidation: root["cross_validation"].flatMap(cvFromJSON), gazetteer: gazetteer)
     }

@@ -35,6 +35,8 @@ struct ADRPairExtractor {
         "inhaled", "subcutaneous", "intramuscular", "intrathecal", "starting", "initiation", "receiving", "taking",
         "daily", "weekly", "low-dose", "high-dose", "adjuvant", "initial", "single", "repeated", "standard",
         "by", "from", "0", "mg", "g", "ug", "mcg", "kg", "per", "day", "use", "infusion", "injection", "therapeutic",
+        "bolus", "intraarterial", "intravenously", "pentavalent", "prolonged", "continuous", "acute", "accidental",
+        "excessive", "moderate", "massive", "regular", "recent", "previous", "prior", "course", "courses", "m0",
     ])
     /// Words that end a drug name.
     static let drugStop = set([
@@ -42,6 +44,12 @@ struct ADRPairExtractor {
         "after", "administration", "use", "therapy", "infusion", "injection", "tablets", "the", "a", "an", "of",
         "to", "on", "as", "but", "which", "that", "who", "has", "have", "had", "may", "can", "dose", "doses",
         "levels", "level", "toxicity", "induced", "associated", "related", "alone", "regimen", "plus",
+    ])
+    static let notDrugs = set([
+        "drug", "drugs", "agent", "agents", "medication", "medications", "cancer", "surgery", "disease", "crystal",
+        "exposure", "exposures", "toxicity", "combination", "patients", "patient", "therapy", "treatment", "bolus",
+        "intraarterial", "intravenously", "pentavalent", "limited", "anti", "day", "days", "both", "all", "each",
+        "chemotherapy", "radiation", "radiotherapy", "transplantation", "infection", "overdose",
     ])
     static let saltWords = set(["hydrochloride", "sodium", "acetate", "sulfate", "citrate", "phosphate", "mesylate",
                                 "maleate", "potassium", "calcium", "a", "b", "g", "alfa", "beta"])
@@ -60,7 +68,17 @@ struct ADRPairExtractor {
     static let hyphenCues = set(["induced", "associated", "related", "mediated", "attributed", "caused", "provoked", "triggered"])
     static let hyphen: UInt64 = { var h = FNV1a64(); h.combine(UInt8(ascii: "-")); return h.value }()
 
+    struct Analysis {
+        var pairs: [ADRPair]
+        var patternPairs: Int
+        var patternPairsWithKnownDrug: Int
+    }
+
     func pairs(bytes: UnsafeBufferPointer<UInt8>, tokens: [ADRToken], input: ADRSentenceInput) -> [ADRPair] {
+        analyze(bytes: bytes, tokens: tokens, input: input).pairs
+    }
+
+    func analyze(bytes: UnsafeBufferPointer<UInt8>, tokens: [ADRToken], input: ADRSentenceInput) -> Analysis {
         var drugs: [Span] = []
         var effects: [Span] = []
         var explicit: [(Span, Span)] = []
@@ -127,10 +145,25 @@ struct ADRPairExtractor {
                 if let k = known(drugs, startingAt: s) {
                     span = k
                 } else {
-                    if ADRPairExtractor.npStop.contains(tokens[s].hash) || ADRPairExtractor.drugStop.contains(tokens[s].hash) { return out }
-                    var hi = s + 1
-                    if isWord(hi), ADRPairExtractor.saltWords.contains(tokens[hi].hash) { hi += 1 }
-                    span = Span(lo: s, hi: hi)
+                    // The drug noun phrase: up to three words; a known drug inside it wins, else its head (last
+                    // word, with a salt or letter suffix: "amphotericin B", "pirmenol hydrochloride").
+                    var hi = s
+                    while hi < tokens.count, hi - s < 3, tokens[hi].isWord,
+                          !ADRPairExtractor.npStop.contains(tokens[hi].hash), !ADRPairExtractor.drugStop.contains(tokens[hi].hash) {
+                        if let k = known(drugs, startingAt: hi) { hi = k.hi; break }
+                        hi += 1
+                        if hi < tokens.count, tokens[hi].hash == ADRPairExtractor.hyphen, isWord(hi + 1), tokens[hi].begin == tokens[hi - 1].end { hi += 2 }
+                    }
+                    if hi == s { return out }
+                    if let k = drugs.first(where: { $0.lo >= s && $0.hi <= hi }) {
+                        span = k
+                    } else {
+                        var lo = hi - 1
+                        while lo > s, !tokens[lo].isWord || (tokens[lo - 1].hash == ADRPairExtractor.hyphen) { lo -= 1 }
+                        if lo > s, ADRPairExtractor.saltWords.contains(tokens[lo].hash) { lo -= 1 }
+                        span = Span(lo: lo, hi: hi)
+                        if !looksLikeDrug(span) { return out }
+                    }
                 }
                 out.append(span)
                 // Coordination: "naproxen and oxaprozin", "interferon, ribavirin".
@@ -141,6 +174,23 @@ struct ADRPairExtractor {
                 s = n
             }
             return out
+        }
+        /// Rejects pattern-found "drugs" that are plainly ordinary words: -ing/-ed forms and very short words.
+        func looksLikeDrug(_ sp: Span) -> Bool {
+            let t = tokens[sp.lo]
+            let len = tokens[sp.hi - 1].end - t.begin
+            if len < 3 || ADRPairExtractor.notDrugs.contains(t.hash) { return false }
+            if sp.hi - sp.lo == 1 {
+                let e = t.end
+                func endsWith(_ suffix: String) -> Bool {
+                    let u = Array(suffix.utf8)
+                    guard e - t.begin > u.count + 2 else { return false }
+                    for (k, c) in u.enumerated() where ADRText.lower(bytes[e - u.count + k]) != c { return false }
+                    return true
+                }
+                if endsWith("ing") || endsWith("ed") || endsWith("ly") || endsWith("ous") || endsWith("al") && !endsWith("ol") { return false }
+            }
+            return true
         }
         /// The effect NP plus those coordinated to its left ("seizures and transient blindness").
         func effectsLeft(endingAt end: Int) -> [Span] {
@@ -225,7 +275,7 @@ struct ADRPairExtractor {
         for d in allDrugs {
             for e in allEffects where !(e.lo < d.hi && d.lo < e.hi) { add(d, e) }
         }
-        return result
+        return Analysis(pairs: result, patternPairs: explicit.count, patternPairsWithKnownDrug: explicit.filter { p in drugs.contains(p.0) }.count)
     }
 
     static let strongSingle = set(["following"])

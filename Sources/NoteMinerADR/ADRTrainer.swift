@@ -15,6 +15,8 @@ public struct ADRTrainerConfig: Sendable, Hashable, Codable {
     public var seed: UInt64 = 1
     /// Weights smaller than this in magnitude are dropped before the model is finalized (keeps files small).
     public var pruneBelow: Double = 1e-4
+    /// Inner grouped folds for out-of-fold gazetteer features (0 = no gazetteer features).
+    public var gazetteerFolds: Int = 5
 
     public init() {}
 }
@@ -35,9 +37,19 @@ public struct ADRTrainer: Sendable {
         return train(examples: examples, vectors: vectors, provenance: provenance)
     }
 
+    /// Training vectors whose gazetteer features come from gazetteers learned on the other inner folds: a
+    /// sentence's own gold pairs would otherwise always be "known", teaching the model to trust the
+    /// gazetteer far more than it deserves on new documents.
     func vectorize(_ examples: [ADRExample]) -> [ADRFeatureVector] {
         let extractor = ADRFeatureExtractor(config: features)
-        return examples.map { extractor.extract($0.input) }
+        guard config.gazetteerFolds >= 2 else { return examples.map { extractor.extract($0.input, gazetteer: nil) } }
+        let folds = ADRFolds.assign(groups: ADRExample.groupKeys(examples), folds: config.gazetteerFolds, seed: config.seed &+ 101)
+        var vectors = [ADRFeatureVector](repeating: ADRFeatureVector(), count: examples.count)
+        for k in 0..<config.gazetteerFolds {
+            let gazetteer = ADRGazetteer.learn(from: examples.indices.filter { folds[$0] != k }.map { examples[$0] })
+            for i in examples.indices where folds[i] == k { vectors[i] = extractor.extract(examples[i].input, gazetteer: gazetteer) }
+        }
+        return vectors
     }
 
     func train(examples: [ADRExample], vectors: [ADRFeatureVector], provenance: ADRProvenance?) -> ADRModel {
@@ -63,7 +75,8 @@ public struct ADRTrainer: Sendable {
         prov.positives = labels.filter { $0 }.count
         prov.groups = Set(ADRExample.groupKeys(examples)).count
         prov.seed = config.seed
-        return ADRModel(features: features, training: config, weights: w, bias: b, threshold: threshold,
+        // Bias and threshold are kept at Float32 precision like the weights so the model file stores them exactly.
+        return ADRModel(features: features, training: config, weights: w, bias: Double(Float(b)), threshold: Double(Float(threshold)),
                         provenance: prov, crossValidation: nil, gazetteer: gazetteer)
     }
 
