@@ -63,12 +63,12 @@ public struct ADRTrainer: Sendable {
                 let trainIdx = folds.indices.filter { folds[$0] != k }
                 let testIdx = folds.indices.filter { folds[$0] == k }
                 if trainIdx.isEmpty || testIdx.isEmpty { continue }
-                let (w, b) = fit(vectors: trainIdx.map { vectors[$0] }, labels: trainIdx.map { labels[$0] })
+                let (w, b) = fit(vectors: trainIdx.map { vectors[$0] }, labels: trainIdx.map { labels[$0] }, weights: trainIdx.map { examples[$0].weight })
                 for i in testIdx { scores[i] = ADRModel.sigmoid(ADRModel.dot(vectors[i], w, b, mask: mask)) }
             }
             threshold = ADRMetrics.bestF1Threshold(scores: scores, labels: labels)
         }
-        let (w, b) = fit(vectors: vectors, labels: labels)
+        let (w, b) = fit(vectors: vectors, labels: labels, weights: examples.map(\.weight))
         let gazetteer = ADRGazetteer.learn(from: examples)
         var prov = provenance ?? ADRProvenance()
         prov.sentences = examples.count
@@ -83,7 +83,7 @@ public struct ADRTrainer: Sendable {
     var mask: Int { (1 << features.hashBits) - 1 }
 
     /// Fits weights (dense over 2^hashBits buckets, Float after pruning) and the bias.
-    func fit(vectors: [ADRFeatureVector], labels: [Bool]) -> ([Float], Double) {
+    func fit(vectors: [ADRFeatureVector], labels: [Bool], weights exampleWeights: [Double]) -> ([Float], Double) {
         let buckets = 1 << features.hashBits
         let mask = buckets - 1
         // Compact column space: only buckets that occur get a variable.
@@ -121,7 +121,7 @@ public struct ADRTrainer: Sendable {
             cPos = Double(n) / (2 * Double(positives))
             cNeg = Double(n) / (2 * Double(n - positives))
         }
-        let sampleWeight = labels.map { $0 ? cPos : cNeg }
+        let sampleWeight = zip(labels, exampleWeights).map { ($0 ? cPos : cNeg) * $1 }
         let totalWeight = sampleWeight.reduce(0, +)
         let lambda = 1 / (config.c * totalWeight)
         var z = [Double](repeating: 0, count: n)
