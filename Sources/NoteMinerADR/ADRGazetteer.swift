@@ -69,14 +69,14 @@ struct ADRGazetteer: Sendable, Hashable {
                 effectCandidates.insert(ADRPair.normalize(p.effect))
             }
         }
-        // Precision filter for effects over positive sentences.
-        let probe = ADRGazetteer(drugs: [], effects: Array(effectCandidates))
+        // Precision filter over positive sentences (gold annotations contain the odd non-drug "drug").
+        let probe = ADRGazetteer(drugs: [], effects: Array(effectCandidates.union(drugSet)))
         var seen: [[UInt64]: Int] = [:]
         var gold: [[UInt64]: Int] = [:]
         for e in examples where e.label {
             var text = e.input.text
             let tokens = text.withUTF8 { ADRText.tokenize($0) }
-            let goldKeys = Set(e.pairs.map { tokenHashes($0.effect) })
+            let goldKeys = Set(e.pairs.map { tokenHashes($0.effect) } + e.pairs.map { tokenHashes($0.drug) })
             var counted: Set<[UInt64]> = []
             for (r, _) in probe.matches(tokens: tokens) {
                 let key = tokens[r].map(\.hash)
@@ -85,12 +85,12 @@ struct ADRGazetteer: Sendable, Hashable {
                 if goldKeys.contains(key) { gold[key, default: 0] += 1 }
             }
         }
-        let effects = effectCandidates.filter { s in
+        func precise(_ s: String) -> Bool {
             let k = tokenHashes(s)
             guard let n = seen[k], n > 0 else { return true }
             return Double(gold[k] ?? 0) / Double(n) >= 0.5
         }
-        return ADRGazetteer(drugs: drugSet.sorted(), effects: effects.sorted())
+        return ADRGazetteer(drugs: drugSet.filter(precise).sorted(), effects: effectCandidates.filter(precise).sorted())
     }
 
     static func == (a: ADRGazetteer, b: ADRGazetteer) -> Bool { a.drugs == b.drugs && a.effects == b.effects }

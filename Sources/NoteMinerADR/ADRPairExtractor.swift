@@ -1,3 +1,4 @@
+import Foundation
 /// Finds which drug caused which effect inside a sentence already judged to report an ADR.
 ///
 /// Drugs and effects come from three sources: lexicon annotations passed in, the gazetteer learned from
@@ -7,6 +8,8 @@
 /// (ADR case reports mostly name one drug, or name several jointly responsible). Works on token indices.
 struct ADRPairExtractor {
     let gazetteer: ADRGazetteer
+    enum Policy { case patternsFirst, union }
+    var pairPolicy: Policy = ProcessInfo.processInfo.environment["ADR_PAIR_UNION"] != nil ? .union : .patternsFirst
 
     private struct Span: Hashable { var lo: Int; var hi: Int }  // token range [lo, hi)
 
@@ -26,6 +29,11 @@ struct ADRPairExtractor {
         "did", "does", "do", "its", "it", "he", "she", "they", "both", "other", "possible", "probable", "rare",
         "related", "attributed", "attributable", "secondary", "resulted", "result", "results", "complicated",
         "there", "into", "under", "over", "between", "about", "two", "three", "several", "first", "one",
+        "occurring", "occurred", "occur", "occurs", "experience", "experienced", "include", "includes", "including",
+        "requiring", "required", "leading", "resulting", "making", "persisted", "appeared", "potentially", "resolved",
+        "began", "started", "was", "episode", "episodes", "history", "onset", "use", "complaining", "complained",
+        "within", "despite", "without", "treated", "receiving", "taking", "received", "given", "0",
+        "years", "reports", "diagnosed", "based", "evidence", "laboratory", "new", "h", "hours", "weeks", "cycles",
     ])
     /// Words skipped before a drug name after a cue ("after the intravenous administration of ...").
     static let drugLead = set([
@@ -49,7 +57,9 @@ struct ADRPairExtractor {
         "drug", "drugs", "agent", "agents", "medication", "medications", "cancer", "surgery", "disease", "crystal",
         "exposure", "exposures", "toxicity", "combination", "patients", "patient", "therapy", "treatment", "bolus",
         "intraarterial", "intravenously", "pentavalent", "limited", "anti", "day", "days", "both", "all", "each",
-        "chemotherapy", "radiation", "radiotherapy", "transplantation", "infection", "overdose",
+        "chemotherapy", "radiation", "radiotherapy", "transplantation", "infection", "overdose", "allergy",
+        "overuse", "involvement", "diagnosis", "antibody", "antibodies", "reports", "evidence", "function", "level",
+        "levels", "dose", "doses", "serum", "plasma", "blood", "urine", "use", "abuse", "withdrawal", "his", "her",
     ])
     static let saltWords = set(["hydrochloride", "sodium", "acetate", "sulfate", "citrate", "phosphate", "mesylate",
                                 "maleate", "potassium", "calcium", "a", "b", "g", "alfa", "beta"])
@@ -64,6 +74,21 @@ struct ADRPairExtractor {
         "in association with", "as a complication of", "as a side effect of", "after starting",
         "as a result of", "from", "with the use of", "on",
     ].map { $0.split(separator: " ").map { ADRText.hashWord(String($0)) } }
+
+    /// Cues after which a list of effects follows ("developed fever, rash and hepatitis").
+    static let effectListCues: [[UInt64]] = [
+        "developed", "develop", "develops", "experienced", "complained of", "complaining of", "presented with",
+        "presenting with", "suffered", "suffered from", "suffering from", "exhibited", "cases of", "case of",
+        "report of", "episode of", "episodes of", "signs of", "occurrence of", "development of", "manifested",
+        "onset of", "resulted in", "led to", "causing", "caused", "induced", "produced", "precipitated",
+    ].map { $0.split(separator: " ").map { ADRText.hashWord(String($0)) } }
+    /// Cues after which a drug follows ("receiving clomipramine", "treated with fludarabine").
+    static let drugCues: [[UInt64]] = [
+        "taking", "receiving", "received", "treated with", "treatment with", "therapy with", "use of",
+        "administration of", "exposure to", "ingestion of", "initiation of", "starting", "started on", "on",
+        "with", "after", "following", "during", "of",
+    ].map { $0.split(separator: " ").map { ADRText.hashWord(String($0)) } }
+    static let occurring = set(["occurring", "occurred", "appearing", "developing", "seen"])
 
     static let hyphenCues = set(["induced", "associated", "related", "mediated", "attributed", "caused", "provoked", "triggered"])
     static let hyphen: UInt64 = { var h = FNV1a64(); h.combine(UInt8(ascii: "-")); return h.value }()
@@ -188,7 +213,8 @@ struct ADRPairExtractor {
                     for (k, c) in u.enumerated() where ADRText.lower(bytes[e - u.count + k]) != c { return false }
                     return true
                 }
-                if endsWith("ing") || endsWith("ed") || endsWith("ly") || endsWith("ous") || endsWith("al") && !endsWith("ol") { return false }
+                for suffix in ["ing", "ed", "ly", "ous", "ment", "ity", "sis", "tion", "ness", "ance", "ence", "ogy", "ists"] where endsWith(suffix) { return false }
+                if endsWith("al") && !endsWith("ol") { return false }
             }
             return true
         }
@@ -206,17 +232,23 @@ struct ADRPairExtractor {
             }
             return out
         }
-        func effectsRight(startingAt start: Int) -> [Span] {
+        func effectsRight(startingAt start: Int, list: Bool = false) -> [Span] {
             var out: [Span] = []
             var s = start
-            for _ in 0..<3 {
+            for _ in 0..<(list ? 8 : 3) {
                 guard let np = npRight(startingAt: s) else { break }
                 out.append(np)
                 var n = np.hi
-                if n < tokens.count, !tokens[n].isWord, tokens[n].first == UInt8(ascii: ",") { n += 1 }
-                if isWord(n), ADRPairExtractor.coordination.contains(tokens[n].hash) { s = n + 1 } else { break }
+                var comma = false
+                if n < tokens.count, !tokens[n].isWord, tokens[n].first == UInt8(ascii: ",") { n += 1; comma = true }
+                if isWord(n), ADRPairExtractor.coordination.contains(tokens[n].hash) { s = n + 1 } else if list && comma { s = n } else { break }
             }
             return out
+        }
+        func matchCue(_ cue: [UInt64], at i: Int) -> Bool {
+            guard cue[0] == tokens[i].hash, i + cue.count <= tokens.count else { return false }
+            for k in 1..<cue.count where tokens[i + k].hash != cue[k] { return false }
+            return true
         }
 
         var i = 0
@@ -226,7 +258,9 @@ struct ADRPairExtractor {
             if t.hash == ADRPairExtractor.hyphen, isWord(i - 1), isWord(i + 1), tokens[i - 1].end == t.begin,
                tokens[i + 1].begin == t.end, ADRPairExtractor.hyphenCues.contains(tokens[i + 1].hash) {
                 let drug = known(drugs, endingAt: i) ?? Span(lo: i - 1, hi: i)
-                for e in effectsRight(startingAt: i + 2) { explicit.append((drug, e)) }
+                if drugs.contains(drug) || looksLikeDrug(drug) {
+                    for e in effectsRight(startingAt: i + 2) { explicit.append((drug, e)) }
+                }
                 i += 2
                 continue
             }
@@ -256,10 +290,42 @@ struct ADRPairExtractor {
             i += 1
         }
 
+        // Drugs named after drug cues, when known or shaped like a drug name (INN stem).
+        var cuedDrugs: [Span] = []
+        for j in tokens.indices where tokens[j].isWord {
+            for cue in ADRPairExtractor.drugCues where matchCue(cue, at: j) {
+                for d in drugsRight(startingAt: j + cue.count) where drugs.contains(d) || (d.hi - d.lo == 1 && ADRCues.looksLikeDrug(bytes: bytes, token: tokens[d.lo])) {
+                    cuedDrugs.append(d)
+                }
+                break
+            }
+        }
+        let sentenceDrugs = Array(Set(drugs + cuedDrugs + explicit.map { $0.0 })).sorted { $0.lo < $1.lo }
+        // Effects listed after "developed", "complained of", ...; and "X occurring after ...".
+        if !sentenceDrugs.isEmpty {
+            var listed: [Span] = []
+            for j in tokens.indices where tokens[j].isWord {
+                for cue in ADRPairExtractor.effectListCues where matchCue(cue, at: j) {
+                    if isWord(j + cue.count), tokens[j + cue.count].hash == ADRPairExtractor.w("by") { break }
+                    listed += effectsRight(startingAt: j + cue.count, list: true)
+                    break
+                }
+                if ADRPairExtractor.occurring.contains(tokens[j].hash) { listed += effectsLeft(endingAt: j) }
+            }
+            for e in listed where !sentenceDrugs.contains(where: { $0.lo < e.hi && e.lo < $0.hi }) && tokens[e.hi - 1].isWord
+            && tokens[e.hi - 1].end - tokens[e.lo].begin >= 3 {
+                for d in sentenceDrugs { explicit.append((d, e)) }
+            }
+        }
+
         var result: [ADRPair] = []
         var seen: Set<String> = []
         func text(_ s: Span) -> String {
-            String(decoding: UnsafeBufferPointer(rebasing: bytes[tokens[s.lo].begin..<tokens[s.hi - 1].end]), as: UTF8.self)
+            // "5-fluorouracil", "6-mercaptopurine": a prefix glued by a hyphen belongs to the name.
+            var lo = s.lo
+            if lo >= 2, tokens[lo - 1].hash == ADRPairExtractor.hyphen, tokens[lo - 1].end == tokens[lo].begin,
+               tokens[lo - 2].end == tokens[lo - 1].begin, tokens[lo - 2].first == UInt8(ascii: "0") { lo -= 2 }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[tokens[lo].begin..<tokens[s.hi - 1].end]), as: UTF8.self)
         }
         func add(_ d: Span, _ e: Span) {
             guard d != e else { return }
@@ -267,6 +333,11 @@ struct ADRPairExtractor {
             if seen.insert(p.key).inserted { result.append(p) }
         }
         for (d, e) in explicit { add(d, e) }
+        // Sentence structure, where it speaks, is trusted over co-occurrence: lists of known effects in the
+        // same sentence are often indications or history ("treated for thyrotoxicosis with methimazole").
+        if !explicit.isEmpty && pairPolicy == .patternsFirst {
+            return Analysis(pairs: result, patternPairs: explicit.count, patternPairsWithKnownDrug: explicit.filter { p in drugs.contains(p.0) }.count)
+        }
         // Known drugs × known effects not already explained by a pattern.
         let patternDrugs = Set(explicit.map { $0.0 })
         let patternEffects = Set(explicit.map { $0.1 })
