@@ -18,6 +18,8 @@ public struct ADRFeatureConfig: Sendable, Hashable, Codable {
     public var charScale: Double = 1.0
     /// Cue and lexicon indicators are binary and unnormalized.
     public var cueScale: Double = 1.0
+    /// Entity-blinded word 2–3-grams (DRUG/EFFECT placeholders), L2-normalized as their own block.
+    public var abstractScale: Double = 1.0
     public var lexiconScale: Double = 1.0
 
     public init() {}
@@ -33,6 +35,7 @@ struct ADRFeatureVector: Sendable {
 /// Feature ids are FNV-1a over a one-byte block tag followed by content bytes:
 /// - word n-gram: `"w"`, n, then the 8 little-endian bytes of each token's hash;
 /// - character n-gram: `"c"`, then the n-gram's bytes (lower-cased, digits → `0`, words padded by spaces);
+/// - entity-blinded n-gram: `"a"`, n, then 8 bytes per token hash, drugs as FNV("<DRUG>"), effects FNV("<EFFECT>");
 /// - cue: `"q"` + cue name; lexicon: `"l"` + feature name.
 struct ADRFeatureExtractor: Sendable {
     let config: ADRFeatureConfig
@@ -114,6 +117,55 @@ struct ADRFeatureExtractor: Sendable {
         }
         appendBlock(&raw, scale: config.charScale, into: &out)
 
+        // Entity-blinded n-grams: drugs (lexicon, gazetteer, or INN-shaped words) become DRUG and effects EFFECT,
+        // so "DRUG induced EFFECT" or "treated with DRUG for" generalize across drug names.
+        let gazetteerMatches = gazetteer?.matches(tokens: tokens) ?? []
+        raw.removeAll(keepingCapacity: true)
+        if config.abstractScale > 0 {
+            var kindAt = [UInt8](repeating: 0, count: tokens.count)  // 1 drug, 2 effect; 3/4 = inside (skip)
+            func mark(_ lo: Int, _ hi: Int, _ kind: UInt8) {
+                guard lo < hi, kindAt[lo] == 0 else { return }
+                kindAt[lo] = kind
+                for k in (lo + 1)..<hi { kindAt[k] = kind + 2 }
+            }
+            func tokenRange(_ m: ADRMention) -> (Int, Int)? {
+                var lo = 0
+                while lo < tokens.count, tokens[lo].end <= m.utf8Begin { lo += 1 }
+                var hi = lo
+                while hi < tokens.count, tokens[hi].begin < m.utf8End { hi += 1 }
+                return hi > lo ? (lo, hi) : nil
+            }
+            for m in input.drugs { if let r = tokenRange(m) { mark(r.0, r.1, 1) } }
+            for m in input.effects where !m.negated && !m.hypothetical { if let r = tokenRange(m) { mark(r.0, r.1, 2) } }
+            for (r, kind) in gazetteerMatches { mark(r.lowerBound, r.upperBound, kind == 1 ? 1 : 2) }
+            for (i, t) in tokens.enumerated() where kindAt[i] == 0 && ADRCues.looksLikeDrug(bytes: bytes, token: t) { kindAt[i] = 1 }
+            var seq: [UInt64] = []
+            var isEntity: [Bool] = []
+            var labels: [String] = []
+            for (i, t) in tokens.enumerated() where t.isWord && kindAt[i] < 3 {
+                switch kindAt[i] {
+                case 1: seq.append(ADRFeatureExtractor.drugSymbol); isEntity.append(true)
+                case 2: seq.append(ADRFeatureExtractor.effectSymbol); isEntity.append(true)
+                default: seq.append(t.hash); isEntity.append(false)
+                }
+                if names != nil { labels.append(kindAt[i] == 1 ? "DRUG" : kindAt[i] == 2 ? "EFFECT" : ADRText.normalized(bytes, t)) }
+            }
+            for n in 2...3 where n <= seq.count {
+                for st in 0...(seq.count - n) {
+                    var any = false
+                    for k in 0..<n where isEntity[st + k] { any = true }
+                    guard any else { continue }
+                    var h = FNV1a64()
+                    h.combine(UInt8(ascii: "a"))
+                    h.combine(UInt8(n))
+                    for k in 0..<n { ADRFeatureExtractor.combine(&h, seq[st + k]) }
+                    raw.append(h.value)
+                    if let names { names.pointee[h.value] = "blinded:" + labels[st..<(st + n)].joined(separator: " ") }
+                }
+            }
+        }
+        appendBlock(&raw, scale: config.abstractScale, into: &out)
+
         // Cues and lexicon indicators: binary, deduplicated, sorted.
         var flags: [(UInt64, String)] = []
         for cue in ADRCues.find(bytes: bytes, tokens: tokens) { flags.append(ADRFeatureExtractor.named("q", cue)) }
@@ -127,7 +179,7 @@ struct ADRFeatureExtractor: Sendable {
             // a curated lexicon), plus whether sentence structure pairs a drug with an effect.
             var drugs: [ADRMention] = []
             var effects: [ADRMention] = []
-            for (r, kind) in gazetteer.matches(tokens: tokens) {
+            for (r, kind) in gazetteerMatches {
                 let m = ADRMention(utf8Begin: tokens[r.lowerBound].begin, utf8End: tokens[r.upperBound - 1].end)
                 if kind == 1 { drugs.append(m) } else { effects.append(m) }
             }
@@ -141,6 +193,9 @@ struct ADRFeatureExtractor: Sendable {
         appendFlags(&flags, scale: config.lexiconScale, into: &out, names: names)
         return out
     }
+
+    static let drugSymbol = FNV1a64.hash("<DRUG>")
+    static let effectSymbol = FNV1a64.hash("<EFFECT>")
 
     @inline(__always)
     static func combine(_ h: inout FNV1a64, _ v: UInt64) {

@@ -4,7 +4,7 @@ import Foundation
 public struct ADRTrainerConfig: Sendable, Hashable, Codable {
     /// Inverse L2 strength in scikit-learn's convention (objective = ½‖w‖² + C·Σ weightᵢ·lossᵢ), chosen by
     /// grouped cross-validation on the training part.
-    public var c: Double = 8
+    public var c: Double = 3
     /// Weight each class by n / (2·n_class) so the rarer positive class is not ignored.
     public var classWeighting: Bool = true
     public var maxIterations: Int = 250

@@ -22,6 +22,7 @@ struct TrainADRCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Grouped cross-validation folds (0 = skip).") var folds: Int = 0
     @Option(name: .long, help: "Seed for fold assignment.") var seed: UInt64 = 1
     @Option(name: .customLong("c"), help: "Inverse L2 regularization strength.") var c: Double?
+    @Option(name: .customLong("char-scale"), help: "Weight of the character n-gram block relative to words.") var charScale: Double?
     @Option(name: .customLong("trained-on"), help: "Date recorded in the model's provenance (default: today, UTC).")
     var trainedOn: String?
 
@@ -45,7 +46,9 @@ struct TrainADRCommand: AsyncParsableCommand {
         var config = ADRTrainerConfig()
         config.seed = seed
         if let c { config.c = c }
-        let trainer = ADRTrainer(config: config)
+        var features = ADRFeatureConfig()
+        if let charScale { features.charScale = charScale }
+        let trainer = ADRTrainer(features: features, config: config)
         let stderr = FileHandle.standardError
         var report: ADRCVReport?
         if folds >= 2 {
