@@ -56,7 +56,8 @@ enum ADRCues {
         "trexate", "parin", "lukast", "triptan", "setron", "profen", "fenac", "oxacin", "semide", "thiazide",
         "sone", "olone", "azine", "tadine", "triptyline", "pramine", "oxetine", "aline", "afil", "gliptin",
         "glitazone", "gliflozin", "dronate", "tinib", "zumab", "ximab", "umab", "cept", "kinase", "mustine",
-        "phylline", "terol", "amide", "idine", "oxine", "pam", "done", "pine", "peridol", "amine", "mide",
+        "phylline", "terol", "amide", "idine", "oxine", "pam", "done", "pine", "peridol", "amine", "mide", "ifen",
+        "mustine", "poetin", "grastim", "arsen", "limus", "sporin", "oxin", "micin", "azone", "profen",
     ].map { Array($0.utf8) }
 
     /// Whether a word ends like a drug name (words of at least 6 letters).

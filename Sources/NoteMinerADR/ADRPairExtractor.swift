@@ -34,6 +34,8 @@ struct ADRPairExtractor {
         "began", "started", "was", "episode", "episodes", "history", "onset", "use", "complaining", "complained",
         "within", "despite", "without", "treated", "receiving", "taking", "received", "given", "0",
         "years", "reports", "diagnosed", "based", "evidence", "laboratory", "new", "h", "hours", "weeks", "cycles",
+        "detected", "observed", "noted", "seen", "described", "shortly", "took", "al", "et", "concomitant",
+        "consist", "consists", "especially", "particularly", "subsequent", "subsequently",
     ])
     /// Words skipped before a drug name after a cue ("after the intravenous administration of ...").
     static let drugLead = set([
@@ -64,6 +66,7 @@ struct ADRPairExtractor {
     static let saltWords = set(["hydrochloride", "sodium", "acetate", "sulfate", "citrate", "phosphate", "mesylate",
                                 "maleate", "potassium", "calcium", "a", "b", "g", "alfa", "beta"])
     static let coordination = set(["and", "or"])
+    static let copulas = set(["was", "were", "is", "are", "been", "be"])
     static let causeVerbs = set(["cause", "causes", "caused", "causing", "induce", "induces", "induced", "inducing",
                                  "produce", "produced", "precipitated", "provoked", "triggered"])
 
@@ -81,6 +84,7 @@ struct ADRPairExtractor {
         "presenting with", "suffered", "suffered from", "suffering from", "exhibited", "cases of", "case of",
         "report of", "episode of", "episodes of", "signs of", "occurrence of", "development of", "manifested",
         "onset of", "resulted in", "led to", "causing", "caused", "induced", "produced", "precipitated",
+        "developing", "symptoms of", "consist of", "consisted of", "such as", "including",
     ].map { $0.split(separator: " ").map { ADRText.hashWord(String($0)) } }
     /// Cues after which a drug follows ("receiving clomipramine", "treated with fludarabine").
     static let drugCues: [[UInt64]] = [
@@ -88,7 +92,7 @@ struct ADRPairExtractor {
         "administration of", "exposure to", "ingestion of", "initiation of", "starting", "started on", "on",
         "with", "after", "following", "during", "of",
     ].map { $0.split(separator: " ").map { ADRText.hashWord(String($0)) } }
-    static let occurring = set(["occurring", "occurred", "appearing", "developing", "seen"])
+    static let occurring = set(["occurring", "occurred", "appearing", "observed", "detected", "noted", "seen"])
 
     static let hyphenCues = set(["induced", "associated", "related", "mediated", "attributed", "caused", "provoked", "triggered"])
     static let hyphen: UInt64 = { var h = FNV1a64(); h.combine(UInt8(ascii: "-")); return h.value }()
@@ -222,12 +226,21 @@ struct ADRPairExtractor {
         func effectsLeft(endingAt end: Int) -> [Span] {
             var out: [Span] = []
             var e = end
-            for _ in 0..<3 {
+            // Skip "were", "was" between the list and the cue ("... were detected after").
+            while e > 0, isWord(e - 1), ADRPairExtractor.copulas.contains(tokens[e - 1].hash) { e -= 1 }
+            var sawCoordination = false
+            for _ in 0..<6 {
                 guard let np = npLeft(endingAt: e) else { break }
                 out.append(np)
                 var p = np.lo
-                if p > 0, isWord(p - 1), ADRPairExtractor.coordination.contains(tokens[p - 1].hash) { p -= 1 } else { break }
-                if p > 0, !tokens[p - 1].isWord, tokens[p - 1].first == UInt8(ascii: ",") { p -= 1 }
+                if p > 0, isWord(p - 1), ADRPairExtractor.coordination.contains(tokens[p - 1].hash) {
+                    p -= 1
+                    sawCoordination = true
+                    if p > 0, !tokens[p - 1].isWord, tokens[p - 1].first == UInt8(ascii: ",") { p -= 1 }
+                } else if sawCoordination, p > 0, !tokens[p - 1].isWord, tokens[p - 1].first == UInt8(ascii: ",") {
+                    // "A, B and C": commas continue a list already closed by "and"/"or".
+                    p -= 1
+                } else { break }
                 e = p
             }
             return out
