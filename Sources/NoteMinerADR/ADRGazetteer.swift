@@ -6,12 +6,19 @@
 struct ADRGazetteer: Sendable, Hashable {
     var drugs: [String] = []
     var effects: [String] = []
+    /// First words that multi-word training effects often start with ("severe", "acute", "fulminant").
+    var modifiers: [String] = []
+    private(set) var modifierHashes: Set<UInt64> = []
+
+    func isModifier(_ h: UInt64) -> Bool { modifierHashes.contains(h) }
 
     private(set) var maxLength = 0
 
-    init(drugs: [String], effects: [String]) {
+    init(drugs: [String], effects: [String], modifiers: [String] = []) {
         self.drugs = drugs
         self.effects = effects
+        self.modifiers = modifiers
+        modifierHashes = Set(modifiers.map { ADRText.hashWord($0) })
         buildIndex()
     }
 
@@ -90,9 +97,18 @@ struct ADRGazetteer: Sendable, Hashable {
             guard let n = seen[k], n > 0 else { return true }
             return Double(gold[k] ?? 0) / Double(n) >= 0.5
         }
-        return ADRGazetteer(drugs: drugSet.filter(precise).sorted(), effects: effectCandidates.filter(precise).sorted())
+        // Modifiers: a first word of at least 3 gold effects whose remainder is itself a gold effect
+        // ("severe" + "hyperkalemia").
+        var modifierCounts: [String: Int] = [:]
+        for e in effectCandidates {
+            let words = e.split(separator: " ")
+            guard words.count >= 2, effectCandidates.contains(words.dropFirst().joined(separator: " ")) else { continue }
+            modifierCounts[String(words[0]), default: 0] += 1
+        }
+        let modifiers = modifierCounts.filter { $0.value >= 3 && $0.key.count >= 4 }.keys.sorted()
+        return ADRGazetteer(drugs: drugSet.filter(precise).sorted(), effects: effectCandidates.filter(precise).sorted(), modifiers: modifiers)
     }
 
-    static func == (a: ADRGazetteer, b: ADRGazetteer) -> Bool { a.drugs == b.drugs && a.effects == b.effects }
-    func hash(into h: inout Hasher) { h.combine(drugs); h.combine(effects) }
+    static func == (a: ADRGazetteer, b: ADRGazetteer) -> Bool { a.drugs == b.drugs && a.effects == b.effects && a.modifiers == b.modifiers }
+    func hash(into h: inout Hasher) { h.combine(drugs); h.combine(effects); h.combine(modifiers) }
 }

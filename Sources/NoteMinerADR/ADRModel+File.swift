@@ -11,7 +11,7 @@ import NoteMinerModel
 ///  "bias":x,"threshold":x,
 ///  "weights":{"encoding":"sparse-le-base64","buckets":2^bits,"count":n,
 ///             "indices":base64(UInt32 LE, ascending),"values":base64(Float32 LE)},
-///  "gazetteer":{"drugs":[...],"effects":[...]}}
+///  "gazetteer":{"drugs":[...],"effects":[...],"modifiers":[...]}}
 /// ```
 /// Weights are binary (base64) because a million decimal numbers would make a 10+ MB file that loads
 /// slowly and diffs meaninglessly anyway; everything a reviewer reads stays plain JSON. Bias and threshold
@@ -81,6 +81,7 @@ extension ADRModel {
         w.beginObject()
         w.key("drugs"); w.beginArray(); for s in gazetteer.drugs { w.string(s) }; w.endArray()
         w.key("effects"); w.beginArray(); for s in gazetteer.effects { w.string(s) }; w.endArray()
+        w.key("modifiers"); w.beginArray(); for s in gazetteer.modifiers { w.string(s) }; w.endArray()
         w.endObject()
         w.endObject()
         w.newline()
@@ -204,7 +205,8 @@ extension ADRModel {
         }
         if bad { throw fail("weights contain an out-of-range index or a non-finite value") }
         let g = try object(root, "gazetteer")
-        let gazetteer = ADRGazetteer(drugs: g["drugs"] as? [String] ?? [], effects: g["effects"] as? [String] ?? [])
+        let gazetteer = ADRGazetteer(drugs: g["drugs"] as? [String] ?? [], effects: g["effects"] as? [String] ?? [],
+                                     modifiers: g["modifiers"] as? [String] ?? [])
         let bias = Double(Float(try number(root, "bias")))
         let threshold = Double(Float(try number(root, "threshold")))
         return ADRModel(features: features, training: training, weights: weights, bias: bias, threshold: threshold,

@@ -35,7 +35,8 @@ struct ADRPairExtractor {
         "within", "despite", "without", "treated", "receiving", "taking", "received", "given", "0",
         "years", "reports", "diagnosed", "based", "evidence", "laboratory", "new", "h", "hours", "weeks", "cycles",
         "detected", "observed", "noted", "seen", "described", "shortly", "took", "al", "et", "concomitant",
-        "consist", "consists", "especially", "particularly", "subsequent", "subsequently",
+        "consist", "consists", "especially", "particularly", "subsequent", "subsequently", "should", "responds",
+        "most", "likely", "what", "appears", "male", "female", "discovered", "probable", "findings",
     ])
     /// Words skipped before a drug name after a cue ("after the intravenous administration of ...").
     static let drugLead = set([
@@ -124,6 +125,7 @@ struct ADRPairExtractor {
             let s = Span(lo: r.lowerBound, hi: r.upperBound)
             if kind == 1 { drugs.append(s) } else { effects.append(s) }
         }
+        effects = effects.map(withModifiers)
         // A span known to be a drug is not also an effect.
         effects.removeAll { e in drugs.contains { $0 == e } }
 
@@ -131,6 +133,19 @@ struct ADRPairExtractor {
         func known(_ list: [Span], startingAt i: Int) -> Span? { list.filter { $0.lo == i }.max { $0.hi < $1.hi } }
         func known(_ list: [Span], endingAt i: Int) -> Span? { list.filter { $0.hi == i }.min { $0.lo < $1.lo } }
 
+        /// "-ly" adverbs end a phrase ("probably", "simultaneously"); "-megaly"/"-omaly" are findings.
+        func isAdverb(_ t: ADRToken) -> Bool {
+            let len = t.end - t.begin
+            guard len > 4, ADRText.lower(bytes[t.end - 1]) == UInt8(ascii: "y"), ADRText.lower(bytes[t.end - 2]) == UInt8(ascii: "l") else { return false }
+            let c3 = ADRText.lower(bytes[t.end - 3])
+            return !(c3 == UInt8(ascii: "a") && (ADRText.lower(bytes[t.end - 4]) == UInt8(ascii: "g") || ADRText.lower(bytes[t.end - 4]) == UInt8(ascii: "m")))
+        }
+        /// Gazetteer effects grow leftward over modifiers that training effects often start with ("severe").
+        func withModifiers(_ e: Span) -> Span {
+            var lo = e.lo
+            while lo > 0, e.lo - lo < 2, isWord(lo - 1), gazetteer.isModifier(tokens[lo - 1].hash) { lo -= 1 }
+            return Span(lo: lo, hi: e.hi)
+        }
         /// Noun phrase ending at token `end - 1`, walking left.
         func npLeft(endingAt end: Int) -> Span? {
             if let k = known(effects, endingAt: end) { return k }
@@ -138,7 +153,7 @@ struct ADRPairExtractor {
             while lo > 0, end - lo < 5 {
                 let t = tokens[lo - 1]
                 if t.isWord {
-                    if ADRPairExtractor.npStop.contains(t.hash) { break }
+                    if ADRPairExtractor.npStop.contains(t.hash) || isAdverb(t) { break }
                 } else if !(t.hash == ADRPairExtractor.hyphen && isWord(lo - 2) && tokens[lo - 2].end == t.begin) { break }
                 lo -= 1
             }
@@ -154,7 +169,7 @@ struct ADRPairExtractor {
             while hi < tokens.count, hi - s < 5 {
                 let t = tokens[hi]
                 if t.isWord {
-                    if ADRPairExtractor.npStop.contains(t.hash) { break }
+                    if ADRPairExtractor.npStop.contains(t.hash) || isAdverb(t) { break }
                 } else if !(t.hash == ADRPairExtractor.hyphen && isWord(hi + 1) && isWord(hi - 1) && tokens[hi + 1].begin == t.end) { break }
                 hi += 1
             }
