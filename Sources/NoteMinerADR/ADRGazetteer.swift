@@ -105,7 +105,7 @@ struct ADRGazetteer: Sendable, Hashable {
             guard words.count >= 2, effectCandidates.contains(words.dropFirst().joined(separator: " ")) else { continue }
             modifierCounts[String(words[0]), default: 0] += 1
         }
-        let modifiers = modifierCounts.filter { $0.value >= 3 && $0.key.count >= 4 }.keys.sorted()
+        let modifiers = modifierCounts.filter { $0.value >= 2 && $0.key.count >= 4 }.keys.sorted()
         return ADRGazetteer(drugs: drugSet.filter(precise).sorted(), effects: effectCandidates.filter(precise).sorted(), modifiers: modifiers)
     }
 
