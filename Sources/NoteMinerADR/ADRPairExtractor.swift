@@ -126,6 +126,10 @@ struct ADRPairExtractor {
             if kind == 1 { drugs.append(s) } else { effects.append(s) }
         }
         effects = effects.map(withModifiers)
+        drugs = drugs.map { d in
+            d.hi < tokens.count && tokens[d.hi].isWord && ADRPairExtractor.saltWords.contains(tokens[d.hi].hash)
+                && tokens[d.hi].end - tokens[d.hi].begin > 2 ? Span(lo: d.lo, hi: d.hi + 1) : d
+        }
         // A span known to be a drug is not also an effect.
         effects.removeAll { e in drugs.contains { $0 == e } }
 
@@ -301,9 +305,10 @@ struct ADRPairExtractor {
                 guard ok else { continue }
                 let ds = drugsRight(startingAt: i + cue.count)
                 let es = effectsLeft(endingAt: i)
-                // Weak cues ("after", "during", "on", "from") only count when the drug is known.
+                // Weak cues ("after", "during", "on", "from") only count when the drug is known or shaped like a
+                // drug name.
                 let weak = cue.count == 1 && !ADRPairExtractor.strongSingle.contains(cue[0])
-                let drugsOK = weak ? ds.filter { d in drugs.contains(d) } : ds
+                let drugsOK = weak ? ds.filter { d in drugs.contains(d) || (d.hi - d.lo == 1 && ADRCues.looksLikeDrug(bytes: bytes, token: tokens[d.lo])) } : ds
                 for d in drugsOK { for e in es { explicit.append((d, e)) } }
                 matched = !drugsOK.isEmpty
                 if matched { break }
@@ -313,6 +318,9 @@ struct ADRPairExtractor {
                 let es = effectsRight(startingAt: i + 1)
                 if let d = drugs.filter({ $0.hi <= i }).max(by: { $0.hi < $1.hi }) {
                     for e in es { explicit.append((d, e)) }
+                } else if isWord(i - 1), tokens[i].hash == ADRPairExtractor.w("induced"), looksLikeDrug(Span(lo: i - 1, hi: i)) {
+                    // "practolol induced sclerosing peritonitis" written without the hyphen.
+                    for e in es { explicit.append((Span(lo: i - 1, hi: i), e)) }
                 }
             }
             i += 1
@@ -357,8 +365,20 @@ struct ADRPairExtractor {
         }
         func add(_ d: Span, _ e: Span) {
             guard d != e else { return }
-            let p = ADRPair(drug: text(d), effect: text(e))
-            if seen.insert(p.key).inserted { result.append(p) }
+            // Fixed combinations ("trimethoprim-sulfamethoxazole", "lopinavir/ritonavir") are annotated as
+            // their components.
+            var parts: [Span] = []
+            if d.hi - d.lo == 3, tokens[d.lo + 1].first == UInt8(ascii: "-") || tokens[d.lo + 1].first == UInt8(ascii: "/"),
+               tokens[d.lo].first != UInt8(ascii: "0"), tokens[d.lo].end - tokens[d.lo].begin >= 4,
+               tokens[d.hi - 1].end - tokens[d.hi - 1].begin >= 4, !ADRPairExtractor.hyphenCues.contains(tokens[d.hi - 1].hash) {
+                parts = [Span(lo: d.lo, hi: d.lo + 1), Span(lo: d.hi - 1, hi: d.hi)]
+            } else {
+                parts = [d]
+            }
+            for part in parts {
+                let p = ADRPair(drug: text(part), effect: text(e))
+                if seen.insert(p.key).inserted { result.append(p) }
+            }
         }
         for (d, e) in explicit { add(d, e) }
         // Sentence structure, where it speaks, is trusted over co-occurrence: lists of known effects in the
