@@ -37,6 +37,7 @@ struct ADRPairExtractor {
         "detected", "observed", "noted", "seen", "described", "shortly", "took", "al", "et", "concomitant",
         "consist", "consists", "especially", "particularly", "subsequent", "subsequently", "should", "responds",
         "most", "likely", "what", "appears", "male", "female", "discovered", "probable", "findings",
+        "situ", "late", "all", "discontinuation", "day", "test", "tests", "scale",
     ])
     /// Words skipped before a drug name after a cue ("after the intravenous administration of ...").
     static let drugLead = set([
@@ -63,6 +64,7 @@ struct ADRPairExtractor {
         "chemotherapy", "radiation", "radiotherapy", "transplantation", "infection", "overdose", "allergy",
         "overuse", "involvement", "diagnosis", "antibody", "antibodies", "reports", "evidence", "function", "level",
         "levels", "dose", "doses", "serum", "plasma", "blood", "urine", "use", "abuse", "withdrawal", "his", "her",
+        "term", "preservative", "muscle", "failure", "vehicle", "solution", "component",
     ])
     static let saltWords = set(["hydrochloride", "sodium", "acetate", "sulfate", "citrate", "phosphate", "mesylate",
                                 "maleate", "potassium", "calcium", "a", "b", "g", "alfa", "beta"])
@@ -158,7 +160,7 @@ struct ADRPairExtractor {
                 let t = tokens[lo - 1]
                 if t.isWord {
                     if ADRPairExtractor.npStop.contains(t.hash) || isAdverb(t) { break }
-                } else if !(t.hash == ADRPairExtractor.hyphen && isWord(lo - 2) && tokens[lo - 2].end == t.begin) { break }
+                } else if !((t.hash == ADRPairExtractor.hyphen || t.first == UInt8(ascii: "/")) && isWord(lo - 2) && tokens[lo - 2].end == t.begin) { break }
                 lo -= 1
             }
             while lo < end, !tokens[lo].isWord { lo += 1 }
@@ -174,7 +176,7 @@ struct ADRPairExtractor {
                 let t = tokens[hi]
                 if t.isWord {
                     if ADRPairExtractor.npStop.contains(t.hash) || isAdverb(t) { break }
-                } else if !(t.hash == ADRPairExtractor.hyphen && isWord(hi + 1) && isWord(hi - 1) && tokens[hi + 1].begin == t.end) { break }
+                } else if !((t.hash == ADRPairExtractor.hyphen || t.first == UInt8(ascii: "/")) && isWord(hi + 1) && isWord(hi - 1) && tokens[hi + 1].begin == t.end) { break }
                 hi += 1
             }
             return hi > s ? Span(lo: s, hi: hi) : nil
@@ -236,7 +238,8 @@ struct ADRPairExtractor {
                     for (k, c) in u.enumerated() where ADRText.lower(bytes[e - u.count + k]) != c { return false }
                     return true
                 }
-                for suffix in ["ing", "ed", "ly", "ous", "ment", "ity", "sis", "tion", "ness", "ance", "ence", "ogy", "ists"] where endsWith(suffix) { return false }
+                for suffix in ["ing", "ed", "ly", "ous", "ment", "ity", "sis", "tion", "ness", "ance", "ence", "ogy", "ists",
+                               "emia", "itis", "pathy", "ure", "oma"] where endsWith(suffix) { return false }
                 if endsWith("al") && !endsWith("ol") { return false }
             }
             return true
@@ -375,8 +378,10 @@ struct ADRPairExtractor {
             } else {
                 parts = [d]
             }
+            let effectText = text(e)
+            guard effectText.utf8.count >= 3 else { return }
             for part in parts {
-                let p = ADRPair(drug: text(part), effect: text(e))
+                let p = ADRPair(drug: text(part), effect: effectText)
                 if seen.insert(p.key).inserted { result.append(p) }
             }
         }
