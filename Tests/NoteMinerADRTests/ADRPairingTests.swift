@@ -27,6 +27,9 @@ import Testing
         ("Lactic acidosis due to metformin in renal failure.", ["metformin|Lactic acidosis"]),
         ("Propecia-associated bilateral cataract.", ["Propecia|bilateral cataract"]),
         ("Pancreatitis attributed to azathioprine.", ["azathioprine|Pancreatitis"]),
+        ("Practolol induced sclerosing peritonitis.", ["Practolol|sclerosing peritonitis"]),
+        ("A patient receiving clozapine developed fever, rash and hepatitis.", ["clozapine|fever", "clozapine|rash", "clozapine|hepatitis"]),
+        ("Hepatitis induced by trimethoprim-sulfamethoxazole.", ["trimethoprim|Hepatitis", "sulfamethoxazole|Hepatitis"]),
     ])
     func structurePatterns(text: String, expected: [String]) {
         #expect(set(pairs(text)) == Set(expected))
