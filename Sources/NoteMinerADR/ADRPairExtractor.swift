@@ -37,7 +37,8 @@ struct ADRPairExtractor {
         "detected", "observed", "noted", "seen", "described", "shortly", "took", "al", "et", "concomitant",
         "consist", "consists", "especially", "particularly", "subsequent", "subsequently", "should", "responds",
         "most", "likely", "what", "appears", "male", "female", "discovered", "probable", "findings",
-        "situ", "late", "all", "discontinuation", "day", "test", "tests", "scale",
+        "situ", "late", "all", "discontinuation", "day", "test", "tests", "scale", "whom", "whose", "resolution",
+        "improved", "normalization", "emerged", "suggests", "features", "whether", "because",
     ])
     /// Words skipped before a drug name after a cue ("after the intravenous administration of ...").
     static let drugLead = set([
@@ -160,7 +161,7 @@ struct ADRPairExtractor {
                 let t = tokens[lo - 1]
                 if t.isWord {
                     if ADRPairExtractor.npStop.contains(t.hash) || isAdverb(t) { break }
-                } else if !((t.hash == ADRPairExtractor.hyphen || t.first == UInt8(ascii: "/")) && isWord(lo - 2) && tokens[lo - 2].end == t.begin) { break }
+                } else if !((t.hash == ADRPairExtractor.hyphen || t.first == UInt8(ascii: "/") || t.first == 0x27) && isWord(lo - 2) && tokens[lo - 2].end == t.begin) { break }
                 lo -= 1
             }
             while lo < end, !tokens[lo].isWord { lo += 1 }
@@ -176,7 +177,7 @@ struct ADRPairExtractor {
                 let t = tokens[hi]
                 if t.isWord {
                     if ADRPairExtractor.npStop.contains(t.hash) || isAdverb(t) { break }
-                } else if !((t.hash == ADRPairExtractor.hyphen || t.first == UInt8(ascii: "/")) && isWord(hi + 1) && isWord(hi - 1) && tokens[hi + 1].begin == t.end) { break }
+                } else if !((t.hash == ADRPairExtractor.hyphen || t.first == UInt8(ascii: "/") || t.first == 0x27) && isWord(hi + 1) && isWord(hi - 1) && tokens[hi + 1].begin == t.end) { break }
                 hi += 1
             }
             return hi > s ? Span(lo: s, hi: hi) : nil
@@ -292,7 +293,11 @@ struct ADRPairExtractor {
             // "Y-induced X"
             if t.hash == ADRPairExtractor.hyphen, isWord(i - 1), isWord(i + 1), tokens[i - 1].end == t.begin,
                tokens[i + 1].begin == t.end, ADRPairExtractor.hyphenCues.contains(tokens[i + 1].hash) {
-                let drug = known(drugs, endingAt: i) ?? Span(lo: i - 1, hi: i)
+                var drug = known(drugs, endingAt: i) ?? Span(lo: i - 1, hi: i)
+                if drug.hi - drug.lo == 1, drug.lo > 0, isWord(drug.lo - 1), ADRPairExtractor.saltWords.contains(tokens[drug.lo].hash),
+                   tokens[drug.lo].end - tokens[drug.lo].begin > 2 {
+                    drug = known(drugs, endingAt: drug.lo).map { Span(lo: $0.lo, hi: i) } ?? Span(lo: drug.lo - 1, hi: i)
+                }
                 if drugs.contains(drug) || looksLikeDrug(drug) {
                     for e in effectsRight(startingAt: i + 2) { explicit.append((drug, e)) }
                 }
