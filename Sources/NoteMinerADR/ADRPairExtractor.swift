@@ -390,6 +390,21 @@ struct ADRPairExtractor {
                 if seen.insert(p.key).inserted { result.append(p) }
             }
         }
+        // "methotrexate (MTX)", "Posterior reversible encephalopathy syndrome (PRES)": the parenthesized short
+        // form names the same thing and is paired too.
+        func shortForm(_ x: Span) -> Span? {
+            let o = x.hi
+            guard o + 2 < tokens.count, tokens[o].first == UInt8(ascii: "("), tokens[o + 1].isWord, tokens[o + 2].first == UInt8(ascii: ")"),
+                  tokens[o + 1].end - tokens[o + 1].begin >= 2 else { return nil }
+            return Span(lo: o + 1, hi: o + 2)
+        }
+        var withShortForms: [(Span, Span)] = []
+        for (d, e) in explicit {
+            withShortForms.append((d, e))
+            if let sd = shortForm(d) { withShortForms.append((sd, e)) }
+            if let se = shortForm(e) { withShortForms.append((d, se)) }
+        }
+        explicit = withShortForms
         for (d, e) in explicit { add(d, e) }
         // Sentence structure, where it speaks, is trusted over co-occurrence: lists of known effects in the
         // same sentence are often indications or history ("treated for thyrotoxicosis with methimazole").
