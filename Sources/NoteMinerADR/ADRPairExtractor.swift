@@ -70,7 +70,9 @@ struct ADRPairExtractor {
     static let saltWords = set(["hydrochloride", "sodium", "acetate", "sulfate", "citrate", "phosphate", "mesylate",
                                 "maleate", "potassium", "calcium", "a", "b", "g", "alfa", "beta"])
     static let coordination = set(["and", "or"])
-    static let copulas = set(["was", "were", "is", "are", "been", "be"])
+    static let copulas = set(["was", "were", "is", "are", "been", "be", "has", "have", "had"])
+    static let reportVerbs = set(["diagnosed", "noted", "observed", "seen", "reported", "occurred", "developed", "detected", "found"])
+    static let modals = set(["can", "may", "might", "could", "will", "would", "also", "to"])
     static let causeVerbs = set(["cause", "causes", "caused", "causing", "induce", "induces", "induced", "inducing",
                                  "produce", "produced", "precipitated", "provoked", "triggered"])
 
@@ -79,7 +81,9 @@ struct ADRPairExtractor {
         "induced by", "caused by", "secondary to", "due to", "associated with", "attributed to", "attributable to",
         "following", "after", "during", "related to", "while on", "while receiving", "while taking",
         "in association with", "as a complication of", "as a side effect of", "after starting",
-        "as a result of", "from", "with the use of", "on",
+        "as a result of", "from", "with the use of", "on", "complicating", "complicating therapy with",
+        "complicating treatment with", "in a patient treated with", "in patients treated with",
+        "in a patient receiving", "in patients receiving", "in a patient taking", "in patients taking",
     ].map { $0.split(separator: " ").map { ADRText.hashWord(String($0)) } }
 
     /// Cues after which a list of effects follows ("developed fever, rash and hepatitis").
@@ -249,8 +253,8 @@ struct ADRPairExtractor {
         func effectsLeft(endingAt end: Int) -> [Span] {
             var out: [Span] = []
             var e = end
-            // Skip "were", "was" between the list and the cue ("... were detected after").
-            while e > 0, isWord(e - 1), ADRPairExtractor.copulas.contains(tokens[e - 1].hash) { e -= 1 }
+            // Skip "was diagnosed", "were detected" between the list and the cue.
+            while e > 0, isWord(e - 1), ADRPairExtractor.copulas.contains(tokens[e - 1].hash) || ADRPairExtractor.reportVerbs.contains(tokens[e - 1].hash) { e -= 1 }
             var sawCoordination = false
             for _ in 0..<6 {
                 guard let np = npLeft(endingAt: e) else { break }
@@ -326,9 +330,15 @@ struct ADRPairExtractor {
                 let es = effectsRight(startingAt: i + 1)
                 if let d = drugs.filter({ $0.hi <= i }).max(by: { $0.hi < $1.hi }) {
                     for e in es { explicit.append((d, e)) }
-                } else if isWord(i - 1), tokens[i].hash == ADRPairExtractor.w("induced"), looksLikeDrug(Span(lo: i - 1, hi: i)) {
-                    // "practolol induced sclerosing peritonitis" written without the hyphen.
-                    for e in es { explicit.append((Span(lo: i - 1, hi: i), e)) }
+                } else {
+                    // "practolol induced sclerosing peritonitis", "Amantadine can cause corneal edema": the word
+                    // before the verb (or its modal) names the drug when it looks like one.
+                    var j = i - 1
+                    while j >= 0, isWord(j), ADRPairExtractor.modals.contains(tokens[j].hash) { j -= 1 }
+                    if isWord(j), j < i - 1 || tokens[i].hash == ADRPairExtractor.w("induced"), looksLikeDrug(Span(lo: j, hi: j + 1)),
+                       !ADRPairExtractor.npStop.contains(tokens[j].hash) {
+                        for e in es { explicit.append((Span(lo: j, hi: j + 1), e)) }
+                    }
                 }
             }
             i += 1
