@@ -1,4 +1,3 @@
-import Foundation
 /// Finds which drug caused which effect inside a sentence already judged to report an ADR.
 ///
 /// Drugs and effects come from three sources: lexicon annotations passed in, the gazetteer learned from
@@ -8,8 +7,10 @@ import Foundation
 /// (ADR case reports mostly name one drug, or name several jointly responsible). Works on token indices.
 struct ADRPairExtractor {
     let gazetteer: ADRGazetteer
+    /// `patternsFirst`: when sentence structure yields pairs, co-occurrence pairs are not added (measured on
+    /// grouped splits of the ADE training part: higher pair F1 than always taking the union).
     enum Policy { case patternsFirst, union }
-    var pairPolicy: Policy = ProcessInfo.processInfo.environment["ADR_PAIR_UNION"] != nil ? .union : .patternsFirst
+    var pairPolicy: Policy = .patternsFirst
 
     private struct Span: Hashable { var lo: Int; var hi: Int }  // token range [lo, hi)
 

@@ -20,7 +20,7 @@ import Testing
     /// anything; a looser floor because 20 sentences make a coarse measure.
     @Test func shippedModelOnTheHeldOutClinicalSentences() throws {
         let model = try ADRModel.load(path: Self.root.appendingPathComponent("Lexicons/models/adr.json").path)
-        let set = try ADRExampleReader.load(path: Self.root.appendingPathComponent("Tests/NoteMinerADRTests/heldout_clinical.jsonl").path)
+        let set = try ADRExampleReader.load(path: Self.root.appendingPathComponent("Tests/ADRFixtures/heldout_clinical.jsonl").path)
         let m = ADREvaluator(model: model).evaluate(set)
         #expect(Double(m.tp + m.tn) / Double(m.sentences) >= 0.75)
     }
