@@ -26,7 +26,7 @@ struct ClassifyCommand: AsyncParsableCommand {
         let m = try ADRModel.load(path: model ?? LexiconLocator.defaultADRModel)
         let out = FileHandle.standardOutput
         for path in inputs {
-            let records = try JSONLinesFile.load(path: path, allowedKeys: ["text", "id", "label", "group", "pmid", "pairs", "note"], requiredKeys: ["text"])
+            let records = try JSONLinesFile.load(path: path, allowedKeys: ADRExampleReader.allowedKeys, requiredKeys: ["text"])
             var buffer: [UInt8] = []
             buffer.reserveCapacity(1 << 16)
             for r in records {
