@@ -57,7 +57,7 @@ enum ADRCues {
         "sone", "olone", "azine", "tadine", "triptyline", "pramine", "oxetine", "aline", "afil", "gliptin",
         "glitazone", "gliflozin", "dronate", "tinib", "zumab", "ximab", "umab", "cept", "kinase", "mustine",
         "phylline", "terol", "amide", "idine", "oxine", "pam", "done", "pine", "peridol", "amine", "mide", "ifen",
-        "mustine", "poetin", "grastim", "arsen", "limus", "sporin", "oxin", "micin", "azone", "profen",
+        "mustine", "poetin", "grastim", "arsen", "tide", "golide", "adine", "ptine", "oxide", "limus", "sporin", "oxin", "micin", "azone", "profen",
     ].map { Array($0.utf8) }
 
     /// Whether a word ends like a drug name (words of at least 6 letters).

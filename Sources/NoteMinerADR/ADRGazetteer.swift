@@ -36,10 +36,18 @@ struct ADRGazetteer: Sendable, Hashable {
         maxLength = 0
         for (list, kind) in [(drugs, 1), (effects, 2)] {
             for s in list {
-                let h = ADRGazetteer.tokenHashes(s)
-                guard !h.isEmpty, h.count <= 12 else { continue }
-                entries[h, default: 0] |= kind
-                maxLength = max(maxLength, h.count)
+                // Effects also match their simple plural or singular ("seizure" ~ "seizures").
+                var forms = [s]
+                if kind == 2, s.count > 4, s.last?.isLetter == true {
+                    if s.hasSuffix("s") { if !s.hasSuffix("ss") && !s.hasSuffix("is") && !s.hasSuffix("us") { forms.append(String(s.dropLast())) } } else { forms.append(s + "s") }
+                }
+                for (k, form) in forms.enumerated() {
+                    let h = ADRGazetteer.tokenHashes(form)
+                    guard !h.isEmpty, h.count <= 12 else { continue }
+                    if k > 0, entries[h] != nil { continue }
+                    entries[h, default: 0] |= kind
+                    maxLength = max(maxLength, h.count)
+                }
             }
         }
     }

@@ -32,7 +32,8 @@ public struct ADRPrediction: Sendable {
     public var isADR: Bool
     public var bias: Double
     /// Every feature with a non-zero weight, in the order the model sums them:
-    /// `logit == contributions.reduce(bias) { $0 + $1.value }` holds exactly.
+    /// `logit == contributions.reduce(bias) { $0 + $1.value }` holds exactly. Empty when `predict` was asked
+    /// not to explain (naming features costs about as much as scoring).
     public var contributions: [ADRContribution]
     /// Drug–effect pairs; filled for sentences classified as ADR.
     public var pairs: [ADRPair]

@@ -9,9 +9,9 @@ struct ClassifyCommand: AsyncParsableCommand {
         abstract: "Flag sentences that report an adverse drug reaction.",
         discussion: """
             For JSON Lines input with a "text" field, writes one line per input line:
-            {"probability", "adr", "pairs": [{"drug","effect"}], "explanation": [{"feature","weight"}]}
-            (the explanation lists the largest contributions to the logit; with the model's bias all
-            contributions sum to it).
+            {"probability", "adr", "pairs": [{"drug","effect"}], "explanation": [{"feature","contribution"}]}
+            (the explanation lists the largest contributions, weight × value, to the logit; with the
+            model's bias all contributions sum to it).
 
             Example:
               noteminer classify sentences.jsonl --top 5
@@ -26,7 +26,7 @@ struct ClassifyCommand: AsyncParsableCommand {
         let m = try ADRModel.load(path: model ?? LexiconLocator.defaultADRModel)
         let out = FileHandle.standardOutput
         for path in inputs {
-            let records = try JSONLinesFile.load(path: path, allowedKeys: ["text", "id", "label", "group", "pmid", "pairs", "note"], requiredKeys: ["text"])
+            let records = try JSONLinesFile.load(path: path, allowedKeys: ADRExampleReader.allowedKeys, requiredKeys: ["text"])
             var buffer: [UInt8] = []
             buffer.reserveCapacity(1 << 16)
             for r in records {
@@ -43,7 +43,7 @@ struct ClassifyCommand: AsyncParsableCommand {
                 for pair in p.pairs { w.beginObject(); w.field("drug", pair.drug); w.field("effect", pair.effect); w.endObject() }
                 w.endArray()
                 w.key("explanation"); w.beginArray()
-                for c in p.topContributions(top) { w.beginObject(); w.field("feature", c.feature); w.field("weight", c.value, digits: 4); w.endObject() }
+                for c in p.topContributions(top) { w.beginObject(); w.field("feature", c.feature); w.field("contribution", c.value, digits: 4); w.endObject() }
                 w.endArray()
                 w.endObject()
                 w.newline()

@@ -16,6 +16,15 @@ import Testing
         #expect(accuracy >= 0.85, "accuracy \(accuracy) tp \(m.tp) fp \(m.fp) fn \(m.fn) tn \(m.tn)")
     }
 
+    /// A second small set written apart from both the gold set and the training supplement, never used to tune
+    /// anything; a looser floor because 20 sentences make a coarse measure.
+    @Test func shippedModelOnTheHeldOutClinicalSentences() throws {
+        let model = try ADRModel.load(path: Self.root.appendingPathComponent("Lexicons/models/adr.json").path)
+        let set = try ADRExampleReader.load(path: Self.root.appendingPathComponent("Tests/ADRFixtures/heldout_clinical.jsonl").path)
+        let m = ADREvaluator(model: model).evaluate(set)
+        #expect(Double(m.tp + m.tn) / Double(m.sentences) >= 0.75)
+    }
+
     @Test func shippedModelIsSelfDescribing() throws {
         let model = try ADRModel.load(path: Self.root.appendingPathComponent("Lexicons/models/adr.json").path)
         #expect(model.provenance.sentences > 16_000)
