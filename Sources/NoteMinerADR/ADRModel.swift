@@ -94,7 +94,7 @@ public struct ADRModel: Sendable {
 
     /// The logit alone: the fast path for batch scoring.
     public func logit(_ input: ADRSentenceInput) -> Double {
-        ADRModel.dot(ADRFeatureExtractor(config: features).extract(input), weights, bias, mask: mask)
+        ADRModel.dot(ADRFeatureExtractor(config: features).extract(input, gazetteer: gazetteer), weights, bias, mask: mask)
     }
 
     func logit(vector: ADRFeatureVector) -> Double { ADRModel.dot(vector, weights, bias, mask: mask) }
@@ -108,9 +108,9 @@ public struct ADRModel: Sendable {
             var names: [UInt64: String] = [:]
             let vector: ADRFeatureVector
             if explain {
-                vector = withUnsafeMutablePointer(to: &names) { extractor.extract(bytes: bytes, tokens: tokens, input: input, names: $0) }
+                vector = withUnsafeMutablePointer(to: &names) { extractor.extract(bytes: bytes, tokens: tokens, input: input, gazetteer: gazetteer, names: $0) }
             } else {
-                vector = extractor.extract(bytes: bytes, tokens: tokens, input: input, names: nil)
+                vector = extractor.extract(bytes: bytes, tokens: tokens, input: input, gazetteer: gazetteer, names: nil)
             }
             var contributions: [ADRContribution] = []
             var z = bias

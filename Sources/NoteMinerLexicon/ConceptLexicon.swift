@@ -130,7 +130,7 @@ enum LexiconFileParser {
     /// category decides which columns are allowed.
     static func leadingMetadata(_ text: String) -> [String: String] {
         var metadata: [String: String] = [:]
-        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+        for line in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             let l = line.hasSuffix("\r") ? line.dropLast() : Substring(line)
             if l.trimmingCharacters(in: .whitespaces).isEmpty { continue }
             guard l.hasPrefix("#") else { break }

@@ -27,12 +27,14 @@ struct ClassifyCommand: AsyncParsableCommand {
         let out = FileHandle.standardOutput
         for path in inputs {
             let records = try JSONLinesFile.load(path: path, allowedKeys: ["text", "id", "label", "group", "pmid", "pairs", "note"], requiredKeys: ["text"])
-            var w = JSONWriter(reserving: 1 << 16)
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(1 << 16)
             for r in records {
+                var w = JSONWriter(reserving: 1024)
                 guard let text = r.object["text"] as? String else {
                     throw DataFileError(file: path, line: r.line, message: "'text' must be a string")
                 }
-                let p = m.predict(ADRSentenceInput(text: text))
+                let p = m.predict(ADRSentenceInput(text: text), explain: top > 0)
                 w.beginObject()
                 if let id = r.object["id"] as? String { w.field("id", id) }
                 w.field("probability", p.probability, digits: 4)
@@ -45,9 +47,10 @@ struct ClassifyCommand: AsyncParsableCommand {
                 w.endArray()
                 w.endObject()
                 w.newline()
-                if w.bytes.count > 1 << 16 { out.write(Data(w.bytes)); w.reset() }
+                buffer.append(contentsOf: w.bytes)
+                if buffer.count > 1 << 16 { out.write(Data(buffer)); buffer.removeAll(keepingCapacity: true) }
             }
-            out.write(Data(w.bytes))
+            out.write(Data(buffer))
         }
     }
 }
