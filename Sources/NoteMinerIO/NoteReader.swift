@@ -169,7 +169,7 @@ public struct NoteReader: Sequence, Sendable {
                 }
                 if let reader = lines {
                     if let line = reader.next() {
-                        if let item = jsonLine(line, number: reader.lineNumber) { return item }
+                        if let item = jsonLine(line, number: reader.lineNumber, length: reader.lastLineLength) { return item }
                         continue
                     }
                     lines = nil
@@ -187,13 +187,13 @@ public struct NoteReader: Sequence, Sendable {
                 case .refusedFile(let path, let reason, let message):
                     return .refused(QuarantineRecord(noteID: Self.noteID(forFile: path), source: SourceLocation(file: path), reason: reason, message: message))
                 case .jsonLines(let path):
-                    guard let reader = LineReader(path: path) else {
+                    guard let reader = LineReader(path: path, maxLineBytes: options.maxNoteBytes) else {
                         return .refused(QuarantineRecord(noteID: nil, source: SourceLocation(file: path), reason: .unreadable, message: "cannot open JSON Lines file: \(String(cString: strerror(errno)))"))
                     }
                     lines = reader
                     linesName = path
                 case .standardInput:
-                    guard let reader = LineReader(standardInput: ()) else {
+                    guard let reader = LineReader(standardInput: (), maxLineBytes: options.maxNoteBytes) else {
                         return .refused(QuarantineRecord(noteID: nil, source: SourceLocation(file: "<stdin>"), reason: .unreadable, message: "cannot read standard input"))
                     }
                     lines = reader
@@ -231,15 +231,15 @@ public struct NoteReader: Sequence, Sendable {
             }
         }
 
-        private mutating func jsonLine(_ raw: [UInt8], number: Int) -> NoteInput? {
+        private mutating func jsonLine(_ raw: [UInt8], number: Int, length: Int) -> NoteInput? {
             let location = SourceLocation(file: linesName, line: number)
             if raw.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {  // blank line: not a note
                 return options.yieldBlankLines
                     ? .refused(QuarantineRecord(noteID: nil, source: location, reason: .malformedRecord, message: "blank line"))
                     : nil
             }
-            if options.maxNoteBytes > 0, raw.count > options.maxNoteBytes {
-                return .refused(QuarantineRecord(noteID: nil, source: location, reason: .tooLarge, message: "line of \(raw.count) bytes exceeds the per-note limit of \(options.maxNoteBytes) bytes"))
+            if options.maxNoteBytes > 0, length > options.maxNoteBytes {
+                return .refused(QuarantineRecord(noteID: nil, source: location, reason: .tooLarge, message: "line of \(length) bytes exceeds the per-note limit of \(options.maxNoteBytes) bytes"))
             }
             guard let (object, extraWarnings) = Self.parseJSONLine(raw, encoding: options.encoding) else {
                 return .refused(QuarantineRecord(noteID: nil, source: location, reason: .malformedRecord, message: "not a valid JSON object"))

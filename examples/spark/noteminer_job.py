@@ -4,7 +4,7 @@
 NoteMiner is the per-note worker; Spark schedules, retries and stores. The job
 
   1. packs the `noteminer` binary, its `Lexicons` folder and the shared libraries the binary needs beyond glibc
-     (ICU, libstdc++) into one archive and ships it to the executors (`SparkContext.addArchive`), unless one is
+     (ICU, SQLite, libstdc++) into one archive and ships it to the executors (`SparkContext.addArchive`), unless one is
      passed with --bundle (for example an archive already on S3/DBFS, also shippable as `--archives b.tgz#nm`);
   2. pipes each partition through `noteminer stream --lexicons <dir>`: one JSON line per note in, exactly one
      line out, in order within the partition;
@@ -47,8 +47,11 @@ BUNDLE = "noteminer-bundle"  # folder name the archive unpacks to on executors
 # ---------------------------------------------------------------------------------------------------------------
 
 def shared_libraries(binary):
-    """Shared libraries the binary loads that a bare executor image may lack (glibc itself is never shipped)."""
-    keep = ("libicu", "libstdc++", "libgcc_s", "libswift", "libFoundation", "lib_Foundation", "libdispatch", "libBlocksRuntime")
+    """Every shared library the binary loads except glibc's own (ICU, SQLite, libstdc++, the Swift runtime of a
+    build without --static-swift-stdlib): a bare executor image may lack them or carry other versions. glibc is
+    never shipped: it must match the executor's kernel interface and dynamic loader."""
+    glibc = ("libc.so", "libm.so", "libdl.so", "librt.so", "libpthread.so", "ld-linux", "linux-vdso", "libresolv.so",
+             "libutil.so")
     out = subprocess.run(["ldd", binary], capture_output=True, text=True, check=True).stdout
     libs = []
     for line in out.splitlines():
@@ -56,7 +59,7 @@ def shared_libraries(binary):
         if len(parts) != 2:
             continue
         name, target = parts[0].strip(), parts[1].split("(")[0].strip()
-        if name.startswith(keep) and os.path.isfile(target):
+        if not name.startswith(glibc) and os.path.isfile(target):
             libs.append((name, os.path.realpath(target)))
     return libs
 
