@@ -58,6 +58,8 @@ let package = Package(
         .testTarget(name: "NoteMinerReportsTests", dependencies: ["NoteMinerReports", "NoteMinerSQLite", "TestSupport"]),
         .testTarget(name: "NoteMinerSQLiteTests", dependencies: ["NoteMinerSQLite", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "NoteMinerPipelineTests", dependencies: ["NoteMinerPipeline", "TestSupport"]),
+        // Runs the built `noteminer` binary (stream / profile / run) as engines and shell pipelines do.
+        .testTarget(name: "CLITests", dependencies: ["NoteMinerProfiles"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -9,9 +9,9 @@ struct ClassifyCommand: AsyncParsableCommand {
         abstract: "Flag sentences that report an adverse drug reaction.",
         discussion: """
             For JSON Lines input with a "text" field, writes one line per input line:
-            {"probability", "adr", "pairs": [{"drug","effect"}], "explanation": [{"feature","weight"}]}
-            (the explanation lists the largest contributions to the logit; with the model's bias all
-            contributions sum to it).
+            {"probability", "adr", "pairs": [{"drug","effect"}], "explanation": [{"feature","contribution"}]}
+            (the explanation lists the largest contributions, weight × value, to the logit; with the
+            model's bias all contributions sum to it).
 
             Example:
               noteminer classify sentences.jsonl --top 5
@@ -26,13 +26,15 @@ struct ClassifyCommand: AsyncParsableCommand {
         let m = try ADRModel.load(path: model ?? LexiconLocator.defaultADRModel)
         let out = FileHandle.standardOutput
         for path in inputs {
-            let records = try JSONLinesFile.load(path: path, allowedKeys: ["text", "id", "label", "group", "pmid", "pairs", "note"], requiredKeys: ["text"])
-            var w = JSONWriter(reserving: 1 << 16)
+            let records = try JSONLinesFile.load(path: path, allowedKeys: ADRExampleReader.allowedKeys, requiredKeys: ["text"])
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(1 << 16)
             for r in records {
+                var w = JSONWriter(reserving: 1024)
                 guard let text = r.object["text"] as? String else {
                     throw DataFileError(file: path, line: r.line, message: "'text' must be a string")
                 }
-                let p = m.predict(ADRSentenceInput(text: text))
+                let p = m.predict(ADRSentenceInput(text: text), explain: top > 0)
                 w.beginObject()
                 if let id = r.object["id"] as? String { w.field("id", id) }
                 w.field("probability", p.probability, digits: 4)
@@ -41,13 +43,14 @@ struct ClassifyCommand: AsyncParsableCommand {
                 for pair in p.pairs { w.beginObject(); w.field("drug", pair.drug); w.field("effect", pair.effect); w.endObject() }
                 w.endArray()
                 w.key("explanation"); w.beginArray()
-                for c in p.topContributions(top) { w.beginObject(); w.field("feature", c.feature); w.field("weight", c.value, digits: 4); w.endObject() }
+                for c in p.topContributions(top) { w.beginObject(); w.field("feature", c.feature); w.field("contribution", c.value, digits: 4); w.endObject() }
                 w.endArray()
                 w.endObject()
                 w.newline()
-                if w.bytes.count > 1 << 16 { out.write(Data(w.bytes)); w.reset() }
+                buffer.append(contentsOf: w.bytes)
+                if buffer.count > 1 << 16 { out.write(Data(buffer)); buffer.removeAll(keepingCapacity: true) }
             }
-            out.write(Data(w.bytes))
+            out.write(Data(buffer))
         }
     }
 }
