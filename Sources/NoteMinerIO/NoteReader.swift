@@ -72,11 +72,22 @@ public struct NoteReader: Sequence, Sendable {
             } else if input.lowercased().hasSuffix(".csv") {
                 _ = try CSVNoteStream(path: input, names: options.csvColumns)  // fail early on a missing text column
                 sources.append(.csv(path: input))
+            } else if let format = Self.unsupportedFormat(input) {
+                sources.append(.refusedFile(path: input, reason: .unsupportedFormat,
+                                            message: "\(format) input is not supported; convert it to JSON Lines (one {\"note_id\", \"text\"} object per line)"))
             } else {
                 sources.append(.textFile(path: input, metadata: nil))
             }
         }
         self.sources = sources
+    }
+
+    /// Table formats that would otherwise be read as one note of text: refusing them keeps every row from
+    /// silently becoming a single garbled note.
+    static func unsupportedFormat(_ path: String) -> String? {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".tsv") { return "TSV" }
+        return nil
     }
 
     static func isJSONLines(_ path: String) -> Bool {

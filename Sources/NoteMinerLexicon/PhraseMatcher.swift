@@ -68,12 +68,16 @@ public struct PhraseMatcher: Sendable {
     private var startFilter = [UInt64](repeating: 0, count: PhraseMatcher.startFilterBits / 64)
     /// The same for case-sensitive phrases, consulted only for tokens with capitals.
     private var capsStartFilter = [UInt64](repeating: 0, count: PhraseMatcher.startFilterBits / 64)
+    /// Whether a plural last token may match a singular phrase (off for function-word lists such as ConText
+    /// triggers, where "notes" must not read as "not").
+    public let plurals: Bool
     /// Number of phrases compiled (after dropping phrases that tokenize to nothing).
     public private(set) var phraseCount = 0
 
     /// Compiles `phrases`. Duplicate (phrase, payload) pairs collapse into one; a phrase that tokenizes to
     /// no tokens is skipped.
-    public init(phrases: [(phrase: String, payload: Int32, caseSensitive: Bool)], tokenizer: Tokenizer) {
+    public init(phrases: [(phrase: String, payload: Int32, caseSensitive: Bool)], tokenizer: Tokenizer, plurals: Bool = true) {
+        self.plurals = plurals
         var pending: [Int32: (insensitive: [Int32], sensitive: [(Int32, [UInt8])])] = [:]
         for p in phrases {
             var text = p.phrase
@@ -327,24 +331,40 @@ public struct PhraseMatcher: Sendable {
         if n == 0 { return nil }
         var h: UInt32 = 2_166_136_261
         var h1: UInt32 = 0, h2: UInt32 = 0, h3: UInt32 = 0
-        for k in 0..<n {
-            if k == n - 3 { h3 = h }
-            if k == n - 2 { h2 = h }
-            if k == n - 1 { h1 = h }
-            h = (h ^ UInt32(norm[b + k])) &* 16_777_619
+        // Hash all but the last three bytes in a tight loop, then step through the tail keeping the prefix
+        // hashes the singular forms need.
+        var k = b
+        let body = b + max(0, n - 3)
+        while k < body { h = (h ^ UInt32(norm[k])) &* 16_777_619; k += 1 }
+        let end = b + n
+        if n >= 3 {
+            h3 = h; h = (h ^ UInt32(norm[k])) &* 16_777_619; k += 1
+            h2 = h; h = (h ^ UInt32(norm[k])) &* 16_777_619; k += 1
+            h1 = h; h = (h ^ UInt32(norm[k])) &* 16_777_619
+        } else {
+            while k < end { h = (h ^ UInt32(norm[k])) &* 16_777_619; k += 1 }
         }
         if filterHas(h) { return h }
         // Case-sensitive phrases ("HE", "AS") start only on tokens with capitals: "he" and "as" in prose skip.
         if !t.flags.isDisjoint(with: [.allCaps, .capitalized]) && capsFilterHas(h) { return h }
-        if n >= 3 && norm[b + n - 1] == UInt8(ascii: "s") {
+        if plurals && n >= 3 && norm[b + n - 1] == UInt8(ascii: "s") {
             let caps = !t.flags.isDisjoint(with: [.allCaps, .capitalized])
             if filterHas(h1) || (caps && capsFilterHas(h1)) { return h }
-            if n >= 4 && norm[b + n - 2] == UInt8(ascii: "e") && filterHas(h2) { return h }
+            if n >= 4 && norm[b + n - 2] == UInt8(ascii: "e") && Self.sibilantBeforeES(norm, b, b + n) && filterHas(h2) { return h }
             if n >= 5 && norm[b + n - 2] == UInt8(ascii: "e") && norm[b + n - 3] == UInt8(ascii: "i") {
                 if filterHas((h3 ^ UInt32(UInt8(ascii: "y"))) &* 16_777_619) { return h }
             }
         }
         return nil
+    }
+
+    /// Whether the form `norm[b..<e]` (ending in "es") has a sibilant before the "es": s, x, z, ch, sh.
+    @inline(__always)
+    static func sibilantBeforeES(_ norm: UnsafeBufferPointer<UInt8>, _ b: Int, _ e: Int) -> Bool {
+        guard e - b >= 4 else { return false }
+        let c = norm[e - 3]
+        if c == UInt8(ascii: "s") || c == UInt8(ascii: "x") || c == UInt8(ascii: "z") { return true }
+        return c == UInt8(ascii: "h") && (norm[e - 4] == UInt8(ascii: "c") || norm[e - 4] == UInt8(ascii: "s"))
     }
 
     @inline(__always)
@@ -402,14 +422,17 @@ public struct PhraseMatcher: Sendable {
         }
         // Plural forms end a phrase: only terminal nodes count, so only nodes with a terminal child try them.
         let len = Int(t.normEnd - t.normBegin)
-        if len >= 3, norm[Int(t.normEnd) - 1] == UInt8(ascii: "s"), hasTerminalChild[Int(node)] {
+        if plurals, len >= 3, norm[Int(t.normEnd) - 1] == UInt8(ascii: "s"), hasTerminalChild[Int(node)] {
             let b = Int(t.normBegin), e = Int(t.normEnd)
             var singulars: (Int32, Int32, Int32) = (-1, -1, -1)
             if norm[e - 2] != UInt8(ascii: "s") {
                 singulars.0 = vocab.lookup(UnsafeBufferPointer(rebasing: norm[b..<(e - 1)]))
             }
             if len >= 4, norm[e - 2] == UInt8(ascii: "e") {
-                singulars.1 = vocab.lookup(UnsafeBufferPointer(rebasing: norm[b..<(e - 2)]))
+                // "-es" only after a sibilant ("rashes", "abscesses"), so "notes" is not a plural of "not".
+                if Self.sibilantBeforeES(norm, b, e) {
+                    singulars.1 = vocab.lookup(UnsafeBufferPointer(rebasing: norm[b..<(e - 2)]))
+                }
                 if len >= 5, norm[e - 3] == UInt8(ascii: "i") {
                     out.scratch.removeAll(keepingCapacity: true)
                     for k in b..<(e - 3) { out.scratch.append(norm[k]) }

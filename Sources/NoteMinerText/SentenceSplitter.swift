@@ -330,7 +330,7 @@ public struct SentenceSplitter: Sendable {
         }
     }
 
-    /// Tokens taken by a list marker at the start of a line: a bullet ("•", "-", "*", "+"), a number or a single
+    /// Tokens taken by a list marker at the start of a line: a bullet ("•", "-", "*", "+", "#" as in "# CHF:"), a number or a single
     /// letter followed by "." or ")", or "(1)". Zero when the line is not a list item.
     private func listMarkerLength(_ text: UnsafeBufferPointer<UInt8>, _ tk: UnsafeBufferPointer<Token>, _ first: Int, lineEnd: Int) -> Int {
         let token = tk[first]
@@ -339,7 +339,8 @@ public struct SentenceSplitter: Sendable {
         switch token.kind {
         case .punctuation, .symbol:
             if token.length == 1 {
-                if b == UInt8(ascii: "-") || b == UInt8(ascii: "*") || b == UInt8(ascii: "+") || b == UInt8(ascii: ">") {
+                if b == UInt8(ascii: "-") || b == UInt8(ascii: "*") || b == UInt8(ascii: "+") || b == UInt8(ascii: ">")
+                    || b == UInt8(ascii: "#") {
                     return followedBySpace ? 1 : 0
                 }
                 if b == UInt8(ascii: "("), first + 2 < lineEnd, tk[first + 1].kind == .number || tk[first + 1].kind == .word,

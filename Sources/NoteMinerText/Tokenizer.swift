@@ -14,7 +14,8 @@ import NoteMinerModel
 /// - A number with a unit written straight after it is one `measurement` token ("500mg", "98.6F", "2.5mL",
 ///   "10mg/kg", "98.6°F"), as are percentages ("60-65%") and two-part slash forms ("120/80", "1/2"). A unit
 ///   written after a space is a separate word: "2.5 mL" is number + word, "72 bpm" number + word. Unit pairs
-///   joined by a slash are one word ("mg/kg", "mL/min"), as are runs of one- or two-letter parts ("s/p", "y/o", "N/V/D").
+///   joined by a slash are one word ("mg/kg", "mL/min"), as are runs of one- or two-letter parts ("s/p", "y/o", "N/V/D")
+///   and a single letter with a trailing slash ("w/ fever").
 /// - Decimals, thousands and ranges are one `number` ("3.5", "1,000", "2-3", "2.5-3.5", "70-80s"); digits
 ///   followed by letters that are not a unit are one `word` ("2nd", "1990s", "5FU").
 /// - Dates: "01/02/2019", "1/2/19", "12/2019", "2019-01-01", "01-02-2019", "01.02.2019". Times: "10:32",
@@ -337,6 +338,11 @@ private struct Scanner {
                 let end = slashCompoundEnd(start, j)
                 if end > j {
                     emit(start, end, .word)
+                    return
+                }
+                // "w/" (with), "c/" : a single letter and a slash before a space or the end.
+                if j == start + 1, !(j + 1 < n && (isAlnum(text[j + 1]) || text[j + 1] >= 0x80)) {
+                    emit(start, j + 1, .word)
                     return
                 }
             }

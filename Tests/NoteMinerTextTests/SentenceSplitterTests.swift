@@ -56,7 +56,7 @@ private func expectSentences(_ marked: String, open: String = "[[", close: Strin
     // MARK: Lists
 
     @Test func bulletedListItems() {
-        expectSentences("[[• Fever]]\n[[• Cough]]\n[[- Nausea]]\n[[* Rash]]\n[[+ Edema]]")
+        expectSentences("[[• Fever]]\n[[• Cough]]\n[[- Nausea]]\n[[* Rash]]\n[[+ Edema]]\n[[# CHF exacerbation: diuresed]]")
         expectSentences("[[Symptoms: fever,]]\n[[- chills]]")
     }
 

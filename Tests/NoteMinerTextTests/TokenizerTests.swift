@@ -111,6 +111,7 @@ private func flags(_ text: String) -> [TokenFlags] {
 
     @Test func slashAbbreviations() {
         expectTokens("[[s/p]] CABG, [[45]] [[y/o]] male with [[N/V/D]] and [[A/P]]")
+        expectTokens("[[w/]] fever [[w/o]] chills, [[and]][[/|punctuation]][[or]] [[he]][[/|punctuation]][[she]]")
     }
 
     // MARK: De-identification
