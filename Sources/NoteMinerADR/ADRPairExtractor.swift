@@ -425,8 +425,9 @@ struct ADRPairExtractor {
         // Known drugs × known effects not already explained by a pattern.
         let patternDrugs = Set(explicit.map { $0.0 })
         let patternEffects = Set(explicit.map { $0.1 })
-        let allDrugs = Array(Set(drugs).union(patternDrugs)).sorted { $0.lo < $1.lo }
-        let allEffects = Array(Set(effects).union(patternEffects)).sorted { $0.lo < $1.lo }
+        // Ties on `lo` ("nausea/vomiting" and "nausea") are broken by `hi`: Set order is seeded per process.
+        let allDrugs = Array(Set(drugs).union(patternDrugs)).sorted { ($0.lo, $0.hi) < ($1.lo, $1.hi) }
+        let allEffects = Array(Set(effects).union(patternEffects)).sorted { ($0.lo, $0.hi) < ($1.lo, $1.hi) }
         for d in allDrugs {
             for e in allEffects where !(e.lo < d.hi && d.lo < e.hi) { add(d, e) }
         }
