@@ -6,8 +6,8 @@ import Glibc
 
 /// Runs the built `noteminer` binary as a child process, the way Spark executors and shell pipelines do.
 ///
-/// Children are started with `posix_spawn` and reaped with `wait4` on their own pid, so each run reports its own
-/// peak resident set size (Swift Testing runs tests in parallel; `RUSAGE_CHILDREN` would mix them up).
+/// Children are started with `posix_spawn` and watched by pid, so each run reports its own peak resident set size
+/// (Swift Testing runs tests in parallel; `RUSAGE_CHILDREN` would mix them up).
 enum CLI {
     static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
@@ -22,7 +22,7 @@ enum CLI {
 
     struct Outcome {
         var status: Int32
-        /// Peak resident set size of the child (`ru_maxrss`, kilobytes on Linux).
+        /// Peak resident set size of the child (`VmHWM`, kilobytes), sampled while it runs.
         var maxRSSKilobytes: Int
     }
 
@@ -61,15 +61,34 @@ enum CLI {
         return pid
     }
 
+    /// Waits for the child, sampling its `VmHWM` (peak resident set of its own address space) every 5 ms.
+    /// Not `ru_maxrss`: `posix_spawn` starts the child inside this (large) test process's address space, and Linux
+    /// carries that address space's peak into the child's `ru_maxrss` across `exec`.
     static func wait(_ pid: pid_t) throws -> Outcome {
         var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 {
-            guard errno == EINTR else { throw SpawnError(description: "wait4: \(String(cString: strerror(errno)))") }
+        var peak = 0
+        while true {
+            let r = waitpid(pid, &status, WNOHANG)
+            if r == pid { break }
+            if r < 0 {
+                guard errno == EINTR else { throw SpawnError(description: "waitpid: \(String(cString: strerror(errno)))") }
+                continue
+            }
+            peak = max(peak, highWaterMark(pid))
+            usleep(5000)
         }
         // WIFEXITED / WEXITSTATUS are macros Swift does not import.
         let exited = status & 0x7f == 0
-        return Outcome(status: exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), maxRSSKilobytes: usage.ru_maxrss)
+        return Outcome(status: exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), maxRSSKilobytes: peak)
+    }
+
+    /// `VmHWM` of a running process in kB (0 when it cannot be read).
+    static func highWaterMark(_ pid: pid_t) -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            return Int(line.dropFirst(6).split(separator: " ").first ?? "") ?? 0
+        }
+        return 0
     }
 
     static func lines(of path: String) throws -> [[UInt8]] {
