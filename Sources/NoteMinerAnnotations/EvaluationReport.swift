@@ -1,3 +1,4 @@
+import Foundation
 import NoteMinerModel
 
 /// The JSON and text renderings of `eval mentions` and `agree`. Scores are rounded to 4 decimals; a score with a
@@ -171,7 +172,7 @@ public enum EvaluationReport {
 
     static func f(_ v: Double?) -> String {
         guard let v else { return "-" }
-        return JSONWriter.format(v, digits: 4)
+        return String(format: "%.4f", v)
     }
 
     static func row(_ name: String, _ c: PRFCounts) -> String {
