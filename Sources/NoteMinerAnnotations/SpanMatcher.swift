@@ -34,6 +34,10 @@ public enum MatchMode: String, CaseIterable, Sendable {
 public struct SpanPair: Sendable, Hashable {
     public var gold: Int
     public var pred: Int
+    public init(gold: Int, pred: Int) {
+        self.gold = gold
+        self.pred = pred
+    }
 }
 
 public enum SpanMatcher {
