@@ -21,3 +21,13 @@ scripts/eval/context_floors.sh "$BIN" "$SHARED/context-kit/dev.tsv"
 echo
 echo "== scorer self-test"
 python3 -m unittest -q scripts/eval/test_score_profiles.py
+
+echo
+scripts/eval/profiles.sh "$BIN" "$SHARED"
+
+echo
+echo "== reports of a run on the ACI-Bench notes: FHIR R4 validation (fhir.resources) and report.html in headless Chromium"
+rm -rf "$WORK/run-aci"
+"$BIN" run "$SHARED/aci-bench/notes" --out "$WORK/run-aci" --no-resume
+python3 scripts/eval/validate_fhir.py "$WORK/run-aci/fhir"
+scripts/eval/check_report.sh "$WORK/run-aci/report.html" "$WORK/report.png"

@@ -174,6 +174,10 @@ enum Shipped {
         #expect(try term("cond:pulmonary_embolism", "PE").isCaseSensitive)
         #expect(try term("cond:pulmonary_embolism", "PE").isAmbiguous)
         #expect(try term("drug:morphine", "MS").preferredSections == [.medications, .dischargeMedications])
+        // Abbreviations that are ordinary words in lower case ("ten years", "hearing aids") match only in capitals.
+        #expect(try term("ae:ten", "TEN").isCaseSensitive)
+        #expect(try term("cond:hiv", "AIDS").isCaseSensitive)
+        #expect(try term("cond:hiv", "AIDS").isAbbreviation)
     }
 
     @Test func matchingTermsPointBackAtTheirConcepts() throws {
