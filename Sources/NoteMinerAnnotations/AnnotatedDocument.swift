@@ -133,6 +133,7 @@ public struct AnnotatedDocument: Sendable, Hashable {
         var relations: [AnnotatedRelation] = []
         for sentence in result.adrSentences {
             for pair in sentence.pairs {
+                // Pairs are strings today; when they carry mention offsets, pass them as `span:` to link exactly.
                 guard let drug = ADRPairLinker.mention(named: pair.drug, in: result.mentions, sentence: sentence, categories: ["drug"]),
                       let effect = ADRPairLinker.mention(named: pair.effect, in: result.mentions, sentence: sentence,
                                                          categories: ["adverse_effect", "condition"])
@@ -156,16 +157,24 @@ public struct AnnotatedDocument: Sendable, Hashable {
     }
 }
 
-/// Ties an ADR pair, given as the drug and effect strings the classifier reported, to mentions of the same
-/// sentence: the pair strings come from the classifier's own extractor, not from the lexicon matcher, so the
-/// link is by text (exact, case-insensitive; then preferred name; then one containing the other).
+/// Ties an ADR pair to mentions of the flagged sentence. When the pair carries the code point span of its
+/// drug or effect, the mention with exactly that span wins, then the mention overlapping it most. Otherwise
+/// (pairs as strings, from the classifier's own extractor rather than the lexicon matcher) the link is by
+/// text: exact, case-insensitive; then preferred name; then one containing the other. First match by position.
 enum ADRPairLinker {
-    static func mention(named name: String, in mentions: [MentionRecord], sentence: ADRSentenceRecord, categories: Set<String>) -> Int? {
-        let wanted = name.lowercased()
+    static func mention(named name: String, span: Range<Int>? = nil, in mentions: [MentionRecord], sentence: ADRSentenceRecord,
+                        categories: Set<String>) -> Int? {
         let candidates = mentions.indices.filter {
             let m = mentions[$0]
             return categories.contains(m.category) && m.begin >= sentence.begin && m.end <= sentence.end
         }
+        if let span {
+            if let exact = candidates.first(where: { mentions[$0].begin == span.lowerBound && mentions[$0].end == span.upperBound }) { return exact }
+            let overlapping = candidates.map { ($0, min(mentions[$0].end, span.upperBound) - max(mentions[$0].begin, span.lowerBound)) }
+                .filter { $0.1 > 0 }
+            if let best = overlapping.max(by: { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 > $1.0) }) { return best.0 }
+        }
+        let wanted = name.lowercased()
         let tests: [(MentionRecord) -> Bool] = [
             { $0.text.lowercased() == wanted },
             { $0.preferredName.lowercased() == wanted },
