@@ -169,8 +169,8 @@ public enum BratFormat {
                 if fields.count == 3 {
                     let expected = fragments(scalars, lo, hi).map { AnnotatedDocument.slice(scalars, $0.0, $0.1) }
                     let given = String(fields[2])
-                    if given != expected.joined(separator: " ") && given != oneLine(AnnotatedDocument.slice(scalars, lo, hi))
-                        && given != AnnotatedDocument.slice(scalars, lo, hi) {
+                    let joined = expected.joined(separator: " ")
+                    if given != joined && given != oneLine(joined) && given != oneLine(AnnotatedDocument.slice(scalars, lo, hi)) {
                         throw AnnotationError(file: file, line: lineNumber, "span text '\(given)' does not match the text at \(lo)-\(hi)")
                     }
                 }

@@ -22,14 +22,14 @@ private let corpusDocuments: [AnnotatedDocument] = {
 /// A hand-made note with what the corpus lacks: a relation, CR LF line ends inside a span, XML and JSON
 /// specials, characters outside the BMP (one code point, two UTF-16 units) before spans.
 private let tricky: AnnotatedDocument = {
-    let text = "Pt 👩‍⚕️ on warfarin & <aspirin> \"daily\".\r\nDeveloped GI\r\nbleed; denies chest pain.\nMother: diabetes.\tTab"
+    let text = "Pt 👩‍⚕️ on warfarin & <aspirin> \"daily\".\r\nDeveloped GI\r\nbleed; denies chest\tpain.\nMother: diabetes.\tTab"
     let scalars = Array(text.unicodeScalars)
     func find(_ s: String) -> (Int, Int) {
         let u = Array(s.unicodeScalars)
         for i in 0...(scalars.count - u.count) where Array(scalars[i..<(i + u.count)]) == u { return (i, i + u.count) }
         fatalError(s)
     }
-    let w = find("warfarin"), a = find("aspirin"), b = find("GI\r\nbleed"), c = find("chest pain"), d = find("diabetes")
+    let w = find("warfarin"), a = find("aspirin"), b = find("GI\r\nbleed"), c = find("chest\tpain"), d = find("diabetes")
     let spans = [
         AnnotatedSpan(begin: w.0, end: w.1, label: "Drug", conceptID: "drug:warfarin", preferredName: "warfarin", codes: ["DrugBank:DB00682"]),
         AnnotatedSpan(begin: a.0, end: a.1, label: "Drug", attributes: [.historical, .possible]),
