@@ -34,6 +34,8 @@ public enum EvaluationReport {
                 counts((mode == .strict ? e.strict : e.lenient)[label] ?? PRFCounts(), into: &w)
             }
             w.endObject()
+            w.key("relations")
+            counts(e.relations[mode] ?? PRFCounts(), into: &w)
             w.endObject()
         }
     }
@@ -187,6 +189,7 @@ public enum EvaluationReport {
             out += "  " + "type".padding(toLength: 15) + "     tp    fp    fn       P       R      F1\n"
             for label in e.labels { out += row(label, (mode == .strict ? e.strict : e.lenient)[label] ?? PRFCounts()) }
             out += row("overall", mode == .strict ? e.strictOverall : e.lenientOverall)
+            out += row("relations", e.relations[mode] ?? PRFCounts())
         }
         return out
     }

@@ -41,6 +41,9 @@ public struct MentionEvaluation: Sendable {
     }
 
     public private(set) var strict: [String: PRFCounts] = [:]
+    /// Relations (ADR drug → effect) under each mode: a relation matches when its label is equal and its head and
+    /// child spans are matched, under that mode, to the other relation's head and child.
+    public private(set) var relations: [MatchMode: PRFCounts] = [:]
     public private(set) var lenient: [String: PRFCounts] = [:]
     public private(set) var attributes: [ContextAttribute: AttributeTable] = [:]
     public private(set) var notes: [NoteBreakdown] = []
@@ -88,6 +91,23 @@ public struct MentionEvaluation: Sendable {
         let s = Self.count(g, p, strictPairs, into: &strict)
         let l = Self.count(g, p, lenientPairs, into: &lenient)
         notes.append(NoteBreakdown(id: r.id, referenceSpans: g.count, otherSpans: p.count, strict: s, lenient: l))
+        for (mode, pairs) in [(MatchMode.strict, strictPairs), (.lenient, lenientPairs)] {
+            var toOther: [Int: Int] = [:]
+            for pair in pairs { toOther[pair.gold] = pair.pred }
+            var unmatched = o.relations
+            var c = PRFCounts()
+            for rel in r.relations {
+                if let h = toOther[rel.head], let k = toOther[rel.child],
+                   let i = unmatched.firstIndex(where: { $0.label == rel.label && $0.head == h && $0.child == k }) {
+                    unmatched.remove(at: i)
+                    c.tp += 1
+                } else {
+                    c.fn += 1
+                }
+            }
+            c.fp = unmatched.count
+            relations[mode] = (relations[mode] ?? PRFCounts()) + c
+        }
 
         let rs = Array(r.text.unicodeScalars)
         func text(_ span: AnnotatedSpan) -> String { AnnotatedDocument.slice(rs, span.begin, span.end) }

@@ -12,7 +12,8 @@ struct EvalMentionsCommand: AsyncParsableCommand {
         discussion: """
             strict: same begin, end and type. lenient: at least one shared code point and the same type.
             Both are one-to-one: qualifying pairs are taken greedily by overlap size (largest first), ties by gold
-            begin, gold end, predicted begin, predicted end. Attributes (accuracy, P/R/F1 with gold true as
+            begin, gold end, predicted begin, predicted end. Relations match when their label, drug span match and
+            effect span match agree under the mode. Attributes (accuracy, P/R/F1 with gold true as
             positive) are scored over strict matches. Notes are paired by id; a note on one side only counts all
             its spans as misses (gold) or false positives (pred). Scores with a zero denominator are null.
             --errors lists, per note: missed, spurious, boundary (lenient but not strict match), type (overlap

@@ -16,16 +16,21 @@ private func s(_ b: Int, _ e: Int, _ label: String, _ attributes: Set<ContextAtt
 ///   G4 Condition     [50,60)      P4 Condition [48,75)     overlaps G4 by 10 and G5 by 5: one-to-one takes G4
 ///   G5 Condition     [70,80)                               missed
 ///                                 P5 Drug      [90,95)     spurious
-/// Note n2: four exact matches with attributes
+///   relations: gold G2→G3, G2→G4; pred P2→P3, P2→P4
+/// Note n2: four exact matches with attributes, relation C→D on both sides
 ///   A Condition [0,5) gold negated, pred negated      B Condition [10,15) gold negated, pred none
 ///   C Drug [20,25) gold none, pred negated            D AdverseEffect [30,35) historical on both
 private let gold = [
-    AnnotatedDocument(id: "n1", text: blank, spans: [s(0, 10, "Condition"), s(20, 28, "Drug"), s(30, 40, "AdverseEffect"), s(50, 60, "Condition"), s(70, 80, "Condition")]),
-    AnnotatedDocument(id: "n2", text: blank, spans: [s(0, 5, "Condition", [.negated]), s(10, 15, "Condition", [.negated]), s(20, 25, "Drug"), s(30, 35, "AdverseEffect", [.historical])]),
+    AnnotatedDocument(id: "n1", text: blank, spans: [s(0, 10, "Condition"), s(20, 28, "Drug"), s(30, 40, "AdverseEffect"), s(50, 60, "Condition"), s(70, 80, "Condition")],
+                      relations: [AnnotatedRelation(label: "ADR", head: 1, child: 2), AnnotatedRelation(label: "ADR", head: 1, child: 3)]),
+    AnnotatedDocument(id: "n2", text: blank, spans: [s(0, 5, "Condition", [.negated]), s(10, 15, "Condition", [.negated]), s(20, 25, "Drug"), s(30, 35, "AdverseEffect", [.historical])],
+                      relations: [AnnotatedRelation(label: "ADR", head: 2, child: 3)]),
 ]
 private let pred = [
-    AnnotatedDocument(id: "n1", text: blank, spans: [s(0, 10, "Condition"), s(20, 25, "Drug"), s(30, 40, "Condition"), s(48, 75, "Condition"), s(90, 95, "Drug")]),
-    AnnotatedDocument(id: "n2", text: blank, spans: [s(0, 5, "Condition", [.negated]), s(10, 15, "Condition"), s(20, 25, "Drug", [.negated]), s(30, 35, "AdverseEffect", [.historical])]),
+    AnnotatedDocument(id: "n1", text: blank, spans: [s(0, 10, "Condition"), s(20, 25, "Drug"), s(30, 40, "Condition"), s(48, 75, "Condition"), s(90, 95, "Drug")],
+                      relations: [AnnotatedRelation(label: "ADR", head: 1, child: 2), AnnotatedRelation(label: "ADR", head: 1, child: 3)]),
+    AnnotatedDocument(id: "n2", text: blank, spans: [s(0, 5, "Condition", [.negated]), s(10, 15, "Condition"), s(20, 25, "Drug", [.negated]), s(30, 35, "AdverseEffect", [.historical])],
+                      relations: [AnnotatedRelation(label: "ADR", head: 2, child: 3)]),
 ]
 
 @Suite struct EvaluationTests {
@@ -67,6 +72,14 @@ private let pred = [
         // No positives on either side: accuracy 1, F1 undefined (null), not a made-up score.
         #expect(e.table(.possible).accuracy == 1)
         #expect(e.table(.possible).counts.f1 == nil)
+    }
+
+    @Test func relationsFollowTheirSpansMatches() {
+        // Strict: G2 has no strict match, so both n1 gold relations are misses and both n1 predicted ones false
+        // positives; n2's C→D matches. Lenient: G2–P2 and G4–P4 match, so G2→G4 = P2→P4; G3 has no match (P3 is
+        // another type), so G2→G3 is a miss and P2→P3 a false positive.
+        #expect(e.relations[.strict] == PRFCounts(tp: 1, fp: 2, fn: 2))
+        #expect(e.relations[.lenient] == PRFCounts(tp: 2, fp: 1, fn: 1))
     }
 
     @Test func errorsAreClassified() {
