@@ -11,13 +11,13 @@ struct EvalMentionsCommand: AsyncParsableCommand {
         abstract: "Score predicted mentions against gold: precision, recall, F1 (strict and lenient) and ConText attributes.",
         discussion: """
             strict: same begin, end and type. lenient: at least one shared code point and the same type.
-            Both are one-to-one: qualifying pairs are taken greedily by overlap size (largest first), ties by gold
-            begin, gold end, predicted begin, predicted end. Relations match when their label, drug span match and
-            effect span match agree under the mode. Attributes (accuracy, P/R/F1 with gold true as
-            positive) are scored over strict matches. Notes are paired by id; a note on one side only counts all
-            its spans as misses (gold) or false positives (pred). Scores with a zero denominator are null.
-            --errors lists, per note: missed, spurious, boundary (lenient but not strict match), type (overlap
-            with another type) and attribute (strict match, attributes differ).
+            Both are one-to-one: qualifying pairs are taken greedily by overlap size (largest first), ties by
+            gold begin, gold end, predicted begin, predicted end. A relation matches when its label is equal
+            and its drug and effect spans are matched under the same mode. Attributes (accuracy, P/R/F1 with
+            gold true as positive) are scored over strict matches. Notes are paired by id; a note on one side
+            only counts all its spans as misses (gold) or false positives (pred). Scores with a zero
+            denominator are null. --errors lists, per note: missed, spurious, boundary (lenient but not strict
+            match), type (overlap with another type) and attribute (strict match, attributes differ).
 
             Inputs are brat folders, BioC .xml files or .jsonl files (or export folders holding one).
 
