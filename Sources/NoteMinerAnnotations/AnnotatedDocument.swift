@@ -72,10 +72,15 @@ public struct AnnotatedSpan: Sendable, Hashable {
         if a.end != b.end { return a.end < b.end }
         if a.label != b.label { return a.label < b.label }
         if (a.conceptID ?? "") != (b.conceptID ?? "") { return (a.conceptID ?? "") < (b.conceptID ?? "") }
-        return a.attributeKey < b.attributeKey
+        return a.attributeBits < b.attributeBits
     }
 
-    var attributeKey: String { ContextAttribute.allCases.map { attributes.contains($0) ? "1" : "0" }.joined() }
+    /// The attributes as bits in `allCases` order, for a cheap total order.
+    var attributeBits: Int {
+        var bits = 0
+        for (i, a) in ContextAttribute.allCases.enumerated() where attributes.contains(a) { bits |= 1 << i }
+        return bits
+    }
 }
 
 /// A directed link between two spans of the same document, by index into `spans`.

@@ -14,8 +14,8 @@ public enum AnnotationFormat: String, CaseIterable, Sendable {
     }
 
     /// Detects the format of a path: a folder with `.ann` files is brat; a `.xml` file is BioC; a `.jsonl` or
-    /// `.json` file is JSON Lines; a folder without `.ann` files but with exactly one `.xml` or `.jsonl` file
-    /// (an export folder) is read as that file.
+    /// `.json` file is JSON Lines; a folder without `.ann` files is read through the file an export writes
+    /// (`annotations.bioc.xml`, else `annotations.jsonl`), else through its only `.xml` or `.jsonl` file.
     public static func detect(_ path: String) throws -> (AnnotationFormat, String) {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
@@ -29,6 +29,9 @@ public enum AnnotationFormat: String, CaseIterable, Sendable {
         }
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
         if names.contains(where: { $0.hasSuffix(".ann") }) { return (.brat, path) }
+        for format in [AnnotationFormat.bioc, .jsonl] where names.contains(format.collectionFileName!) {
+            return (format, path + "/" + format.collectionFileName!)
+        }
         let xml = names.filter { $0.hasSuffix(".xml") }, jsonl = names.filter { $0.hasSuffix(".jsonl") }
         if xml.count == 1 && jsonl.isEmpty { return (.bioc, path + "/" + xml[0]) }
         if jsonl.count == 1 && xml.isEmpty { return (.jsonl, path + "/" + jsonl[0]) }
@@ -42,6 +45,8 @@ public enum AnnotationFormat: String, CaseIterable, Sendable {
         let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
         var file = path
         if exists && isDir.boolValue && self != .brat {
+            let own = path + "/" + collectionFileName!
+            if FileManager.default.fileExists(atPath: own) { return try read(own) }
             let (detected, inner) = try Self.detect(path)
             guard detected == self else { throw AnnotationError(file: path, "folder holds \(detected.rawValue), not \(rawValue)") }
             file = inner

@@ -146,8 +146,9 @@ public enum BratFormat {
         var notes: [(id: String, note: String, line: Int)] = []
         var relations: [(label: String, a: String, b: String, line: Int)] = []
         var lineNumber = 0
-        for line in ann.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
+        for lineBytes in ann.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) {
             lineNumber += 1
+            let line = Substring(decoding: lineBytes.last == 0x0D ? lineBytes.dropLast() : lineBytes, as: UTF8.self)
             if line.isEmpty { continue }
             let fields = line.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false)
             let ident = String(fields[0])

@@ -147,7 +147,12 @@ struct MiniXMLParser {
         }
         while true {
             guard i < s.count else { throw error("element <\(tag)> opened on line \(startLine) is not closed") }
-            if peek("</") {
+            if s[i] != "<" {
+                // Character data: the common case, kept off the markup checks below.
+                if s[i] == "\n" { line += 1 }
+                text.append(s[i])
+                i += 1
+            } else if peek("</") {
                 try flush()
                 advance(2)
                 let closing = try name()

@@ -65,11 +65,12 @@ public enum SpanJSONLFormat {
     public static func read(_ content: String, file: String) throws -> [AnnotatedDocument] {
         var docs: [AnnotatedDocument] = []
         var lineNumber = 0
-        for line in content.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+        // Lines are cut on bytes: a newline byte never occurs inside a multi-byte UTF-8 sequence or a JSON string.
+        for line in content.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) {
             lineNumber += 1
-            if line.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) { continue }
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
             func fail(_ reason: String) -> AnnotationError { AnnotationError(file: file, line: lineNumber, reason) }
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
                 throw fail("not a JSON object")
             }
             if let unknown = object.keys.sorted().first(where: { !docKeys.contains($0) }) { throw fail("unknown key '\(unknown)'") }
