@@ -5,7 +5,7 @@ RELEASE_BIN := .build/release/noteminer
 SHARED ?= ../shared/corpora
 DEMO_OUT ?= demo-out
 
-.PHONY: all deps build release demo test eval bench clean
+.PHONY: all deps build release release-static demo test eval bench fuzz sanitize spark-test clean
 
 all: release
 
@@ -17,6 +17,14 @@ build: deps
 
 release: deps
 	$(SWIFT) build -c release --product noteminer
+
+# The binary to ship to cluster executors: the Swift runtime linked in, so they need no Swift installed.
+release-static: deps
+	$(SWIFT) build -c release --product noteminer --static-swift-stdlib --scratch-path .build/static
+
+# The PySpark job in local[2] mode equals a single-machine run, byte for byte (installs pyspark into .build/venv-spark).
+spark-test: release-static
+	@scripts/spark_test.sh .build/static/release/noteminer
 
 demo: release
 	@scripts/demo.sh $(RELEASE_BIN) $(DEMO_OUT)
@@ -31,5 +39,15 @@ eval: release
 bench: release
 	@scripts/bench.sh $(RELEASE_BIN) $(SHARED)
 
+# libFuzzer targets (Fuzz/), each for FUZZ_SECONDS; crashes land in .build-fuzz/crashes/<target>/.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/run.sh
+
+# The test suite under AddressSanitizer, then UndefinedBehaviorSanitizer (separate build folders).
+sanitize: deps
+	$(SWIFT) test --sanitize=address --scratch-path .build-sanitize/address
+	$(SWIFT) test --sanitize=undefined --scratch-path .build-sanitize/undefined
+
 clean:
-	rm -rf .build $(DEMO_OUT)
+	rm -rf .build .build-fuzz .build-sanitize $(DEMO_OUT)

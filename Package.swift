@@ -60,6 +60,8 @@ let package = Package(
         .testTarget(name: "NoteMinerSQLiteTests", dependencies: ["NoteMinerSQLite", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "NoteMinerPipelineTests", dependencies: ["NoteMinerPipeline", "TestSupport"]),
         .testTarget(name: "NoteMinerAnnotationsTests", dependencies: ["NoteMinerAnnotations", "NoteMinerPipeline", "TestSupport"]),
+        // Runs the built `noteminer` binary (stream / profile / run) as engines and shell pipelines do.
+        .testTarget(name: "CLITests", dependencies: ["NoteMinerProfiles"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -74,7 +74,14 @@ public struct ContextTarget: Sendable, Hashable {
 /// sentence boundary, the nearest termination term that applies to its attribute, or its maximum window;
 /// a mention is modified when it starts (forward) or ends (backward) inside that scope. Section rules then
 /// add what the section implies (family history ⇒ family, ...) unless the sentence says otherwise.
+///
+/// Cost per mention: O(log T) to find the triggers near it and the terminations bounding each scope, plus the
+/// triggers within `maxTriggerDistance` tokens (T = triggers in the sentence). A trigger farther than that
+/// from a mention is not considered, so a pathological one-sentence note ("no no no …", thousands of mentions)
+/// stays linear; in sentences shorter than the distance nothing changes.
 public struct ContextEngine: Sendable {
+    /// Tokens between a trigger and a mention beyond which the trigger is not considered.
+    public static let maxTriggerDistance = 1000
     public let rules: [ContextRule]
     public let sectionRules: [SectionRule]
     private let matcher: PhraseMatcher
@@ -110,19 +117,51 @@ public struct ContextEngine: Sendable {
         var end: Int
     }
 
+    /// The triggers of one sentence, in text order (begins and ends both nondecreasing: the matcher keeps no
+    /// match contained in another), and per attribute the begins and ends of the terminations that end its
+    /// scopes, so scope limits are binary searches.
+    private struct SentenceTriggers {
+        var list: [Trigger]
+        var terminationBegins: [[Int]]
+        var terminationEnds: [[Int]]
+    }
+
     /// Per-call scratch: trigger lists per sentence, computed on first use.
     private struct Workspace {
         var buffer = PhraseMatches()
         var unlessBuffer = PhraseMatches()
-        var triggers: [Int32: [Trigger]] = [:]
+        var triggers: [Int32: SentenceTriggers] = [:]
         var unlessHits: [Int32: Bool] = [:]
     }
 
-    private func triggers(_ doc: Document, _ s: Int32, _ ws: inout Workspace) -> [Trigger] {
+    private func sentenceTriggers(_ doc: Document, _ s: Int32, _ ws: inout Workspace) -> SentenceTriggers {
         if let t = ws.triggers[s] { return t }
-        let t = findTriggers(doc, sentence: Int(s), buffer: &ws.buffer)
+        let list = findTriggers(doc, sentence: Int(s), buffer: &ws.buffer)
+        var begins = [[Int]](repeating: [], count: AssertionAttribute.allCases.count)
+        var ends = begins
+        for t in list where rules[t.rule].category == .termination {
+            for (ai, attribute) in AssertionAttribute.allCases.enumerated() where terminates(rules[t.rule], attribute) {
+                begins[ai].append(t.begin)
+                ends[ai].append(t.end)
+            }
+        }
+        let t = SentenceTriggers(list: list, terminationBegins: begins, terminationEnds: ends)
         ws.triggers[s] = t
         return t
+    }
+
+    private func triggers(_ doc: Document, _ s: Int32, _ ws: inout Workspace) -> [Trigger] {
+        sentenceTriggers(doc, s, &ws).list
+    }
+
+    /// First index in `sorted` whose value is not below `value`.
+    private static func lowerBound(_ sorted: [Int], _ value: Int) -> Int {
+        var lo = 0, hi = sorted.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if sorted[mid] < value { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 
     /// Assertions for `targets` (any order), one per target in the same order.
@@ -133,8 +172,8 @@ public struct ContextEngine: Sendable {
         for (k, target) in targets.enumerated() {
             var a = Assertion()
             let sentence = doc.sentences[Int(target.sentence)]
-            let found = triggers(doc, target.sentence, &ws)
-            if !found.isEmpty { applyTriggers(found, to: &a, target: target, sentence: sentence, doc: doc) }
+            let found = sentenceTriggers(doc, target.sentence, &ws)
+            if !found.list.isEmpty { applyTriggers(found, to: &a, target: target, sentence: sentence, doc: doc) }
             applySection(to: &a, target: target, doc: doc, ws: &ws)
             if a.evidence.count > 1 { a.evidence.sort { order($0.attribute) < order($1.attribute) } }
             results[k] = a
@@ -173,14 +212,28 @@ public struct ContextEngine: Sendable {
         return true
     }
 
-    private func applyTriggers(_ triggers: [Trigger], to a: inout Assertion, target: ContextTarget, sentence: Sentence, doc: Document) {
+    private func applyTriggers(_ found: SentenceTriggers, to a: inout Assertion, target: ContextTarget, sentence: Sentence, doc: Document) {
         let tb = Int(target.tokenBegin), te = Int(target.tokenEnd)
         let sb = Int(sentence.tokenBegin), se = Int(sentence.tokenEnd)
         var bestDistance = [Int](repeating: .max, count: AssertionAttribute.allCases.count)
         var bestTrigger = [Trigger?](repeating: nil, count: AssertionAttribute.allCases.count)
-        for t in triggers {
+        // The triggers near the target: ends ≥ tb - distance, begins ≤ te + distance (both sorted).
+        let triggers = found.list
+        var lo = 0, hi = triggers.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if triggers[mid].end < tb - Self.maxTriggerDistance { lo = mid + 1 } else { hi = mid }
+        }
+        var last = lo
+        hi = triggers.count
+        while last < hi {
+            let mid = (last + hi) / 2
+            if triggers[mid].begin <= te + Self.maxTriggerDistance { last = mid + 1 } else { hi = mid }
+        }
+        for t in triggers[lo..<last] {
             let rule = rules[t.rule]
             guard let attribute = rule.category.attribute else { continue }
+            let ai = AssertionAttribute.allCases.firstIndex(of: attribute)!
             var distance = Int.max
             if t.begin < te && tb < t.end {
                 // A trigger inside the mention ("history" in "psychiatric history") modifies nothing; one that
@@ -189,14 +242,13 @@ public struct ContextEngine: Sendable {
                 distance = 0
             }
             if rule.direction == .forward || rule.direction == .bidirectional, tb >= t.end {
-                let limit = scopeEnd(triggers, from: t.end, sentenceEnd: se, attribute: attribute, maxScope: rule.maxScope, doc: doc)
+                let limit = scopeEnd(found, from: t.end, sentenceEnd: se, attribute: ai, maxScope: rule.maxScope, doc: doc)
                 if tb < limit { distance = tb - t.end }
             }
             if rule.direction == .backward || rule.direction == .bidirectional, te <= t.begin {
-                let limit = scopeBegin(triggers, from: t.begin, sentenceBegin: sb, attribute: attribute, maxScope: rule.maxScope, doc: doc)
+                let limit = scopeBegin(found, from: t.begin, sentenceBegin: sb, attribute: ai, maxScope: rule.maxScope, doc: doc)
                 if te > limit { distance = min(distance, t.begin - te) }
             }
-            let ai = AssertionAttribute.allCases.firstIndex(of: attribute)!
             if distance < bestDistance[ai] {
                 bestDistance[ai] = distance
                 bestTrigger[ai] = t
@@ -214,9 +266,12 @@ public struct ContextEngine: Sendable {
         rule.category == .termination && (rule.terminates.isEmpty || rule.terminates.contains(attribute))
     }
 
-    private func scopeEnd(_ triggers: [Trigger], from start: Int, sentenceEnd: Int, attribute: AssertionAttribute, maxScope: Int?, doc: Document) -> Int {
+    /// The scope end: the sentence end, or the first termination (for this attribute) at or after `start`.
+    private func scopeEnd(_ found: SentenceTriggers, from start: Int, sentenceEnd: Int, attribute ai: Int, maxScope: Int?, doc: Document) -> Int {
         var end = sentenceEnd
-        for t in triggers where t.begin >= start && t.begin < end && terminates(rules[t.rule], attribute) { end = t.begin }
+        let begins = found.terminationBegins[ai]
+        let k = Self.lowerBound(begins, start)
+        if k < begins.count, begins[k] < end { end = begins[k] }
         if let maxScope {
             var counted = 0, j = start
             while j < end {
@@ -227,9 +282,13 @@ public struct ContextEngine: Sendable {
         return end
     }
 
-    private func scopeBegin(_ triggers: [Trigger], from start: Int, sentenceBegin: Int, attribute: AssertionAttribute, maxScope: Int?, doc: Document) -> Int {
+    /// The scope begin: the sentence begin, or the end of the last termination (for this attribute) ending at
+    /// or before `start`.
+    private func scopeBegin(_ found: SentenceTriggers, from start: Int, sentenceBegin: Int, attribute ai: Int, maxScope: Int?, doc: Document) -> Int {
         var begin = sentenceBegin
-        for t in triggers where t.end <= start && t.end > begin && terminates(rules[t.rule], attribute) { begin = t.end }
+        let ends = found.terminationEnds[ai]
+        let k = Self.lowerBound(ends, start + 1) - 1
+        if k >= 0, ends[k] > begin { begin = ends[k] }
         if let maxScope {
             var counted = 0, j = start - 1
             while j >= begin {
@@ -284,7 +343,8 @@ public struct ContextEngine: Sendable {
         // The mention's own line must be a bare list item: a label ("Positive for: cough") or a trigger before
         // it starts something else.
         let own = doc.sentences[Int(target.sentence)]
-        if triggers(doc, target.sentence, &ws).contains(where: { $0.begin < Int(target.tokenBegin) }) { return }
+        // Triggers are in text order: one starts before the mention exactly when the first does.
+        if let first = triggers(doc, target.sentence, &ws).first, first.begin < Int(target.tokenBegin) { return }
         for j in Int(own.tokenBegin)..<Int(target.tokenBegin) where doc.utf8[Int(doc.tokens[j].utf8Begin)] == UInt8(ascii: ":") { return }
         var s = Int(target.sentence) - 1
         var steps = 0

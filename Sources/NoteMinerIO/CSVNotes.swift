@@ -1,5 +1,8 @@
 import CSV
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import NoteMinerModel
 
 /// Column names for CSV inputs (`--text-column`, `--id-column`, ...).
@@ -52,9 +55,14 @@ final class CSVNoteStream {
     private let columns: (text: Int, id: Int?, patient: Int?, date: Int?, type: Int?)
     let path: String
     private(set) var record = 0
+    /// An odd number of quote characters means a quoted field is never closed: CSV then reads the rest of
+    /// the file into that field, so the last record is refused instead of passed on as one huge note.
+    private let unbalancedQuotes: Bool
+    private var pending: [String]?
 
     init(path: String, names: CSVColumns) throws {
         self.path = path
+        unbalancedQuotes = Self.hasOddQuoteCount(path: path)
         guard let stream = InputStream(fileAtPath: path) else { throw InputError("cannot read CSV file '\(path)'") }
         do {
             reader = try CSVReader(stream: stream, hasHeaderRow: true)
@@ -74,9 +82,29 @@ final class CSVNoteStream {
         case bad(id: String?, message: String)
     }
 
+    static func hasOddQuoteCount(path: String) -> Bool {
+        guard let f = fopen(path, "rb") else { return false }
+        defer { fclose(f) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var odd = false
+        while true {
+            let n = fread(&buffer, 1, buffer.count, f)
+            if n <= 0 { break }
+            for i in 0..<n where buffer[i] == 0x22 { odd.toggle() }
+        }
+        return odd
+    }
+
     func next() -> Item? {
-        guard let fields = reader.next() else { return nil }
+        // Read one record ahead so the last one is known as last.
+        if pending == nil { pending = reader.next() }
+        guard let fields = pending else { return nil }
+        pending = reader.next()
         record += 1
+        if pending == nil, unbalancedQuotes {
+            func value(_ i: Int?) -> String? { i.flatMap { $0 < fields.count && !fields[$0].isEmpty ? fields[$0] : nil } }
+            return .bad(id: value(columns.id), message: "record \(record) opens a quoted field that is never closed; the rest of the file was read into it (fix the quotes and rerun)")
+        }
         func value(_ i: Int?) -> String? { i.flatMap { $0 < fields.count && !fields[$0].isEmpty ? fields[$0] : nil } }
         let id = value(columns.id) ?? "\((path as NSString).lastPathComponent)#\(record)"
         guard fields.count == header.count else {

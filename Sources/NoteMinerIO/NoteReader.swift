@@ -72,11 +72,22 @@ public struct NoteReader: Sequence, Sendable {
             } else if input.lowercased().hasSuffix(".csv") {
                 _ = try CSVNoteStream(path: input, names: options.csvColumns)  // fail early on a missing text column
                 sources.append(.csv(path: input))
+            } else if let format = Self.unsupportedFormat(input) {
+                sources.append(.refusedFile(path: input, reason: .unsupportedFormat,
+                                            message: "\(format) input is not supported; convert it to JSON Lines (one {\"note_id\", \"text\"} object per line)"))
             } else {
                 sources.append(.textFile(path: input, metadata: nil))
             }
         }
         self.sources = sources
+    }
+
+    /// Table formats that would otherwise be read as one note of text: refusing them keeps every row from
+    /// silently becoming a single garbled note.
+    static func unsupportedFormat(_ path: String) -> String? {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".tsv") { return "TSV" }
+        return nil
     }
 
     static func isJSONLines(_ path: String) -> Bool {
@@ -158,7 +169,7 @@ public struct NoteReader: Sequence, Sendable {
                 }
                 if let reader = lines {
                     if let line = reader.next() {
-                        if let item = jsonLine(line, number: reader.lineNumber) { return item }
+                        if let item = jsonLine(line, number: reader.lineNumber, length: reader.lastLineLength) { return item }
                         continue
                     }
                     lines = nil
@@ -176,13 +187,13 @@ public struct NoteReader: Sequence, Sendable {
                 case .refusedFile(let path, let reason, let message):
                     return .refused(QuarantineRecord(noteID: Self.noteID(forFile: path), source: SourceLocation(file: path), reason: reason, message: message))
                 case .jsonLines(let path):
-                    guard let reader = LineReader(path: path) else {
+                    guard let reader = LineReader(path: path, maxLineBytes: options.maxNoteBytes) else {
                         return .refused(QuarantineRecord(noteID: nil, source: SourceLocation(file: path), reason: .unreadable, message: "cannot open JSON Lines file: \(String(cString: strerror(errno)))"))
                     }
                     lines = reader
                     linesName = path
                 case .standardInput:
-                    guard let reader = LineReader(standardInput: ()) else {
+                    guard let reader = LineReader(standardInput: (), maxLineBytes: options.maxNoteBytes) else {
                         return .refused(QuarantineRecord(noteID: nil, source: SourceLocation(file: "<stdin>"), reason: .unreadable, message: "cannot read standard input"))
                     }
                     lines = reader
@@ -220,15 +231,15 @@ public struct NoteReader: Sequence, Sendable {
             }
         }
 
-        private mutating func jsonLine(_ raw: [UInt8], number: Int) -> NoteInput? {
+        private mutating func jsonLine(_ raw: [UInt8], number: Int, length: Int) -> NoteInput? {
             let location = SourceLocation(file: linesName, line: number)
             if raw.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {  // blank line: not a note
                 return options.yieldBlankLines
                     ? .refused(QuarantineRecord(noteID: nil, source: location, reason: .malformedRecord, message: "blank line"))
                     : nil
             }
-            if options.maxNoteBytes > 0, raw.count > options.maxNoteBytes {
-                return .refused(QuarantineRecord(noteID: nil, source: location, reason: .tooLarge, message: "line of \(raw.count) bytes exceeds the per-note limit of \(options.maxNoteBytes) bytes"))
+            if options.maxNoteBytes > 0, length > options.maxNoteBytes {
+                return .refused(QuarantineRecord(noteID: nil, source: location, reason: .tooLarge, message: "line of \(length) bytes exceeds the per-note limit of \(options.maxNoteBytes) bytes"))
             }
             guard let (object, extraWarnings) = Self.parseJSONLine(raw, encoding: options.encoding) else {
                 return .refused(QuarantineRecord(noteID: nil, source: location, reason: .malformedRecord, message: "not a valid JSON object"))

@@ -11,6 +11,8 @@ public enum RefusalReason: String, Sendable, CaseIterable {
     case duplicateID = "duplicate_note_id"
     case tooLarge = "too_large"
     case unsafePath = "unsafe_path"
+    /// An input file in a format NoteMiner does not read (CSV, TSV): refused whole rather than read as one note.
+    case unsupportedFormat = "unsupported_format"
 }
 
 /// The character encoding of note files (`--encoding`). `auto` reads UTF-8, honours byte order marks, and

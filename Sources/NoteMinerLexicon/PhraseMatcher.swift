@@ -331,11 +331,18 @@ public struct PhraseMatcher: Sendable {
         if n == 0 { return nil }
         var h: UInt32 = 2_166_136_261
         var h1: UInt32 = 0, h2: UInt32 = 0, h3: UInt32 = 0
-        for k in 0..<n {
-            if k == n - 3 { h3 = h }
-            if k == n - 2 { h2 = h }
-            if k == n - 1 { h1 = h }
-            h = (h ^ UInt32(norm[b + k])) &* 16_777_619
+        // Hash all but the last three bytes in a tight loop, then step through the tail keeping the prefix
+        // hashes the singular forms need.
+        var k = b
+        let body = b + max(0, n - 3)
+        while k < body { h = (h ^ UInt32(norm[k])) &* 16_777_619; k += 1 }
+        let end = b + n
+        if n >= 3 {
+            h3 = h; h = (h ^ UInt32(norm[k])) &* 16_777_619; k += 1
+            h2 = h; h = (h ^ UInt32(norm[k])) &* 16_777_619; k += 1
+            h1 = h; h = (h ^ UInt32(norm[k])) &* 16_777_619
+        } else {
+            while k < end { h = (h ^ UInt32(norm[k])) &* 16_777_619; k += 1 }
         }
         if filterHas(h) { return h }
         // Case-sensitive phrases ("HE", "AS") start only on tokens with capitals: "he" and "as" in prose skip.

@@ -103,7 +103,8 @@ public struct ConceptExtractor: Sendable {
 public enum ExtractOutput {
     /// `{"note_id", "mentions": [...]}` and a newline; keys in the documented order. A mention whose words
     /// were left ambiguous also carries `"ambiguous": true` and `"alternatives": [concept ids]`.
-    public static func jsonLine(noteID: String, mentions: [ExtractedMention], into w: inout JSONWriter) {
+    /// `adrSentences` nil leaves the key out (no ADR model).
+    public static func jsonLine(noteID: String, mentions: [ExtractedMention], adrSentences: [ADRSentenceRecord]? = nil, into w: inout JSONWriter) {
         w.beginObject()
         w.field("note_id", noteID)
         w.key("mentions")
@@ -155,6 +156,10 @@ public enum ExtractOutput {
             w.endObject()
         }
         w.endArray()
+        if let adrSentences {
+            w.key("adr_sentences")
+            NoteResult.writeADRSentences(adrSentences, into: &w)
+        }
         w.endObject()
         w.newline()
     }

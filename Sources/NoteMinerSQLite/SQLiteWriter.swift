@@ -14,7 +14,8 @@ import NoteMinerProfiles
 /// - `notes(note_id PK, ordinal, patient_id, date, note_type, age, n_mentions, n_adr_sentences)` — input order.
 /// - `mentions(mention_id PK, note_id, patient_id, ordinal, span_begin, span_end, text, concept_id, preferred_name,
 ///   category, codes, risk_factor, section, sentence, negated, possible, historical, hypothetical, family,
-///   evidence_json)` — `codes` is `SYSTEM:CODE` joined by `;`.
+///   evidence_json, ambiguous)` — `codes` is `SYSTEM:CODE` joined by `;`; `ambiguous` mentions are reported but
+///   not counted in profiles.
 /// - `adr_sentences(adr_id PK, note_id, patient_id, sentence, span_begin, span_end, text, probability, pairs_json,
 ///   explanation_json)`.
 /// - `profiles(patient_id PK, n_notes, age, charlson_index, n_conditions, n_medications, n_adverse_events,
@@ -47,7 +48,7 @@ public enum SQLiteWriter {
             preferred_name TEXT NOT NULL, category TEXT NOT NULL, codes TEXT NOT NULL, risk_factor TEXT,
             section TEXT NOT NULL, sentence INTEGER NOT NULL, negated INTEGER NOT NULL, possible INTEGER NOT NULL,
             historical INTEGER NOT NULL, hypothetical INTEGER NOT NULL, family INTEGER NOT NULL,
-            evidence_json TEXT NOT NULL);
+            evidence_json TEXT NOT NULL, ambiguous INTEGER NOT NULL);
         CREATE TABLE adr_sentences (
             adr_id INTEGER PRIMARY KEY, note_id TEXT NOT NULL, patient_id TEXT NOT NULL, sentence INTEGER NOT NULL,
             span_begin INTEGER NOT NULL, span_end INTEGER NOT NULL, text TEXT NOT NULL, probability REAL NOT NULL,
@@ -116,7 +117,7 @@ public enum SQLiteWriter {
 
     private static func insertNotes(_ db: Database, _ notes: [NoteResult]) throws {
         let noteStmt = try db.makeStatement(sql: "INSERT INTO notes VALUES (?,?,?,?,?,?,?,?)")
-        let mentionStmt = try db.makeStatement(sql: "INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+        let mentionStmt = try db.makeStatement(sql: "INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
         let adrStmt = try db.makeStatement(sql: "INSERT INTO adr_sentences VALUES (?,?,?,?,?,?,?,?,?,?)")
         var mentionID = 0, adrID = 0
         var seen = Set<String>()
@@ -139,7 +140,7 @@ public enum SQLiteWriter {
                 try mentionStmt.execute(arguments: StatementArguments([
                     mentionID, n.noteID, n.patientID, i, m.begin, m.end, m.text, m.conceptID, m.preferredName,
                     m.category, codes, m.riskFactor, m.section, m.sentence, m.negated, m.possible, m.historical,
-                    m.hypothetical, m.family, text(ev.bytes),
+                    m.hypothetical, m.family, text(ev.bytes), m.ambiguous,
                 ] as [(any DatabaseValueConvertible)?]))
             }
             for a in n.adrSentences {

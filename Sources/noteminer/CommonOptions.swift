@@ -132,3 +132,12 @@ func runMappingErrors(_ body: () async throws -> Void) async throws {
         throw ExitCode(ExitStatus.setupError)
     }
 }
+
+/// The shipped ADR model in the Lexicons folder this installation finds (see `ResourceLocator`).
+func defaultADRModelPath() throws -> String {
+    do {
+        return PipelineProcessor.defaultModelPath(lexiconDirectory: try ResourceLocator.lexiconDirectory())
+    } catch let e as InputError {
+        throw CLIError.setup(e.message)
+    }
+}

@@ -25,11 +25,13 @@ public enum CLIRunner {
 
     /// Runs to completion with the given arguments and optional stdin bytes.
     @discardableResult
-    public static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil) throws -> Result {
+    public static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil,
+                           currentDirectory: URL? = nil) throws -> Result {
         guard let bin = binary else { throw CLIRunnerError.noBinary }
         let p = Process()
         p.executableURL = bin
         p.arguments = arguments
+        if let currentDirectory { p.currentDirectoryURL = currentDirectory }
         if let environment { p.environment = environment }
         // stdin and stderr go through temporary files: no pipe can fill up and block the child.
         let scratch = try temporaryFolder("io")

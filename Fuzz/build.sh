@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets in Fuzz/Targets with swiftc -sanitize=fuzzer,address, outside SwiftPM so the main
+# Package.swift stays free of fuzzing flags. The library modules are compiled from Sources/ with coverage
+# instrumentation and -enable-testing (targets may reach internal entry points through @testable import).
+# Usage: Fuzz/build.sh [target ...]    (default: every Fuzz/Targets/*.swift except Support.swift)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=${FUZZ_BUILD:-.build-fuzz}
+SAN=${FUZZ_SANITIZERS:-fuzzer,address}
+mkdir -p "$OUT/modules" "$OUT/bin"
+SWIFTFLAGS=(-swift-version 6 -O -g -parse-as-library -enable-testing -sanitize="$SAN" -I "$OUT/modules")
+
+# CICUShim: the C target, with a module map like the one SwiftPM generates.
+clang -c -O2 -g -fsanitize=fuzzer-no-link,address -I Sources/CICUShim/include Sources/CICUShim/nm_icu.c -o "$OUT/modules/nm_icu.o"
+mkdir -p "$OUT/modules/CICUShim"
+cat > "$OUT/modules/CICUShim/module.modulemap" <<MAP
+module CICUShim {
+    header "$PWD/Sources/CICUShim/include/nm_icu.h"
+    export *
+}
+MAP
+
+module() {  # name
+    local name=$1
+    local lib="$OUT/modules/lib$name.a"
+    local newest
+    newest=$(ls -t Sources/$name/*.swift "$0" | head -1)
+    if [[ -f "$lib" && "$lib" -nt "$newest" ]]; then return; fi
+    echo "fuzz: compiling $name" >&2
+    swiftc "${SWIFTFLAGS[@]}" -I "$OUT/modules/CICUShim" -module-name "$name" -emit-module \
+        -emit-module-path "$OUT/modules/$name.swiftmodule" -emit-library -static -o "$lib" Sources/$name/*.swift
+}
+module NoteMinerModel
+module NoteMinerText
+module NoteMinerIO
+
+targets=("$@")
+if [[ ${#targets[@]} -eq 0 ]]; then
+    targets=()
+    for f in Fuzz/Targets/*.swift; do
+        n=$(basename "$f" .swift)
+        [[ $n == Support ]] || targets+=("$n")
+    done
+fi
+for t in "${targets[@]}"; do
+    echo "fuzz: linking fuzz-$t" >&2
+    swiftc "${SWIFTFLAGS[@]}" -I "$OUT/modules/CICUShim" -module-name "Fuzz$t" "Fuzz/Targets/$t.swift" Fuzz/Targets/Support.swift \
+        "$OUT/modules/libNoteMinerIO.a" "$OUT/modules/libNoteMinerText.a" "$OUT/modules/libNoteMinerModel.a" "$OUT/modules/nm_icu.o" \
+        -licui18n -licuuc -licudata -o "$OUT/bin/fuzz-$t" 2>&1 | { grep -v "Cannot export local symbol" >&2 || true; }
+done
