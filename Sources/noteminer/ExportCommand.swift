@@ -37,10 +37,16 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Folder to write into (created if needed).", valueName: "dir")) var out: String
     @Option(name: .customLong("lexicon"), help: ArgumentHelp("An extra lexicon (.tsv) or ConText rule file (.jsonl); repeatable.", valueName: "path"))
     var lexicons: [String] = []
+    @Option(help: "ADR model file (default: Lexicons/models/adr.json).") var model: String?
+    @Flag(name: .customLong("no-adr"), help: "Skip the ADR sentence classifier (no ADR relations).") var noADR = false
 
     func run() async throws {
         try await runMappingErrors {
-            let processor = try PipelineProcessor.load(lexiconDirectory: try input.lexicons(), extraLexicons: lexicons)
+            let processor = try PipelineProcessor.load(lexiconDirectory: try input.lexicons(), extraLexicons: lexicons,
+                                                       modelPath: noADR ? "" : model)
+            if processor.adr == nil, !noADR {
+                OutputSink.standardError().write("noteminer: warning: no ADR model (Lexicons/models/adr.json missing); no ADR relations are exported\n")
+            }
             let reader = try input.makeReader()
             let diagnostics = Diagnostics()
             var docs: [AnnotatedDocument] = []

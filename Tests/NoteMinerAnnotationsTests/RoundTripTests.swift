@@ -67,6 +67,8 @@ private func export(_ docs: [AnnotatedDocument], _ format: AnnotationFormat) thr
             #expect(Set(d.spans.map(\.label)).isSubset(of: ["Condition", "Drug", "AdverseEffect"]))
         }
         #expect(corpusDocuments.contains { $0.spans.contains { $0.attributes.contains(.negated) } })
+        // The shipped ADR model flags sentences in the sample notes, so relations take part in the round trips.
+        #expect(corpusDocuments.contains { !$0.relations.isEmpty })
     }
 
     @Test(arguments: AnnotationFormat.allCases)
