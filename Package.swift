@@ -36,6 +36,7 @@ let package = Package(
             name: "NoteMinerSQLite",
             dependencies: ["NoteMinerModel", "NoteMinerProfiles", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .target(name: "NoteMinerAnnotations", dependencies: ["NoteMinerModel", "NoteMinerProfiles"]),
         .target(
             name: "NoteMinerPipeline",
             dependencies: ["NoteMinerModel", "NoteMinerText", "NoteMinerLexicon", "NoteMinerContext", "NoteMinerADR", "NoteMinerIO", "NoteMinerProfiles", "NoteMinerReports", "NoteMinerSQLite"]
@@ -43,7 +44,7 @@ let package = Package(
         .executableTarget(
             name: "noteminer",
             dependencies: [
-                "NoteMinerPipeline", "NoteMinerModel", "NoteMinerIO", "NoteMinerProfiles", "NoteMinerReports", "NoteMinerADR",
+                "NoteMinerPipeline", "NoteMinerModel", "NoteMinerIO", "NoteMinerProfiles", "NoteMinerReports", "NoteMinerADR", "NoteMinerAnnotations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,6 +59,7 @@ let package = Package(
         .testTarget(name: "NoteMinerReportsTests", dependencies: ["NoteMinerReports", "NoteMinerSQLite", "TestSupport"]),
         .testTarget(name: "NoteMinerSQLiteTests", dependencies: ["NoteMinerSQLite", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "NoteMinerPipelineTests", dependencies: ["NoteMinerPipeline", "TestSupport"]),
+        .testTarget(name: "NoteMinerAnnotationsTests", dependencies: ["NoteMinerAnnotations", "NoteMinerPipeline", "TestSupport"]),
         // Runs the built `noteminer` binary (stream / profile / run) as engines and shell pipelines do.
         .testTarget(name: "CLITests", dependencies: ["NoteMinerProfiles"]),
     ],

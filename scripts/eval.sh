@@ -32,6 +32,10 @@ rm -rf "$WORK/run-aci"
 python3 scripts/eval/validate_fhir.py "$WORK/run-aci/fhir"
 scripts/eval/check_report.sh "$WORK/run-aci/report.html" "$WORK/report.png"
 
+echo
+echo "== annotation formats: BioC parses with the bioc package, brat with pybrat (PyPI, in .build/venv-eval)"
+scripts/eval/annotations.sh "$BIN" "$WORK/annotations"
+
 # ---------------------------------------------------------------------------------------------------------------
 # Beyond one machine (issue 7): `stream` holds flat memory over 100,000 notes with one line out per line in, and
 # the PySpark job in local[2] mode equals a single-machine `run` byte for byte (installs pyspark into

@@ -52,7 +52,7 @@ public struct BatchRunner {
     public var writeReports: (OutputFolder, RunResults) throws -> Void
     public var progress: ProgressReporter?
     /// Note texts kept for report snippets, in bytes; beyond it reports show matched words only.
-    public var noteTextBudget = 256 * 1024 * 1024
+    public var noteTextBudget = 64 * 1024 * 1024
 
     public init(jobs: Int, writeReports: @escaping (OutputFolder, RunResults) throws -> Void) {
         self.jobs = jobs
@@ -139,7 +139,7 @@ public struct BatchRunner {
         })
         try notesOut.commit()
         try quarantineOut.commit()
-        summary.patients = Set(builder.profiles().map(\.patientID)).count
+        summary.patients = Set(results.notes.lazy.map(\.patientID)).count
         summary.seconds = (ContinuousClock.now - started).inSeconds
         results.builder = builder
         results.summary = summary

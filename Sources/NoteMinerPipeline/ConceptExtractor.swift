@@ -15,6 +15,14 @@ public struct ExtractedMention: Sendable, Hashable {
     /// UTF-8 byte range in the note, for later stages that work on the document (ADR pairing).
     public var utf8Begin: Int = 0
     public var utf8End: Int = 0
+
+    /// The record as per-note results carry it, with the ambiguity settled into it.
+    public var resultRecord: MentionRecord {
+        var r = record
+        r.ambiguous = ambiguous
+        r.alternatives = ambiguous ? alternatives : []
+        return r
+    }
 }
 
 /// Concept extraction with assertions: text stage → lexicon matching → ConText. Requires: a note. Adds:
@@ -108,54 +116,7 @@ public enum ExtractOutput {
         w.beginObject()
         w.field("note_id", noteID)
         w.key("mentions")
-        w.beginArray()
-        for m in mentions {
-            let r = m.record
-            w.beginObject()
-            w.field("begin", r.begin)
-            w.field("end", r.end)
-            w.field("text", r.text)
-            w.field("concept_id", r.conceptID)
-            w.field("preferred_name", r.preferredName)
-            w.field("category", r.category)
-            w.key("codes")
-            w.beginArray()
-            for c in r.codes {
-                w.beginObject()
-                w.field("system", c.system)
-                w.field("code", c.code)
-                w.endObject()
-            }
-            w.endArray()
-            w.field("risk_factor", r.riskFactor)
-            w.field("section", r.section)
-            w.field("sentence", r.sentence)
-            w.field("negated", r.negated)
-            w.field("possible", r.possible)
-            w.field("historical", r.historical)
-            w.field("hypothetical", r.hypothetical)
-            w.field("family", r.family)
-            w.key("evidence")
-            w.beginArray()
-            for e in r.evidence {
-                w.beginObject()
-                w.field("attribute", e.attribute)
-                w.field("trigger", e.trigger)
-                w.field("begin", e.begin)
-                w.field("end", e.end)
-                w.endObject()
-            }
-            w.endArray()
-            if m.ambiguous {
-                w.field("ambiguous", true)
-                w.key("alternatives")
-                w.beginArray()
-                for a in m.alternatives { w.string(a) }
-                w.endArray()
-            }
-            w.endObject()
-        }
-        w.endArray()
+        NoteResult.writeMentions(mentions.map(\.resultRecord), into: &w)
         if let adrSentences {
             w.key("adr_sentences")
             NoteResult.writeADRSentences(adrSentences, into: &w)

@@ -30,11 +30,7 @@ public struct PipelineProcessor: NoteProcessing {
 
     public func process(_ note: Note, warnings: [NoteWarning]) -> NoteResult {
         let (doc, mentions) = extractor.process(note, warnings: warnings)
-        let records = mentions.map { m -> MentionRecord in
-            var r = m.record
-            r.ambiguous = m.ambiguous
-            return r
-        }
+        let records = mentions.map(\.resultRecord)
         return NoteResult(noteID: note.noteID, patientID: note.effectivePatientID, date: note.date, noteType: note.noteType,
                           age: AgeExtractor.age(in: note.text), mentions: records,
                           adrSentences: adr?.sentences(doc, mentions: mentions) ?? [])

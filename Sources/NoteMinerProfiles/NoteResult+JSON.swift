@@ -52,12 +52,17 @@ extension NoteResult {
             w.field("section", m.section); w.field("sentence", m.sentence)
             w.field("negated", m.negated); w.field("possible", m.possible); w.field("historical", m.historical)
             w.field("hypothetical", m.hypothetical); w.field("family", m.family)
-            if m.ambiguous { w.field("ambiguous", true) }
             w.key("evidence"); w.beginArray()
             for e in m.evidence {
                 w.beginObject(); w.field("attribute", e.attribute); w.field("trigger", e.trigger); w.field("begin", e.begin); w.field("end", e.end); w.endObject()
             }
             w.endArray()
+            if m.ambiguous {
+                w.field("ambiguous", true)
+                w.key("alternatives"); w.beginArray()
+                for a in m.alternatives { w.string(a) }
+                w.endArray()
+            }
             w.endObject()
         }
         w.endArray()

@@ -90,6 +90,8 @@ public struct MentionRecord: Codable, Sendable, Hashable {
     /// The matched words name several concepts and the section did not settle which: reported, but not
     /// counted in patient profiles.
     public var ambiguous: Bool = false
+    /// For an ambiguous mention, the ids of the other concepts the same words name.
+    public var alternatives: [String] = []
 
     public init(begin: Int, end: Int, text: String, conceptID: String, preferredName: String, category: String,
                 codes: [CodingRecord] = [], riskFactor: String? = nil, section: String = "other", sentence: Int = 0,
@@ -116,7 +118,7 @@ public struct MentionRecord: Codable, Sendable, Hashable {
     enum CodingKeys: String, CodingKey {
         case begin, end, text, conceptID = "concept_id", preferredName = "preferred_name", category, codes
         case riskFactor = "risk_factor", section, sentence, negated, possible, historical, hypothetical, family, evidence
-        case ambiguous
+        case ambiguous, alternatives
     }
 
     public init(from decoder: any Decoder) throws {
@@ -138,6 +140,7 @@ public struct MentionRecord: Codable, Sendable, Hashable {
         family = try c.decodeIfPresent(Bool.self, forKey: .family) ?? false
         evidence = try c.decodeIfPresent([EvidenceRecord].self, forKey: .evidence) ?? []
         ambiguous = try c.decodeIfPresent(Bool.self, forKey: .ambiguous) ?? false
+        alternatives = try c.decodeIfPresent([String].self, forKey: .alternatives) ?? []
     }
 }
 

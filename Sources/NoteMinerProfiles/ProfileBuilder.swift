@@ -7,7 +7,7 @@ import NoteMinerModel
 /// byte-identical profiles (what a Spark job needs). If the same note id arrives twice with different
 /// content, the record whose serialization sorts first wins — again independent of arrival order.
 public struct ProfileBuilder: Sendable {
-    private var notes: [String: (result: NoteResult, key: [UInt8])] = [:]
+    private var notes: [String: NoteResult] = [:]
     /// Evidence items kept per finding (the `mentions` count is always complete).
     public var evidenceLimit = 5
 
@@ -16,13 +16,14 @@ public struct ProfileBuilder: Sendable {
     public var noteCount: Int { notes.count }
 
     public mutating func add(_ result: NoteResult) {
-        let key = ProfileBuilder.identityKey(result)
-        if let existing = notes[result.noteID], !key.lexicographicallyPrecedes(existing.key) { return }
-        notes[result.noteID] = (result, key)
+        // Keys are computed only when two records share a note id, which is rare.
+        if let existing = notes[result.noteID],
+           !ProfileBuilder.identityKey(result).lexicographicallyPrecedes(ProfileBuilder.identityKey(existing)) { return }
+        notes[result.noteID] = result
     }
 
     public mutating func merge(_ other: ProfileBuilder) {
-        for (_, v) in other.notes { add(v.result) }
+        for (_, v) in other.notes { add(v) }
     }
 
     private static func identityKey(_ r: NoteResult) -> [UInt8] {
@@ -48,7 +49,7 @@ public struct ProfileBuilder: Sendable {
     /// Profiles sorted by patient id (byte order).
     public func profiles() -> [PatientProfile] {
         var byPatient: [String: [NoteResult]] = [:]
-        for (_, v) in notes { byPatient[v.result.patientID, default: []].append(v.result) }
+        for (_, v) in notes { byPatient[v.patientID, default: []].append(v) }
         return byPatient.keys.sorted(by: utf8Less).map { pid in
             let results = byPatient[pid]!.sorted { a, b in
                 let da = a.date ?? "", db = b.date ?? ""
