@@ -5,7 +5,7 @@ RELEASE_BIN := .build/release/noteminer
 SHARED ?= ../shared/corpora
 DEMO_OUT ?= demo-out
 
-.PHONY: all deps build release demo test eval bench fuzz sanitize clean
+.PHONY: all deps build release release-static demo test eval bench fuzz sanitize spark-test clean
 
 all: release
 
@@ -17,6 +17,14 @@ build: deps
 
 release: deps
 	$(SWIFT) build -c release --product noteminer
+
+# The binary to ship to cluster executors: the Swift runtime linked in, so they need no Swift installed.
+release-static: deps
+	$(SWIFT) build -c release --product noteminer --static-swift-stdlib --scratch-path .build/static
+
+# The PySpark job in local[2] mode equals a single-machine run, byte for byte (installs pyspark into .build/venv-spark).
+spark-test: release-static
+	@scripts/spark_test.sh .build/static/release/noteminer
 
 demo: release
 	@scripts/demo.sh $(RELEASE_BIN) $(DEMO_OUT)

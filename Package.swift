@@ -11,6 +11,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
@@ -25,7 +26,7 @@ let package = Package(
         .target(name: "NoteMinerLexicon", dependencies: ["NoteMinerModel", "NoteMinerText"]),
         .target(name: "NoteMinerContext", dependencies: ["NoteMinerModel", "NoteMinerLexicon"]),
         .target(name: "NoteMinerADR", dependencies: ["NoteMinerModel"]),
-        .target(name: "NoteMinerIO", dependencies: ["NoteMinerModel"]),
+        .target(name: "NoteMinerIO", dependencies: ["NoteMinerModel", .product(name: "CSV", package: "CSV.swift")]),
         .target(name: "NoteMinerProfiles", dependencies: ["NoteMinerModel"]),
         .target(
             name: "NoteMinerReports",
@@ -35,6 +36,7 @@ let package = Package(
             name: "NoteMinerSQLite",
             dependencies: ["NoteMinerModel", "NoteMinerProfiles", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .target(name: "NoteMinerAnnotations", dependencies: ["NoteMinerModel", "NoteMinerProfiles"]),
         .target(
             name: "NoteMinerPipeline",
             dependencies: ["NoteMinerModel", "NoteMinerText", "NoteMinerLexicon", "NoteMinerContext", "NoteMinerADR", "NoteMinerIO", "NoteMinerProfiles", "NoteMinerReports", "NoteMinerSQLite"]
@@ -42,7 +44,7 @@ let package = Package(
         .executableTarget(
             name: "noteminer",
             dependencies: [
-                "NoteMinerPipeline", "NoteMinerModel", "NoteMinerIO", "NoteMinerProfiles", "NoteMinerReports", "NoteMinerADR",
+                "NoteMinerPipeline", "NoteMinerModel", "NoteMinerIO", "NoteMinerProfiles", "NoteMinerReports", "NoteMinerADR", "NoteMinerAnnotations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -57,6 +59,9 @@ let package = Package(
         .testTarget(name: "NoteMinerReportsTests", dependencies: ["NoteMinerReports", "NoteMinerSQLite", "TestSupport"]),
         .testTarget(name: "NoteMinerSQLiteTests", dependencies: ["NoteMinerSQLite", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "NoteMinerPipelineTests", dependencies: ["NoteMinerPipeline", "TestSupport"]),
+        .testTarget(name: "NoteMinerAnnotationsTests", dependencies: ["NoteMinerAnnotations", "NoteMinerPipeline", "TestSupport"]),
+        // Runs the built `noteminer` binary (stream / profile / run) as engines and shell pipelines do.
+        .testTarget(name: "CLITests", dependencies: ["NoteMinerProfiles"]),
     ],
     swiftLanguageModes: [.v6]
 )

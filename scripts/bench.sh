@@ -35,3 +35,26 @@ best() { # best of 3 runs of a --stats command, printed as its JSON line
 }
 echo "tokenize (tokens + sentences + sections), 1 core: $(best "$BIN" tokenize "$CORPUS" --stats --jobs 1)"
 echo "extract (tokenize + sections + match + ConText), 1 core: $(best "$BIN" extract "$CORPUS" --stats --jobs 1)"
+
+# Batch run: 10,000 notes made by varying the sample notes in Corpora/, end to end on all cores.
+BATCH="$WORK/batch-10k.jsonl"
+if [ ! -s "$BATCH" ]; then
+  python3 - Corpora "$BATCH" <<'PY'
+import json, os, random, sys
+src, out = sys.argv[1], sys.argv[2]
+notes = [open(os.path.join(src, f), encoding="utf-8").read() for f in sorted(os.listdir(src)) if f.endswith(".txt")]
+rng = random.Random(42)
+swaps = [("hypertension", "HTN"), ("diabetes", "DM2"), ("denies", "reports"), ("mother", "father"), ("rash", "hives"),
+         ("lisinopril", "losartan"), ("warfarin", "apixaban"), ("62", "71"), ("female", "male"), ("no ", "some ")]
+with open(out, "w", encoding="utf-8") as fh:
+    for i in range(10000):
+        t = notes[i % len(notes)]
+        for a, b in rng.sample(swaps, 3):
+            t = t.replace(a, b, 1)
+        fh.write(json.dumps({"note_id": f"n{i:05d}", "patient_id": f"p{i % 2500:04d}",
+                             "date": f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}", "text": t}) + "\n")
+PY
+fi
+rm -rf "$WORK/batch-out"
+echo "run, 10,000 notes, $(nproc) cores (summary line, then peak memory):"
+/usr/bin/time -f "  peak RSS %M KB, wall %e s" "$BIN" run "$BATCH" --out "$WORK/batch-out" --no-resume 2>&1 | grep -E "notes in|peak RSS"

@@ -21,3 +21,24 @@ scripts/eval/context_floors.sh "$BIN" "$SHARED/context-kit/dev.tsv"
 echo
 echo "== scorer self-test"
 python3 -m unittest -q scripts/eval/test_score_profiles.py
+
+echo
+scripts/eval/profiles.sh "$BIN" "$SHARED"
+
+echo
+echo "== reports of a run on the ACI-Bench notes: FHIR R4 validation (fhir.resources) and report.html in headless Chromium"
+rm -rf "$WORK/run-aci"
+"$BIN" run "$SHARED/aci-bench/notes" --out "$WORK/run-aci" --no-resume
+python3 scripts/eval/validate_fhir.py "$WORK/run-aci/fhir"
+scripts/eval/check_report.sh "$WORK/run-aci/report.html" "$WORK/report.png"
+
+# ---------------------------------------------------------------------------------------------------------------
+# Beyond one machine (issue 7): `stream` holds flat memory over 100,000 notes with one line out per line in, and
+# the PySpark job in local[2] mode equals a single-machine `run` byte for byte (installs pyspark into
+# .build/venv-spark; needs Java 17). Needs no corpora; kept last so the corpus evaluations report first.
+echo
+echo "== stream: 100,000 notes, one line out per line in, peak memory < 100 MB"
+python3 scripts/eval/stream_memory.py "$BIN" 100000
+echo
+echo "== Spark: noteminer_job.py in local[2] equals noteminer run"
+scripts/spark_test.sh "$BIN"

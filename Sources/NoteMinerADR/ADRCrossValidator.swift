@@ -160,14 +160,12 @@ public struct ADRCrossValidator: Sendable {
 
     public func run(examples: [ADRExample], folds: Int, seed: UInt64) -> ADRCVReport {
         let assignment = ADRFolds.assign(groups: ADRExample.groupKeys(examples), folds: folds, seed: seed)
-        let vectors = trainer.vectorize(examples)
         var perFold: [ADRMetrics] = []
         for k in 0..<folds {
             let trainIdx = assignment.indices.filter { assignment[$0] != k }
             let testIdx = assignment.indices.filter { assignment[$0] == k }
-            let model = trainer.train(examples: trainIdx.map { examples[$0] }, vectors: trainIdx.map { vectors[$0] }, provenance: nil)
-            let evaluator = ADREvaluator(model: model)
-            perFold.append(evaluator.evaluate(testIdx.map { examples[$0] }, vectors: testIdx.map { vectors[$0] }))
+            let model = trainer.train(examples: trainIdx.map { examples[$0] })
+            perFold.append(ADREvaluator(model: model).evaluate(testIdx.map { examples[$0] }))
         }
         return ADRCVReport(folds: folds, seed: seed, perFold: perFold)
     }

@@ -20,14 +20,16 @@ enum ADRCues {
         "while receiving", "on starting", "developed", "adverse", "side effect", "side effects", "hypersensitivity",
         "allergic reaction", "intolerance", "rechallenge", "withdrawal of", "resolved after", "improved after",
         "after discontinuation", "upon discontinuation", "overdose", "poisoning", "toxic", "drug induced",
-        "consistent with", "likely from", "likely due to", "from the",
+        "consistent with", "likely from", "likely due to", "from the", "since starting", "since", "after the first dose",
+        "was stopped", "was discontinued", "was held", "dose reduced", "dose decreased", "switched to", "on",
     ]
 
     static let otherPhrases: [String] = [
         "may cause", "can cause", "might cause", "could cause", "risk of", "counselled", "counseled", "advised",
         "warned", "if", "monitor for", "no", "denies", "denied", "without", "tolerated", "tolerating",
         "well tolerated", "no history of", "allergies", "nkda", "for", "indicated for", "prescribed for",
-        "treatment of", "to treat", "started on", "was started", "continue", "prophylaxis",
+        "treatment of", "to treat", "started on", "was started", "continue", "prophylaxis", "discussed", "reviewed",
+        "explained", "informed", "monitor", "check", "as needed", "history of", "possible", "potential",
     ]
 
     static let hyphenSuffixes: [String] = ["induced", "associated", "related", "mediated", "attributed", "caused", "provoked"]
@@ -46,9 +48,37 @@ enum ADRCues {
     static let hyphenHashes: [(UInt64, String)] = hyphenSuffixes.map { (ADRText.hashWord($0), $0) }
     static let hyphenHash: UInt64 = { var h = FNV1a64(); h.combine(UInt8(ascii: "-")); return h.value }()
 
+    /// Endings of international nonproprietary drug names (WHO INN stems) and common drug-name endings: a
+    /// word with one of them is very likely a drug even if no list knows it.
+    static let drugSuffixes: [[UInt8]] = [
+        "mab", "nib", "pril", "sartan", "olol", "alol", "azole", "cillin", "mycin", "micin", "cycline", "floxacin",
+        "statin", "prazole", "tidine", "dipine", "vir", "azepam", "azolam", "barbital", "caine", "platin", "rubicin",
+        "trexate", "parin", "lukast", "triptan", "setron", "profen", "fenac", "oxacin", "semide", "thiazide",
+        "sone", "olone", "azine", "tadine", "triptyline", "pramine", "oxetine", "aline", "afil", "gliptin",
+        "glitazone", "gliflozin", "dronate", "tinib", "zumab", "ximab", "umab", "cept", "kinase", "mustine",
+        "phylline", "terol", "amide", "idine", "oxine", "pam", "done", "pine", "peridol", "amine", "mide", "ifen",
+        "mustine", "poetin", "grastim", "arsen", "tide", "golide", "adine", "ptine", "oxide", "limus", "sporin", "oxin", "micin", "azone", "profen",
+    ].map { Array($0.utf8) }
+
+    /// Whether a word ends like a drug name (words of at least 6 letters).
+    static func looksLikeDrug(bytes: UnsafeBufferPointer<UInt8>, token t: ADRToken) -> Bool {
+        guard t.isWord, t.end - t.begin >= 6 else { return false }
+        for suffix in drugSuffixes where suffix.count < t.end - t.begin {
+            var ok = true
+            let start = t.end - suffix.count
+            for k in 0..<suffix.count where ADRText.lower(bytes[start + k]) != suffix[k] { ok = false; break }
+            if ok { return true }
+        }
+        return false
+    }
+
     /// Cue names present in the sentence (with repeats; the caller deduplicates).
     static func find(bytes: UnsafeBufferPointer<UInt8>, tokens: [ADRToken]) -> [String] {
         var found: [String] = []
+        var drugLike = 0
+        for t in tokens where looksLikeDrug(bytes: bytes, token: t) { drugLike += 1 }
+        if drugLike > 0 { found.append("drug-like word") }
+        if drugLike > 1 { found.append("drug-like words>1") }
         forEachMatch(tokens: tokens, range: 0..<tokens.count) { cue, _ in found.append(cue.name) }
         for i in 1..<max(1, tokens.count - 1) where tokens[i].hash == hyphenHash {
             let prev = tokens[i - 1], next = tokens[i + 1]

@@ -9,7 +9,7 @@ public struct ADREvaluator: Sendable {
 
     public func evaluate(_ examples: [ADRExample]) -> ADRMetrics {
         let extractor = ADRFeatureExtractor(config: model.features)
-        return evaluate(examples, vectors: examples.map { extractor.extract($0.input) })
+        return evaluate(examples, vectors: examples.map { extractor.extract($0.input, gazetteer: model.gazetteer) })
     }
 
     func evaluate(_ examples: [ADRExample], vectors: [ADRFeatureVector]) -> ADRMetrics {

@@ -18,6 +18,8 @@ public struct ADRFeatureConfig: Sendable, Hashable, Codable {
     public var charScale: Double = 1.0
     /// Cue and lexicon indicators are binary and unnormalized.
     public var cueScale: Double = 1.0
+    /// Entity-blinded word 2–3-grams (DRUG/EFFECT placeholders), L2-normalized as their own block.
+    public var abstractScale: Double = 1.0
     public var lexiconScale: Double = 1.0
 
     public init() {}
@@ -33,6 +35,7 @@ struct ADRFeatureVector: Sendable {
 /// Feature ids are FNV-1a over a one-byte block tag followed by content bytes:
 /// - word n-gram: `"w"`, n, then the 8 little-endian bytes of each token's hash;
 /// - character n-gram: `"c"`, then the n-gram's bytes (lower-cased, digits → `0`, words padded by spaces);
+/// - entity-blinded n-gram: `"a"`, n, then 8 bytes per token hash, drugs as FNV("<DRUG>"), effects FNV("<EFFECT>");
 /// - cue: `"q"` + cue name; lexicon: `"l"` + feature name.
 struct ADRFeatureExtractor: Sendable {
     let config: ADRFeatureConfig
@@ -40,15 +43,15 @@ struct ADRFeatureExtractor: Sendable {
     init(config: ADRFeatureConfig) { self.config = config }
 
     /// Computes the vector; with `names`, also the readable name of every id (only for explanations).
-    func extract(_ input: ADRSentenceInput, names: UnsafeMutablePointer<[UInt64: String]>? = nil) -> ADRFeatureVector {
+    func extract(_ input: ADRSentenceInput, gazetteer: ADRGazetteer?, names: UnsafeMutablePointer<[UInt64: String]>? = nil) -> ADRFeatureVector {
         var text = input.text
         return text.withUTF8 { bytes in
             let tokens = ADRText.tokenize(bytes)
-            return extract(bytes: bytes, tokens: tokens, input: input, names: names)
+            return extract(bytes: bytes, tokens: tokens, input: input, gazetteer: gazetteer, names: names)
         }
     }
 
-    func extract(bytes: UnsafeBufferPointer<UInt8>, tokens: [ADRToken], input: ADRSentenceInput,
+    func extract(bytes: UnsafeBufferPointer<UInt8>, tokens: [ADRToken], input: ADRSentenceInput, gazetteer: ADRGazetteer?,
                  names: UnsafeMutablePointer<[UInt64: String]>?) -> ADRFeatureVector {
         var out = ADRFeatureVector()
         out.ids.reserveCapacity(bytes.count * 5)
@@ -114,15 +117,85 @@ struct ADRFeatureExtractor: Sendable {
         }
         appendBlock(&raw, scale: config.charScale, into: &out)
 
+        // Entity-blinded n-grams: drugs (lexicon, gazetteer, or INN-shaped words) become DRUG and effects EFFECT,
+        // so "DRUG induced EFFECT" or "treated with DRUG for" generalize across drug names.
+        let gazetteerMatches = gazetteer?.matches(tokens: tokens) ?? []
+        raw.removeAll(keepingCapacity: true)
+        if config.abstractScale > 0 {
+            var kindAt = [UInt8](repeating: 0, count: tokens.count)  // 1 drug, 2 effect; 3/4 = inside (skip)
+            func mark(_ lo: Int, _ hi: Int, _ kind: UInt8) {
+                guard lo < hi, kindAt[lo] == 0 else { return }
+                kindAt[lo] = kind
+                for k in (lo + 1)..<hi { kindAt[k] = kind + 2 }
+            }
+            func tokenRange(_ m: ADRMention) -> (Int, Int)? {
+                var lo = 0
+                while lo < tokens.count, tokens[lo].end <= m.utf8Begin { lo += 1 }
+                var hi = lo
+                while hi < tokens.count, tokens[hi].begin < m.utf8End { hi += 1 }
+                return hi > lo ? (lo, hi) : nil
+            }
+            for m in input.drugs { if let r = tokenRange(m) { mark(r.0, r.1, 1) } }
+            for m in input.effects where !m.negated && !m.hypothetical { if let r = tokenRange(m) { mark(r.0, r.1, 2) } }
+            for (r, kind) in gazetteerMatches { mark(r.lowerBound, r.upperBound, kind == 1 ? 1 : 2) }
+            for (i, t) in tokens.enumerated() where kindAt[i] == 0 && ADRCues.looksLikeDrug(bytes: bytes, token: t) { kindAt[i] = 1 }
+            var seq: [UInt64] = []
+            var isEntity: [Bool] = []
+            var labels: [String] = []
+            for (i, t) in tokens.enumerated() where t.isWord && kindAt[i] < 3 {
+                switch kindAt[i] {
+                case 1: seq.append(ADRFeatureExtractor.drugSymbol); isEntity.append(true)
+                case 2: seq.append(ADRFeatureExtractor.effectSymbol); isEntity.append(true)
+                default: seq.append(t.hash); isEntity.append(false)
+                }
+                if names != nil { labels.append(kindAt[i] == 1 ? "DRUG" : kindAt[i] == 2 ? "EFFECT" : ADRText.normalized(bytes, t)) }
+            }
+            for n in 2...3 where n <= seq.count {
+                for st in 0...(seq.count - n) {
+                    var any = false
+                    for k in 0..<n where isEntity[st + k] { any = true }
+                    guard any else { continue }
+                    var h = FNV1a64()
+                    h.combine(UInt8(ascii: "a"))
+                    h.combine(UInt8(n))
+                    for k in 0..<n { ADRFeatureExtractor.combine(&h, seq[st + k]) }
+                    raw.append(h.value)
+                    if let names { names.pointee[h.value] = "blinded:" + labels[st..<(st + n)].joined(separator: " ") }
+                }
+            }
+        }
+        appendBlock(&raw, scale: config.abstractScale, into: &out)
+
         // Cues and lexicon indicators: binary, deduplicated, sorted.
         var flags: [(UInt64, String)] = []
         for cue in ADRCues.find(bytes: bytes, tokens: tokens) { flags.append(ADRFeatureExtractor.named("q", cue)) }
         appendFlags(&flags, scale: config.cueScale, into: &out, names: names)
         flags.removeAll()
-        for f in ADRFeatureExtractor.lexiconFeatures(input: input, tokens: tokens) { flags.append(ADRFeatureExtractor.named("l", f)) }
+        for f in ADRFeatureExtractor.lexiconFeatures(drugs: input.drugs, effects: input.effects, tokens: tokens) {
+            flags.append(ADRFeatureExtractor.named("l", f))
+        }
+        if let gazetteer, !gazetteer.isEmpty {
+            // The learned gazetteer feeds the same indicators under their own names (it is less reliable than
+            // a curated lexicon), plus whether sentence structure pairs a drug with an effect.
+            var drugs: [ADRMention] = []
+            var effects: [ADRMention] = []
+            for (r, kind) in gazetteerMatches {
+                let m = ADRMention(utf8Begin: tokens[r.lowerBound].begin, utf8End: tokens[r.upperBound - 1].end)
+                if kind == 1 { drugs.append(m) } else { effects.append(m) }
+            }
+            for f in ADRFeatureExtractor.lexiconFeatures(drugs: drugs, effects: effects, tokens: tokens) {
+                flags.append(ADRFeatureExtractor.named("l", "gazetteer_" + f))
+            }
+            let structure = ADRPairExtractor(gazetteer: gazetteer).analyze(bytes: bytes, tokens: tokens, input: input)
+            if structure.patternPairs > 0 { flags.append(ADRFeatureExtractor.named("l", "pattern_pair")) }
+            if structure.patternPairsWithKnownDrug > 0 { flags.append(ADRFeatureExtractor.named("l", "pattern_pair_known_drug")) }
+        }
         appendFlags(&flags, scale: config.lexiconScale, into: &out, names: names)
         return out
     }
+
+    static let drugSymbol = FNV1a64.hash("<DRUG>")
+    static let effectSymbol = FNV1a64.hash("<EFFECT>")
 
     @inline(__always)
     static func combine(_ h: inout FNV1a64, _ v: UInt64) {
@@ -172,16 +245,16 @@ struct ADRFeatureExtractor: Sendable {
 
     /// Indicators from lexicon/ConText annotations: presence, assertion status, order and distance of the
     /// closest asserted drug–effect pair, and whether a causal cue lies between them.
-    static func lexiconFeatures(input: ADRSentenceInput, tokens: [ADRToken]) -> [String] {
+    static func lexiconFeatures(drugs: [ADRMention], effects: [ADRMention], tokens: [ADRToken]) -> [String] {
         var f: [String] = []
-        if !input.drugs.isEmpty { f.append("drug") }
-        if input.drugs.count > 1 { f.append("drugs>1") }
-        let asserted = input.effects.filter { !$0.negated && !$0.hypothetical }
+        if !drugs.isEmpty { f.append("drug") }
+        if drugs.count > 1 { f.append("drugs>1") }
+        let asserted = effects.filter { !$0.negated && !$0.hypothetical }
         if !asserted.isEmpty { f.append("effect") }
-        if input.effects.contains(where: { $0.negated }) { f.append("effect_negated") }
-        if input.effects.contains(where: { $0.hypothetical }) { f.append("effect_hypothetical") }
-        if !input.effects.isEmpty, asserted.isEmpty { f.append("effect_only_unasserted") }
-        guard !input.drugs.isEmpty, !asserted.isEmpty else { return f }
+        if effects.contains(where: { $0.negated }) { f.append("effect_negated") }
+        if effects.contains(where: { $0.hypothetical }) { f.append("effect_hypothetical") }
+        if !effects.isEmpty, asserted.isEmpty { f.append("effect_only_unasserted") }
+        guard !drugs.isEmpty, !asserted.isEmpty else { return f }
         f.append("drug+effect")
         // Token index of a byte offset: first token ending after it.
         func tokenIndex(_ offset: Int) -> Int {
@@ -190,7 +263,7 @@ struct ADRFeatureExtractor: Sendable {
             return lo
         }
         var best: (dist: Int, drugFirst: Bool, lo: Int, hi: Int)? = nil
-        for d in input.drugs {
+        for d in drugs {
             let dt = tokenIndex(d.utf8Begin)
             for e in asserted {
                 let et = tokenIndex(e.utf8Begin)

@@ -2,20 +2,29 @@
 ///
 /// Until the lexicon layer passes its mentions in, this is how the pair extractor recognizes drugs and
 /// effects by name. An effect string is kept only if, in the positive training sentences that contain it,
-/// it was a gold effect at least half the time ("pain" in "bone pain from metastases" is not an ADR).
+/// it was a gold effect at least half the time ("hypertension" is mostly an indication, not an ADR).
 struct ADRGazetteer: Sendable, Hashable {
     var drugs: [String] = []
     var effects: [String] = []
+    /// First words that multi-word training effects often start with ("severe", "acute", "fulminant").
+    var modifiers: [String] = []
+    private(set) var modifierHashes: Set<UInt64> = []
+
+    func isModifier(_ h: UInt64) -> Bool { modifierHashes.contains(h) }
 
     private(set) var maxLength = 0
 
-    init(drugs: [String], effects: [String]) {
+    init(drugs: [String], effects: [String], modifiers: [String] = []) {
         self.drugs = drugs
         self.effects = effects
+        self.modifiers = modifiers
+        modifierHashes = Set(modifiers.map { ADRText.hashWord($0) })
         buildIndex()
     }
 
     init() {}
+
+    var isEmpty: Bool { entries.isEmpty }
 
     static func tokenHashes(_ s: String) -> [UInt64] {
         var copy = s
@@ -27,10 +36,18 @@ struct ADRGazetteer: Sendable, Hashable {
         maxLength = 0
         for (list, kind) in [(drugs, 1), (effects, 2)] {
             for s in list {
-                let h = ADRGazetteer.tokenHashes(s)
-                guard !h.isEmpty, h.count <= 12 else { continue }
-                entries[h, default: 0] |= kind
-                maxLength = max(maxLength, h.count)
+                // Effects also match their simple plural or singular ("seizure" ~ "seizures").
+                var forms = [s]
+                if kind == 2, s.count > 4, s.last?.isLetter == true {
+                    if s.hasSuffix("s") { if !s.hasSuffix("ss") && !s.hasSuffix("is") && !s.hasSuffix("us") { forms.append(String(s.dropLast())) } } else { forms.append(s + "s") }
+                }
+                for (k, form) in forms.enumerated() {
+                    let h = ADRGazetteer.tokenHashes(form)
+                    guard !h.isEmpty, h.count <= 12 else { continue }
+                    if k > 0, entries[h] != nil { continue }
+                    entries[h, default: 0] |= kind
+                    maxLength = max(maxLength, h.count)
+                }
             }
         }
     }
@@ -67,14 +84,14 @@ struct ADRGazetteer: Sendable, Hashable {
                 effectCandidates.insert(ADRPair.normalize(p.effect))
             }
         }
-        // Precision filter for effects over positive sentences.
-        let probe = ADRGazetteer(drugs: [], effects: Array(effectCandidates))
+        // Precision filter over positive sentences (gold annotations contain the odd non-drug "drug").
+        let probe = ADRGazetteer(drugs: [], effects: Array(effectCandidates.union(drugSet)))
         var seen: [[UInt64]: Int] = [:]
         var gold: [[UInt64]: Int] = [:]
         for e in examples where e.label {
             var text = e.input.text
             let tokens = text.withUTF8 { ADRText.tokenize($0) }
-            let goldKeys = Set(e.pairs.map { tokenHashes($0.effect) })
+            let goldKeys = Set(e.pairs.map { tokenHashes($0.effect) } + e.pairs.map { tokenHashes($0.drug) })
             var counted: Set<[UInt64]> = []
             for (r, _) in probe.matches(tokens: tokens) {
                 let key = tokens[r].map(\.hash)
@@ -83,14 +100,23 @@ struct ADRGazetteer: Sendable, Hashable {
                 if goldKeys.contains(key) { gold[key, default: 0] += 1 }
             }
         }
-        let effects = effectCandidates.filter { s in
+        func precise(_ s: String) -> Bool {
             let k = tokenHashes(s)
             guard let n = seen[k], n > 0 else { return true }
             return Double(gold[k] ?? 0) / Double(n) >= 0.5
         }
-        return ADRGazetteer(drugs: drugSet.sorted(), effects: effects.sorted())
+        // Modifiers: a first word of at least 3 gold effects whose remainder is itself a gold effect
+        // ("severe" + "hyperkalemia").
+        var modifierCounts: [String: Int] = [:]
+        for e in effectCandidates {
+            let words = e.split(separator: " ")
+            guard words.count >= 2, effectCandidates.contains(words.dropFirst().joined(separator: " ")) else { continue }
+            modifierCounts[String(words[0]), default: 0] += 1
+        }
+        let modifiers = modifierCounts.filter { $0.value >= 2 && $0.key.count >= 4 }.keys.sorted()
+        return ADRGazetteer(drugs: drugSet.filter(precise).sorted(), effects: effectCandidates.filter(precise).sorted(), modifiers: modifiers)
     }
 
-    static func == (a: ADRGazetteer, b: ADRGazetteer) -> Bool { a.drugs == b.drugs && a.effects == b.effects }
-    func hash(into h: inout Hasher) { h.combine(drugs); h.combine(effects) }
+    static func == (a: ADRGazetteer, b: ADRGazetteer) -> Bool { a.drugs == b.drugs && a.effects == b.effects && a.modifiers == b.modifiers }
+    func hash(into h: inout Hasher) { h.combine(drugs); h.combine(effects); h.combine(modifiers) }
 }

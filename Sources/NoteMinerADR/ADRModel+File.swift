@@ -11,11 +11,12 @@ import NoteMinerModel
 ///  "bias":x,"threshold":x,
 ///  "weights":{"encoding":"sparse-le-base64","buckets":2^bits,"count":n,
 ///             "indices":base64(UInt32 LE, ascending),"values":base64(Float32 LE)},
-///  "gazetteer":{"drugs":[...],"effects":[...]}}
+///  "gazetteer":{"drugs":[...],"effects":[...],"modifiers":[...]}}
 /// ```
 /// Weights are binary (base64) because a million decimal numbers would make a 10+ MB file that loads
 /// slowly and diffs meaninglessly anyway; everything a reviewer reads stays plain JSON. Bias and threshold
-/// are written with Swift's shortest round-trip form, so a saved model predicts bit-identically after loading.
+/// are Float32 values (the trainer rounds them) written in their shortest form, which every JSON parser
+/// reads back to the same Float32, so a saved model predicts bit-identically after loading.
 extension ADRModel {
     public func save(path: String) throws {
         var w = JSONWriter(reserving: 1 << 20)
@@ -33,6 +34,7 @@ extension ADRModel {
         exact(&w, "word_scale", features.wordScale)
         exact(&w, "char_scale", features.charScale)
         exact(&w, "cue_scale", features.cueScale)
+        exact(&w, "blinded_scale", features.abstractScale)
         exact(&w, "lexicon_scale", features.lexiconScale)
         w.endObject()
         w.key("training")
@@ -41,6 +43,7 @@ extension ADRModel {
         w.field("class_weighting", training.classWeighting)
         w.field("max_iterations", training.maxIterations)
         w.field("threshold_folds", training.thresholdFolds)
+        w.field("gazetteer_folds", training.gazetteerFolds)
         w.key("seed"); w.raw(String(training.seed).utf8)
         exact(&w, "prune_below", training.pruneBelow)
         w.endObject()
@@ -56,8 +59,8 @@ extension ADRModel {
         w.endObject()
         w.key("cross_validation")
         if let cv = crossValidation { ADRModel.writeCV(&w, cv) } else { w.null() }
-        exact(&w, "bias", bias)
-        exact(&w, "threshold", threshold)
+        w.key("bias"); w.raw("\(Float(bias))".utf8)
+        w.key("threshold"); w.raw("\(Float(threshold))".utf8)
         var indices = Data()
         var values = Data()
         var count = 0
@@ -78,6 +81,7 @@ extension ADRModel {
         w.beginObject()
         w.key("drugs"); w.beginArray(); for s in gazetteer.drugs { w.string(s) }; w.endArray()
         w.key("effects"); w.beginArray(); for s in gazetteer.effects { w.string(s) }; w.endArray()
+        w.key("modifiers"); w.beginArray(); for s in gazetteer.modifiers { w.string(s) }; w.endArray()
         w.endObject()
         w.endObject()
         w.newline()
@@ -160,6 +164,7 @@ extension ADRModel {
         features.wordScale = try number(f, "word_scale")
         features.charScale = try number(f, "char_scale")
         features.cueScale = try number(f, "cue_scale")
+        features.abstractScale = try number(f, "blinded_scale")
         features.lexiconScale = try number(f, "lexicon_scale")
         let t = try object(root, "training")
         var training = ADRTrainerConfig()
@@ -167,6 +172,7 @@ extension ADRModel {
         training.classWeighting = try bool(t, "class_weighting")
         training.maxIterations = try int(t, "max_iterations")
         training.thresholdFolds = try int(t, "threshold_folds")
+        training.gazetteerFolds = try int(t, "gazetteer_folds")
         training.seed = (t["seed"] as? NSNumber)?.uint64Value ?? 1
         training.pruneBelow = try number(t, "prune_below")
         let p = try object(root, "provenance")
@@ -199,9 +205,10 @@ extension ADRModel {
         }
         if bad { throw fail("weights contain an out-of-range index or a non-finite value") }
         let g = try object(root, "gazetteer")
-        let gazetteer = ADRGazetteer(drugs: g["drugs"] as? [String] ?? [], effects: g["effects"] as? [String] ?? [])
-        let bias = try number(root, "bias")
-        let threshold = try number(root, "threshold")
+        let gazetteer = ADRGazetteer(drugs: g["drugs"] as? [String] ?? [], effects: g["effects"] as? [String] ?? [],
+                                     modifiers: g["modifiers"] as? [String] ?? [])
+        let bias = Double(Float(try number(root, "bias")))
+        let threshold = Double(Float(try number(root, "threshold")))
         return ADRModel(features: features, training: training, weights: weights, bias: bias, threshold: threshold,
                         provenance: prov, crossValidation: root["cross_validation"].flatMap(cvFromJSON), gazetteer: gazetteer)
     }

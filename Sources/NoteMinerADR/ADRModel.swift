@@ -32,7 +32,8 @@ public struct ADRPrediction: Sendable {
     public var isADR: Bool
     public var bias: Double
     /// Every feature with a non-zero weight, in the order the model sums them:
-    /// `logit == contributions.reduce(bias) { $0 + $1.value }` holds exactly.
+    /// `logit == contributions.reduce(bias) { $0 + $1.value }` holds exactly. Empty when `predict` was asked
+    /// not to explain (naming features costs about as much as scoring).
     public var contributions: [ADRContribution]
     /// Drug–effect pairs; filled for sentences classified as ADR.
     public var pairs: [ADRPair]
@@ -94,7 +95,7 @@ public struct ADRModel: Sendable {
 
     /// The logit alone: the fast path for batch scoring.
     public func logit(_ input: ADRSentenceInput) -> Double {
-        ADRModel.dot(ADRFeatureExtractor(config: features).extract(input), weights, bias, mask: mask)
+        ADRModel.dot(ADRFeatureExtractor(config: features).extract(input, gazetteer: gazetteer), weights, bias, mask: mask)
     }
 
     func logit(vector: ADRFeatureVector) -> Double { ADRModel.dot(vector, weights, bias, mask: mask) }
@@ -108,9 +109,9 @@ public struct ADRModel: Sendable {
             var names: [UInt64: String] = [:]
             let vector: ADRFeatureVector
             if explain {
-                vector = withUnsafeMutablePointer(to: &names) { extractor.extract(bytes: bytes, tokens: tokens, input: input, names: $0) }
+                vector = withUnsafeMutablePointer(to: &names) { extractor.extract(bytes: bytes, tokens: tokens, input: input, gazetteer: gazetteer, names: $0) }
             } else {
-                vector = extractor.extract(bytes: bytes, tokens: tokens, input: input, names: nil)
+                vector = extractor.extract(bytes: bytes, tokens: tokens, input: input, gazetteer: gazetteer, names: nil)
             }
             var contributions: [ADRContribution] = []
             var z = bias

@@ -66,20 +66,24 @@ public struct ADRExample: Sendable, Hashable {
     public var pairs: [ADRPair]
     /// 1-based line in the source file, for messages.
     public var line: Int
+    /// Multiplies the example's share of the training loss; lets a small in-domain set (clinical sentences)
+    /// count against a large out-of-domain corpus (PubMed abstracts).
+    public var weight: Double
 
-    public init(input: ADRSentenceInput, label: Bool, group: String? = nil, pairs: [ADRPair] = [], line: Int = 0) {
+    public init(input: ADRSentenceInput, label: Bool, group: String? = nil, pairs: [ADRPair] = [], line: Int = 0, weight: Double = 1) {
         self.input = input
         self.label = label
         self.group = group
         self.pairs = pairs
         self.line = line
+        self.weight = weight
     }
 }
 
-/// Reads `{"text", "label", optional "group"/"pmid", optional "pairs": [{"drug","effect"}]}` lines, the format
+/// Reads `{"text", "label", optional "group"/"pmid", optional "pairs": [{"drug","effect"}], optional "weight"}` lines, the format
 /// of the ADE corpus split in ../shared and of `Corpora/adr_gold.jsonl`.
 public enum ADRExampleReader {
-    public static let allowedKeys: Set<String> = ["text", "label", "group", "pmid", "pairs", "id", "note"]
+    public static let allowedKeys: Set<String> = ["text", "label", "group", "pmid", "pairs", "id", "note", "weight"]
 
     public static func load(path: String) throws -> [ADRExample] {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -122,7 +126,12 @@ public enum ADRExampleReader {
                     pairs.append(ADRPair(drug: d, effect: e))
                 }
             }
-            out.append(ADRExample(input: ADRSentenceInput(text: sentence), label: label, group: group, pairs: pairs, line: r.line))
+            var weight = 1.0
+            if let raw = r.object["weight"] {
+                guard let n = raw as? NSNumber, n.doubleValue > 0, n.doubleValue.isFinite else { throw fail("'weight' must be a positive number") }
+                weight = n.doubleValue
+            }
+            out.append(ADRExample(input: ADRSentenceInput(text: sentence), label: label, group: group, pairs: pairs, line: r.line, weight: weight))
         }
         return out
     }

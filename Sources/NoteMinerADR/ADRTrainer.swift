@@ -4,7 +4,7 @@ import Foundation
 public struct ADRTrainerConfig: Sendable, Hashable, Codable {
     /// Inverse L2 strength in scikit-learn's convention (objective = ½‖w‖² + C·Σ weightᵢ·lossᵢ), chosen by
     /// grouped cross-validation on the training part.
-    public var c: Double = 8
+    public var c: Double = 3
     /// Weight each class by n / (2·n_class) so the rarer positive class is not ignored.
     public var classWeighting: Bool = true
     public var maxIterations: Int = 250
@@ -15,6 +15,8 @@ public struct ADRTrainerConfig: Sendable, Hashable, Codable {
     public var seed: UInt64 = 1
     /// Weights smaller than this in magnitude are dropped before the model is finalized (keeps files small).
     public var pruneBelow: Double = 1e-4
+    /// Inner grouped folds for out-of-fold gazetteer features (0 = no gazetteer features).
+    public var gazetteerFolds: Int = 5
 
     public init() {}
 }
@@ -35,9 +37,19 @@ public struct ADRTrainer: Sendable {
         return train(examples: examples, vectors: vectors, provenance: provenance)
     }
 
+    /// Training vectors whose gazetteer features come from gazetteers learned on the other inner folds: a
+    /// sentence's own gold pairs would otherwise always be "known", teaching the model to trust the
+    /// gazetteer far more than it deserves on new documents.
     func vectorize(_ examples: [ADRExample]) -> [ADRFeatureVector] {
         let extractor = ADRFeatureExtractor(config: features)
-        return examples.map { extractor.extract($0.input) }
+        guard config.gazetteerFolds >= 2 else { return examples.map { extractor.extract($0.input, gazetteer: nil) } }
+        let folds = ADRFolds.assign(groups: ADRExample.groupKeys(examples), folds: config.gazetteerFolds, seed: config.seed &+ 101)
+        var vectors = [ADRFeatureVector](repeating: ADRFeatureVector(), count: examples.count)
+        for k in 0..<config.gazetteerFolds {
+            let gazetteer = ADRGazetteer.learn(from: examples.indices.filter { folds[$0] != k }.map { examples[$0] })
+            for i in examples.indices where folds[i] == k { vectors[i] = extractor.extract(examples[i].input, gazetteer: gazetteer) }
+        }
+        return vectors
     }
 
     func train(examples: [ADRExample], vectors: [ADRFeatureVector], provenance: ADRProvenance?) -> ADRModel {
@@ -51,26 +63,27 @@ public struct ADRTrainer: Sendable {
                 let trainIdx = folds.indices.filter { folds[$0] != k }
                 let testIdx = folds.indices.filter { folds[$0] == k }
                 if trainIdx.isEmpty || testIdx.isEmpty { continue }
-                let (w, b) = fit(vectors: trainIdx.map { vectors[$0] }, labels: trainIdx.map { labels[$0] })
+                let (w, b) = fit(vectors: trainIdx.map { vectors[$0] }, labels: trainIdx.map { labels[$0] }, weights: trainIdx.map { examples[$0].weight })
                 for i in testIdx { scores[i] = ADRModel.sigmoid(ADRModel.dot(vectors[i], w, b, mask: mask)) }
             }
             threshold = ADRMetrics.bestF1Threshold(scores: scores, labels: labels)
         }
-        let (w, b) = fit(vectors: vectors, labels: labels)
+        let (w, b) = fit(vectors: vectors, labels: labels, weights: examples.map(\.weight))
         let gazetteer = ADRGazetteer.learn(from: examples)
         var prov = provenance ?? ADRProvenance()
         prov.sentences = examples.count
         prov.positives = labels.filter { $0 }.count
         prov.groups = Set(ADRExample.groupKeys(examples)).count
         prov.seed = config.seed
-        return ADRModel(features: features, training: config, weights: w, bias: b, threshold: threshold,
+        // Bias and threshold are kept at Float32 precision like the weights so the model file stores them exactly.
+        return ADRModel(features: features, training: config, weights: w, bias: Double(Float(b)), threshold: Double(Float(threshold)),
                         provenance: prov, crossValidation: nil, gazetteer: gazetteer)
     }
 
     var mask: Int { (1 << features.hashBits) - 1 }
 
     /// Fits weights (dense over 2^hashBits buckets, Float after pruning) and the bias.
-    func fit(vectors: [ADRFeatureVector], labels: [Bool]) -> ([Float], Double) {
+    func fit(vectors: [ADRFeatureVector], labels: [Bool], weights exampleWeights: [Double]) -> ([Float], Double) {
         let buckets = 1 << features.hashBits
         let mask = buckets - 1
         // Compact column space: only buckets that occur get a variable.
@@ -108,7 +121,7 @@ public struct ADRTrainer: Sendable {
             cPos = Double(n) / (2 * Double(positives))
             cNeg = Double(n) / (2 * Double(n - positives))
         }
-        let sampleWeight = labels.map { $0 ? cPos : cNeg }
+        let sampleWeight = zip(labels, exampleWeights).map { ($0 ? cPos : cNeg) * $1 }
         let totalWeight = sampleWeight.reduce(0, +)
         let lambda = 1 / (config.c * totalWeight)
         var z = [Double](repeating: 0, count: n)

@@ -93,14 +93,14 @@ public struct ContextEngine: Sendable {
         self.sectionRules = sectionRules
         matcher = PhraseMatcher(
             phrases: rules.enumerated().map { (phrase: $0.element.literal, payload: Int32($0.offset), caseSensitive: $0.element.caseSensitive) },
-            tokenizer: tokenizer)
+            tokenizer: tokenizer, plurals: false)
         var unless: [(phrase: String, payload: Int32, caseSensitive: Bool)] = []
         var index: [SectionCategory: Int] = [:]
         for (i, r) in sectionRules.enumerated() {
             index[r.section] = i
             for u in r.unless { unless.append((u, Int32(i), false)) }
         }
-        unlessMatcher = PhraseMatcher(phrases: unless, tokenizer: tokenizer)
+        unlessMatcher = PhraseMatcher(phrases: unless, tokenizer: tokenizer, plurals: false)
         sectionRuleOf = index
     }
 

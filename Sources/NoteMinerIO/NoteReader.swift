@@ -1,9 +1,19 @@
 import Foundation
 import NoteMinerModel
 
+/// Per-note metadata from a manifest, a JSON Lines record or CSV columns.
+struct NoteMetadata: Sendable, Hashable {
+    var patientID: String?
+    var date: String?
+    var noteType: String?
+}
+
 /// Reads notes from the inputs a user names, in a stable order, one at a time (constant memory for large
 /// JSON Lines files and folders):
 /// - a folder: every `*.txt` file in it, sorted by name; the note id is the file name without the extension;
+///   an optional `manifest.csv` in the folder (note_id, patient_id, date, note_type) gives their metadata;
+/// - a `.csv` file with a header row: one note per record (text, note_id, patient_id, date, note_type columns,
+///   names configurable);
 /// - a `.jsonl`/`.ndjson` file, or `-` for standard input: one JSON object per line with `note_id` and `text`
 ///   (optional `patient_id`, `date`, `note_type`);
 /// - any other file: one note whose id is the file name without its extension.
@@ -23,11 +33,14 @@ public struct NoteReader: Sequence, Sendable {
         public var yieldBlankLines = false
         /// How note bytes are decoded (`--encoding`); JSON Lines inputs accept only byte-oriented encodings.
         public var encoding: TextEncoding = .auto
+        /// Column names for CSV inputs.
+        public var csvColumns = CSVColumns()
         public init() {}
     }
 
     enum Source: Sendable {
-        case textFile(path: String)
+        case textFile(path: String, metadata: NoteMetadata?)
+        case csv(path: String)
         case jsonLines(path: String)
         case standardInput
         case refusedFile(path: String, reason: RefusalReason, message: String)
@@ -56,11 +69,14 @@ public struct NoteReader: Sequence, Sendable {
                 sources += try Self.folderSources(input, options: options)
             } else if Self.isJSONLines(input) {
                 sources.append(.jsonLines(path: input))
+            } else if input.lowercased().hasSuffix(".csv") {
+                _ = try CSVNoteStream(path: input, names: options.csvColumns)  // fail early on a missing text column
+                sources.append(.csv(path: input))
             } else if let format = Self.unsupportedFormat(input) {
                 sources.append(.refusedFile(path: input, reason: .unsupportedFormat,
                                             message: "\(format) input is not supported; convert it to JSON Lines (one {\"note_id\", \"text\"} object per line)"))
             } else {
-                sources.append(.textFile(path: input))
+                sources.append(.textFile(path: input, metadata: nil))
             }
         }
         self.sources = sources
@@ -70,7 +86,6 @@ public struct NoteReader: Sequence, Sendable {
     /// silently becoming a single garbled note.
     static func unsupportedFormat(_ path: String) -> String? {
         let lower = path.lowercased()
-        if lower.hasSuffix(".csv") { return "CSV" }
         if lower.hasSuffix(".tsv") { return "TSV" }
         return nil
     }
@@ -89,6 +104,8 @@ public struct NoteReader: Sequence, Sendable {
             throw InputError("cannot list folder '\(folder)': \(error.localizedDescription)")
         }
         let root = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
+        let manifestPath = (folder as NSString).appendingPathComponent("manifest.csv")
+        let manifest = fm.fileExists(atPath: manifestPath) ? try FolderManifest.load(path: manifestPath) : FolderManifest()
         var out: [Source] = []
         // Byte-wise name order: stable across locales and platforms.
         for name in names.filter({ $0.lowercased().hasSuffix(".txt") }).sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
@@ -103,7 +120,8 @@ public struct NoteReader: Sequence, Sendable {
             }
             var isDir: ObjCBool = false
             if fm.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue { continue }
-            out.append(.textFile(path: path))
+            let id = Iterator.noteID(forFile: path)
+            out.append(.textFile(path: path, metadata: manifest.rows[id].map { NoteMetadata(patientID: $0.patientID, date: $0.date, noteType: $0.noteType) }))
         }
         return out
     }
@@ -114,7 +132,7 @@ public struct NoteReader: Sequence, Sendable {
     public var estimatedTotalBytes: Int {
         sources.reduce(0) { sum, s in
             switch s {
-            case .textFile(let p), .jsonLines(let p):
+            case .textFile(let p, _), .jsonLines(let p), .csv(let p):
                 return sum + ((try? FileManager.default.attributesOfItem(atPath: p))?[.size] as? Int ?? 0)
             default: return sum
             }
@@ -126,6 +144,7 @@ public struct NoteReader: Sequence, Sendable {
         private var sources: ArraySlice<Source>
         private let options: Options
         private var lines: LineReader? = nil
+        private var csv: CSVNoteStream? = nil
         private var linesName = ""
         private var seenIDs = Set<String>()
 
@@ -136,27 +155,45 @@ public struct NoteReader: Sequence, Sendable {
 
         public mutating func next() -> NoteInput? {
             while true {
+                if let stream = csv {
+                    if let item = stream.next() {
+                        let location = SourceLocation(file: stream.path, line: stream.record)
+                        switch item {
+                        case .bad(let id, let message):
+                            return .refused(QuarantineRecord(noteID: id, source: location, reason: .malformedRecord, message: message))
+                        case .note(let id, let text, let patient, let date, let type):
+                            return decoded(id: id, bytes: Array(text.utf8), encoding: .utf8, location: location, metadata: NoteMetadata(patientID: patient, date: date, noteType: type))
+                        }
+                    }
+                    csv = nil
+                }
                 if let reader = lines {
                     if let line = reader.next() {
-                        if let item = jsonLine(line, number: reader.lineNumber) { return item }
+                        if let item = jsonLine(line, number: reader.lineNumber, length: reader.lastLineLength) { return item }
                         continue
                     }
                     lines = nil
                 }
                 guard let source = sources.popFirst() else { return nil }
                 switch source {
-                case .textFile(let path):
-                    return textFile(path)
+                case .textFile(let path, let metadata):
+                    return textFile(path, metadata: metadata)
+                case .csv(let path):
+                    do {
+                        csv = try CSVNoteStream(path: path, names: options.csvColumns)
+                    } catch {
+                        return .refused(QuarantineRecord(noteID: nil, source: SourceLocation(file: path), reason: .unreadable, message: "\(error)"))
+                    }
                 case .refusedFile(let path, let reason, let message):
                     return .refused(QuarantineRecord(noteID: Self.noteID(forFile: path), source: SourceLocation(file: path), reason: reason, message: message))
                 case .jsonLines(let path):
-                    guard let reader = LineReader(path: path) else {
+                    guard let reader = LineReader(path: path, maxLineBytes: options.maxNoteBytes) else {
                         return .refused(QuarantineRecord(noteID: nil, source: SourceLocation(file: path), reason: .unreadable, message: "cannot open JSON Lines file: \(String(cString: strerror(errno)))"))
                     }
                     lines = reader
                     linesName = path
                 case .standardInput:
-                    guard let reader = LineReader(standardInput: ()) else {
+                    guard let reader = LineReader(standardInput: (), maxLineBytes: options.maxNoteBytes) else {
                         return .refused(QuarantineRecord(noteID: nil, source: SourceLocation(file: "<stdin>"), reason: .unreadable, message: "cannot read standard input"))
                     }
                     lines = reader
@@ -169,7 +206,7 @@ public struct NoteReader: Sequence, Sendable {
             ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         }
 
-        private mutating func textFile(_ path: String) -> NoteInput {
+        private mutating func textFile(_ path: String, metadata: NoteMetadata?) -> NoteInput {
             let id = Self.noteID(forFile: path)
             let location = SourceLocation(file: path)
             if options.maxNoteBytes > 0, let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > options.maxNoteBytes {
@@ -178,10 +215,10 @@ public struct NoteReader: Sequence, Sendable {
             guard let data = FileManager.default.contents(atPath: path) else {
                 return .refused(QuarantineRecord(noteID: id, source: location, reason: .unreadable, message: "cannot read file"))
             }
-            return decoded(id: id, bytes: [UInt8](data), encoding: options.encoding, location: location, metadata: nil)
+            return decoded(id: id, bytes: [UInt8](data), encoding: options.encoding, location: location, metadata: metadata)
         }
 
-        private mutating func decoded(id: String, bytes: [UInt8], encoding: TextEncoding, location: SourceLocation, metadata: (String?, String?, String?)?) -> NoteInput {
+        private mutating func decoded(id: String, bytes: [UInt8], encoding: TextEncoding, location: SourceLocation, metadata: NoteMetadata?) -> NoteInput {
             if !options.allowDuplicateIDs, !seenIDs.insert(id).inserted {
                 return .refused(QuarantineRecord(noteID: id, source: location, reason: .duplicateID, message: "note id already used by an earlier note"))
             }
@@ -189,20 +226,20 @@ public struct NoteReader: Sequence, Sendable {
             case .refused(let reason, let message):
                 return .refused(QuarantineRecord(noteID: id, source: location, reason: reason, message: message))
             case .text(let text, let warnings):
-                let note = Note(noteID: id, patientID: metadata?.0, date: metadata?.1, noteType: metadata?.2, text: text)
+                let note = Note(noteID: id, patientID: metadata?.patientID, date: metadata?.date, noteType: metadata?.noteType, text: text)
                 return .note(note, warnings: warnings, source: location)
             }
         }
 
-        private mutating func jsonLine(_ raw: [UInt8], number: Int) -> NoteInput? {
+        private mutating func jsonLine(_ raw: [UInt8], number: Int, length: Int) -> NoteInput? {
             let location = SourceLocation(file: linesName, line: number)
             if raw.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {  // blank line: not a note
                 return options.yieldBlankLines
                     ? .refused(QuarantineRecord(noteID: nil, source: location, reason: .malformedRecord, message: "blank line"))
                     : nil
             }
-            if options.maxNoteBytes > 0, raw.count > options.maxNoteBytes {
-                return .refused(QuarantineRecord(noteID: nil, source: location, reason: .tooLarge, message: "line of \(raw.count) bytes exceeds the per-note limit of \(options.maxNoteBytes) bytes"))
+            if options.maxNoteBytes > 0, length > options.maxNoteBytes {
+                return .refused(QuarantineRecord(noteID: nil, source: location, reason: .tooLarge, message: "line of \(length) bytes exceeds the per-note limit of \(options.maxNoteBytes) bytes"))
             }
             guard let (object, extraWarnings) = Self.parseJSONLine(raw, encoding: options.encoding) else {
                 return .refused(QuarantineRecord(noteID: nil, source: location, reason: .malformedRecord, message: "not a valid JSON object"))
@@ -228,7 +265,7 @@ public struct NoteReader: Sequence, Sendable {
                 }
             }
             // The text is already Unicode: decode its UTF-8 as such (NUL and binary checks only).
-            let item = decoded(id: id, bytes: Array(text.utf8), encoding: .utf8, location: location, metadata: (string("patient_id"), string("date"), string("note_type")))
+            let item = decoded(id: id, bytes: Array(text.utf8), encoding: .utf8, location: location, metadata: NoteMetadata(patientID: string("patient_id"), date: string("date"), noteType: string("note_type")))
             if case .note(let note, let warnings, let source) = item, !extraWarnings.isEmpty {
                 return .note(note, warnings: extraWarnings + warnings, source: source)
             }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Interns byte strings (normalized token forms) as dense `Int32` ids.
 ///
 /// Matching looks up every token of every note, so lookups take a raw byte slice and never build a
@@ -8,8 +14,9 @@ struct ByteInterner: Sendable {
     private var begins: [Int32] = []
     private var ends: [Int32] = []
     private var hashes: [UInt32] = []
-    /// Slot → id, -1 when empty. Capacity is a power of two kept at most half full.
-    private var slots: [Int32] = [Int32](repeating: -1, count: 64)
+    /// Slot → hash << 32 | (id + 1), 0 when empty, so a probe reads one word and compares hashes before
+    /// touching the pool. Capacity is a power of two kept at most half full.
+    private var slots: [UInt64] = [UInt64](repeating: 0, count: 64)
 
     var count: Int { begins.count }
 
@@ -25,26 +32,30 @@ struct ByteInterner: Sendable {
     /// The id of `bytes`, or -1 when it was never interned. O(length) expected.
     @inline(__always)
     func lookup(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
-        let h = Self.hash(bytes)
+        if bytes.isEmpty { return -1 }
+        return lookup(bytes, hash: Self.hash(bytes))
+    }
+
+    /// `lookup` with the FNV-1a hash of `bytes` already computed.
+    @inline(__always)
+    func lookup(_ bytes: UnsafeBufferPointer<UInt8>, hash h: UInt32) -> Int32 {
+        if bytes.isEmpty { return -1 }
         let mask = slots.count - 1
         var s = Int(h) & mask
         return pool.withUnsafeBufferPointer { p in
-            while true {
-                let id = slots[s]
-                if id < 0 { return -1 }
-                if hashes[Int(id)] == h {
-                    let b = Int(begins[Int(id)]), e = Int(ends[Int(id)])
-                    if e - b == bytes.count {
-                        var same = true
-                        var k = 0
-                        while k < bytes.count {
-                            if p[b + k] != bytes[k] { same = false; break }
-                            k += 1
+            slots.withUnsafeBufferPointer { slots in
+                while true {
+                    let slot = slots[s]
+                    if slot == 0 { return -1 }
+                    if UInt32(truncatingIfNeeded: slot >> 32) == h {
+                        let id = Int(UInt32(truncatingIfNeeded: slot)) - 1
+                        let b = Int(begins[id]), e = Int(ends[id])
+                        if e - b == bytes.count && memcmp(p.baseAddress! + b, bytes.baseAddress!, bytes.count) == 0 {
+                            return Int32(id)
                         }
-                        if same { return id }
                     }
+                    s = (s + 1) & mask
                 }
-                s = (s + 1) & mask
             }
         }
     }
@@ -53,6 +64,7 @@ struct ByteInterner: Sendable {
 
     @discardableResult
     mutating func intern(_ bytes: [UInt8]) -> Int32 {
+        precondition(!bytes.isEmpty, "empty forms are never interned")
         let existing = lookup(bytes)
         if existing >= 0 { return existing }
         if (begins.count + 1) * 2 > slots.count { grow() }
@@ -69,20 +81,20 @@ struct ByteInterner: Sendable {
     private mutating func insertSlot(id: Int32, hash h: UInt32) {
         let mask = slots.count - 1
         var s = Int(h) & mask
-        while slots[s] >= 0 { s = (s + 1) & mask }
-        slots[s] = id
+        while slots[s] != 0 { s = (s + 1) & mask }
+        slots[s] = UInt64(h) << 32 | UInt64(id + 1)
     }
 
     private mutating func grow() {
-        slots = [Int32](repeating: -1, count: slots.count * 2)
+        slots = [UInt64](repeating: 0, count: slots.count * 2)
         for id in 0..<begins.count { insertSlot(id: Int32(id), hash: hashes[id]) }
     }
 }
 
 /// An open-addressing map from 64-bit keys to `Int32` values, for trie edges keyed by (node, token id).
 struct EdgeTable: Sendable {
-    private var keys: [UInt64] = [UInt64](repeating: .max, count: 64)
-    private var values: [Int32] = [Int32](repeating: -1, count: 64)
+    /// Interleaved (key, value) pairs so a probe touches one cache line; key `.max` = empty.
+    private var entries: [(key: UInt64, value: Int32)] = [(key: UInt64, value: Int32)](repeating: (.max, -1), count: 64)
     private(set) var count = 0
 
     @inline(__always)
@@ -94,31 +106,31 @@ struct EdgeTable: Sendable {
 
     @inline(__always)
     func get(_ key: UInt64) -> Int32 {
-        let mask = keys.count - 1
-        var s = Int(truncatingIfNeeded: Self.mix(key)) & mask
-        while true {
-            let k = keys[s]
-            if k == key { return values[s] }
-            if k == .max { return -1 }
-            s = (s + 1) & mask
+        entries.withUnsafeBufferPointer { e in
+            let mask = e.count - 1
+            var s = Int(truncatingIfNeeded: Self.mix(key)) & mask
+            while true {
+                let k = e[s].key
+                if k == key { return e[s].value }
+                if k == .max { return -1 }
+                s = (s + 1) & mask
+            }
         }
     }
 
     mutating func set(_ key: UInt64, _ value: Int32) {
-        if (count + 1) * 2 > keys.count { grow() }
-        let mask = keys.count - 1
+        if (count + 1) * 2 > entries.count { grow() }
+        let mask = entries.count - 1
         var s = Int(truncatingIfNeeded: Self.mix(key)) & mask
-        while keys[s] != .max && keys[s] != key { s = (s + 1) & mask }
-        if keys[s] == .max { count += 1 }
-        keys[s] = key
-        values[s] = value
+        while entries[s].key != .max && entries[s].key != key { s = (s + 1) & mask }
+        if entries[s].key == .max { count += 1 }
+        entries[s] = (key, value)
     }
 
     private mutating func grow() {
-        let oldKeys = keys, oldValues = values
-        keys = [UInt64](repeating: .max, count: oldKeys.count * 2)
-        values = [Int32](repeating: -1, count: oldKeys.count * 2)
+        let old = entries
+        entries = [(key: UInt64, value: Int32)](repeating: (.max, -1), count: old.count * 2)
         count = 0
-        for i in 0..<oldKeys.count where oldKeys[i] != .max { set(oldKeys[i], oldValues[i]) }
+        for e in old where e.key != .max { set(e.key, e.value) }
     }
 }

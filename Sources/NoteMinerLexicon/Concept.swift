@@ -92,6 +92,9 @@ public struct Concept: Sendable, Hashable {
     public var codes: [Coding]
     public var riskFactor: RiskFactor?
     public var drugClass: String?
+    /// The concept's own words deny its risk factor ("never smoker", "non-drinker"): a mention of it is a
+    /// negated mention of the risk factor, with the words themselves as the evidence.
+    public var deniesRiskFactor: Bool = false
     /// Where the concept was defined, `file:line`, for error messages and provenance.
     public var source: String
 

@@ -102,7 +102,7 @@ enum LexiconFileParser {
 
     static func columns(for category: ConceptCategory) -> Set<String> {
         switch category {
-        case .condition: return commonColumns.union(["icd10cm", "risk_factor"])
+        case .condition: return commonColumns.union(["icd10cm", "risk_factor", "polarity"])
         case .adverseEffect: return commonColumns.union(["icd10cm"])
         case .drug: return commonColumns.union(["brands", "id_system", "code", "other_codes", "drug_class"])
         }
@@ -130,7 +130,7 @@ enum LexiconFileParser {
     /// category decides which columns are allowed.
     static func leadingMetadata(_ text: String) -> [String: String] {
         var metadata: [String: String] = [:]
-        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+        for line in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             let l = line.hasSuffix("\r") ? line.dropLast() : Substring(line)
             if l.trimmingCharacters(in: .whitespaces).isEmpty { continue }
             guard l.hasPrefix("#") else { break }
@@ -245,7 +245,16 @@ enum LexiconFileParser {
             risk = r
         }
         let drugClass = row["drug_class"]
-        return Concept(id: id, preferredName: row["preferred_name"], category: category, terms: terms, codes: codes,
-                       riskFactor: risk, drugClass: drugClass.isEmpty ? nil : drugClass, source: "\(path):\(row.line)")
+        var concept = Concept(id: id, preferredName: row["preferred_name"], category: category, terms: terms, codes: codes,
+                              riskFactor: risk, drugClass: drugClass.isEmpty ? nil : drugClass, source: "\(path):\(row.line)")
+        switch row["polarity"] {
+        case "", "affirms": break
+        case "denies":
+            guard risk != nil else { throw fail("polarity 'denies' needs a risk_factor: it says which risk factor the words deny") }
+            concept.deniesRiskFactor = true
+        case let other:
+            throw fail("unknown polarity '\(other)'; allowed: affirms, denies")
+        }
+        return concept
     }
 }

@@ -42,8 +42,13 @@ public struct ConceptMatcher: Sendable {
             buffer.removeAll()
             matcher.match(doc, tokenRange: sentence.tokenRange, into: &buffer)
             if buffer.matches.isEmpty { continue }
-            let section = doc.sectionIndex(containing: Int(sentence.utf8Begin)).map { doc.sections[$0].category } ?? .other
+            let sectionIndex = doc.sectionIndex(containing: Int(sentence.utf8Begin))
+            let section = sectionIndex.map { doc.sections[$0].category } ?? .other
             for m in buffer.matches {
+                // A section header is a label, not a finding ("Allergies:" is not an allergic reaction).
+                if let si = sectionIndex, doc.sections[si].hasHeader,
+                   doc.tokens[Int(m.tokenBegin)].utf8Begin >= doc.sections[si].headerBegin,
+                   doc.tokens[Int(m.tokenEnd) - 1].utf8End <= doc.sections[si].headerEnd { continue }
                 candidates.removeAll(keepingCapacity: true)
                 preferred.removeAll(keepingCapacity: true)
                 var anyAmbiguousTerm = false

@@ -53,6 +53,8 @@ public struct PhraseMatcher: Sendable {
     private var nodeCount: Int32 = 1
     /// Node → index into `terminals`, -1 when no phrase ends there.
     private var terminalOf: [Int32] = [-1]
+    /// (parent, child) of every edge, kept for compile-time passes.
+    private var edgeList: [(Int32, Int32)] = []
     /// Payloads valid in any case: `insensitive[range]`.
     private var terminals: [(insensitive: Range<Int>, sensitive: Range<Int>)] = []
     private var insensitivePool: [Int32] = []
@@ -60,14 +62,22 @@ public struct PhraseMatcher: Sendable {
     private var sensitivePool: [(payload: Int32, surface: [UInt8])] = []
     /// Token id → child of the root (-1 none): the first step of every attempted match, so it skips the hash.
     private var rootChild: [Int32] = []
-    /// Bitset over `startKey` of every form a phrase can start with (see `mayStart`).
+    /// Node → whether some child of it ends a phrase (plural forms are tried only there).
+    private var hasTerminalChild: [Bool] = []
+    /// Bitset over the hashes of every form a phrase can start with (see `startHash`).
     private var startFilter = [UInt64](repeating: 0, count: PhraseMatcher.startFilterBits / 64)
+    /// The same for case-sensitive phrases, consulted only for tokens with capitals.
+    private var capsStartFilter = [UInt64](repeating: 0, count: PhraseMatcher.startFilterBits / 64)
+    /// Whether a plural last token may match a singular phrase (off for function-word lists such as ConText
+    /// triggers, where "notes" must not read as "not").
+    public let plurals: Bool
     /// Number of phrases compiled (after dropping phrases that tokenize to nothing).
     public private(set) var phraseCount = 0
 
     /// Compiles `phrases`. Duplicate (phrase, payload) pairs collapse into one; a phrase that tokenizes to
     /// no tokens is skipped.
-    public init(phrases: [(phrase: String, payload: Int32, caseSensitive: Bool)], tokenizer: Tokenizer) {
+    public init(phrases: [(phrase: String, payload: Int32, caseSensitive: Bool)], tokenizer: Tokenizer, plurals: Bool = true) {
+        self.plurals = plurals
         var pending: [Int32: (insensitive: [Int32], sensitive: [(Int32, [UInt8])])] = [:]
         for p in phrases {
             var text = p.phrase
@@ -81,16 +91,10 @@ public struct PhraseMatcher: Sendable {
             // Each token becomes one or more alternative id sequences; insert every combination.
             var paths: [[Int32]] = [[]]
             let first = Array(norm[words[0].normRange])
-            var starts: [[UInt8]] = [first]
-            if let parts = Self.hyphenParts(first) { starts.append(parts[0]); starts.append(parts.flatMap { $0 }) }
-            for f in starts where !f.isEmpty {
-                let k = Self.startKey(f[0], f.count > 1 ? f[1] : 0, f.count > 2 ? f[2] : 0)
-                startFilter[k >> 6] |= 1 << UInt64(k & 63)
-                if f.count <= 2 {
-                    // Its plural ("pe" → "pes") has a different third byte.
-                    let kp = Self.startKey(f[0], f.count > 1 ? f[1] : UInt8(ascii: "s"), f.count > 1 ? UInt8(ascii: "s") : 0)
-                    startFilter[kp >> 6] |= 1 << UInt64(kp & 63)
-                }
+            filterInsert(first, caseSensitive: p.caseSensitive)
+            if let parts = Self.hyphenParts(first) {
+                filterInsert(parts[0], caseSensitive: p.caseSensitive)
+                filterInsert(parts.flatMap { $0 }, caseSensitive: p.caseSensitive)
             }
             for t in words {
                 let form = Array(norm[t.normRange])
@@ -121,6 +125,8 @@ public struct PhraseMatcher: Sendable {
                 pending[node] = entry
             }
         }
+        hasTerminalChild = [Bool](repeating: false, count: Int(nodeCount))
+        for (parent, childNode) in edgeList where pending[childNode] != nil { hasTerminalChild[Int(parent)] = true }
         rootChild = [Int32](repeating: -1, count: vocab.count)
         for id in 0..<vocab.count { rootChild[id] = edges.get(UInt64(UInt32(bitPattern: Int32(id)))) }
         for node in pending.keys.sorted() {
@@ -142,6 +148,7 @@ public struct PhraseMatcher: Sendable {
         nodeCount += 1
         terminalOf.append(-1)
         edges.set(key, n)
+        edgeList.append((node, n))
         return n
     }
 
@@ -215,8 +222,12 @@ public struct PhraseMatcher: Sendable {
             let t = tokens[i]
             if t.kind == .newline { i += 1; continue }
             let hyphen = hasHyphen(norm, t)
-            if !hyphen && !mayStart(norm, t) { i += 1; continue }
+            let h = startHash(norm, t)
+            if !hyphen && h == nil { i += 1; continue }
             // Fast reject: the token must leave the root (or be hyphenated, or a plural of a one-token phrase).
+            if let h, out.ids[i - base] == -2 {
+                out.ids[i - base] = vocab.lookup(UnsafeBufferPointer(rebasing: norm[t.normRange]), hash: h)
+            }
             let id = tokenID(i, base: base, norm: norm, tokens: tokens, out: &out)
             if step(0, id) < 0 && !hyphen && !mayBePlural(norm, t) { i += 1; continue }
             out.candidates.removeAll(keepingCapacity: true)
@@ -286,29 +297,80 @@ public struct PhraseMatcher: Sendable {
         return id
     }
 
-    /// Start filter key: the first three bytes of a form (zero-padded), hashed into `startFilter`'s bits.
-    @inline(__always)
-    static func startKey(_ b0: UInt8, _ b1: UInt8, _ b2: UInt8) -> Int {
-        (Int(b0) &* 0x1F1F ^ Int(b1) &* 0x3D ^ Int(b2) &* 0x9E37) & (startFilterBits - 1)
-    }
-    static let startFilterBits = 1 << 18
+    static let startFilterBits = 1 << 19
 
-    /// Whether some phrase may start with this token: a 3-byte-prefix bitset, so the common case (a token no
-    /// phrase starts with) costs three byte reads instead of a hash lookup.
     @inline(__always)
-    private func mayStart(_ norm: UnsafeBufferPointer<UInt8>, _ t: Token) -> Bool {
-        let b = Int(t.normBegin), n = Int(t.normEnd) - b
-        if n == 0 { return false }
-        let key = Self.startKey(norm[b], n > 1 ? norm[b + 1] : 0, n > 2 ? norm[b + 2] : 0)
+    private func filterHas(_ h: UInt32) -> Bool {
+        let key = Int(h >> 7) & (Self.startFilterBits - 1)
         return startFilter[key >> 6] & (1 << UInt64(key & 63)) != 0
+    }
+
+    private mutating func filterInsert(_ form: [UInt8], caseSensitive: Bool) {
+        let h = form.withUnsafeBufferPointer { ByteInterner.hash($0) }
+        let key = Int(h >> 7) & (Self.startFilterBits - 1)
+        if caseSensitive {
+            capsStartFilter[key >> 6] |= 1 << UInt64(key & 63)
+        } else {
+            startFilter[key >> 6] |= 1 << UInt64(key & 63)
+        }
+    }
+
+    @inline(__always)
+    private func capsFilterHas(_ h: UInt32) -> Bool {
+        let key = Int(h >> 7) & (Self.startFilterBits - 1)
+        return capsStartFilter[key >> 6] & (1 << UInt64(key & 63)) != 0
+    }
+
+    /// Whether some phrase may start with this token, from a bitset over the FNV-1a hashes of every form a
+    /// phrase starts with (and of the token's singular forms, which FNV yields as prefixes of the same pass).
+    /// Most tokens fail it, so they cost one sequential pass over their bytes and no random memory access
+    /// into the interner. Returns the token's hash for the lookup that follows, or nil when it cannot start.
+    @inline(__always)
+    private func startHash(_ norm: UnsafeBufferPointer<UInt8>, _ t: Token) -> UInt32? {
+        let b = Int(t.normBegin), n = Int(t.normEnd) - b
+        if n == 0 { return nil }
+        var h: UInt32 = 2_166_136_261
+        var h1: UInt32 = 0, h2: UInt32 = 0, h3: UInt32 = 0
+        // Hash all but the last three bytes in a tight loop, then step through the tail keeping the prefix
+        // hashes the singular forms need.
+        var k = b
+        let body = b + max(0, n - 3)
+        while k < body { h = (h ^ UInt32(norm[k])) &* 16_777_619; k += 1 }
+        let end = b + n
+        if n >= 3 {
+            h3 = h; h = (h ^ UInt32(norm[k])) &* 16_777_619; k += 1
+            h2 = h; h = (h ^ UInt32(norm[k])) &* 16_777_619; k += 1
+            h1 = h; h = (h ^ UInt32(norm[k])) &* 16_777_619
+        } else {
+            while k < end { h = (h ^ UInt32(norm[k])) &* 16_777_619; k += 1 }
+        }
+        if filterHas(h) { return h }
+        // Case-sensitive phrases ("HE", "AS") start only on tokens with capitals: "he" and "as" in prose skip.
+        if !t.flags.isDisjoint(with: [.allCaps, .capitalized]) && capsFilterHas(h) { return h }
+        if plurals && n >= 3 && norm[b + n - 1] == UInt8(ascii: "s") {
+            let caps = !t.flags.isDisjoint(with: [.allCaps, .capitalized])
+            if filterHas(h1) || (caps && capsFilterHas(h1)) { return h }
+            if n >= 4 && norm[b + n - 2] == UInt8(ascii: "e") && Self.sibilantBeforeES(norm, b, b + n) && filterHas(h2) { return h }
+            if n >= 5 && norm[b + n - 2] == UInt8(ascii: "e") && norm[b + n - 3] == UInt8(ascii: "i") {
+                if filterHas((h3 ^ UInt32(UInt8(ascii: "y"))) &* 16_777_619) { return h }
+            }
+        }
+        return nil
+    }
+
+    /// Whether the form `norm[b..<e]` (ending in "es") has a sibilant before the "es": s, x, z, ch, sh.
+    @inline(__always)
+    static func sibilantBeforeES(_ norm: UnsafeBufferPointer<UInt8>, _ b: Int, _ e: Int) -> Bool {
+        guard e - b >= 4 else { return false }
+        let c = norm[e - 3]
+        if c == UInt8(ascii: "s") || c == UInt8(ascii: "x") || c == UInt8(ascii: "z") { return true }
+        return c == UInt8(ascii: "h") && (norm[e - 4] == UInt8(ascii: "c") || norm[e - 4] == UInt8(ascii: "s"))
     }
 
     @inline(__always)
     private func hasHyphen(_ norm: UnsafeBufferPointer<UInt8>, _ t: Token) -> Bool {
-        if t.flags.contains(.hyphenated) { return true }
-        if t.normEnd - t.normBegin < 3 { return false }
-        for k in t.normRange where norm[k] == UInt8(ascii: "-") { return true }
-        return false
+        // The tokenizer flags every token with an inner hyphen; the flag saves a byte scan per token.
+        t.flags.contains(.hyphenated)
     }
 
     @inline(__always)
@@ -358,16 +420,19 @@ public struct PhraseMatcher: Sendable {
                 walk(node: joined, at: j + 1, range: range, norm: norm, tokens: tokens, out: &out)
             }
         }
-        // Plural forms end a phrase: only terminal nodes count.
+        // Plural forms end a phrase: only terminal nodes count, so only nodes with a terminal child try them.
         let len = Int(t.normEnd - t.normBegin)
-        if len >= 3, norm[Int(t.normEnd) - 1] == UInt8(ascii: "s") {
+        if plurals, len >= 3, norm[Int(t.normEnd) - 1] == UInt8(ascii: "s"), hasTerminalChild[Int(node)] {
             let b = Int(t.normBegin), e = Int(t.normEnd)
             var singulars: (Int32, Int32, Int32) = (-1, -1, -1)
             if norm[e - 2] != UInt8(ascii: "s") {
                 singulars.0 = vocab.lookup(UnsafeBufferPointer(rebasing: norm[b..<(e - 1)]))
             }
             if len >= 4, norm[e - 2] == UInt8(ascii: "e") {
-                singulars.1 = vocab.lookup(UnsafeBufferPointer(rebasing: norm[b..<(e - 2)]))
+                // "-es" only after a sibilant ("rashes", "abscesses"), so "notes" is not a plural of "not".
+                if Self.sibilantBeforeES(norm, b, e) {
+                    singulars.1 = vocab.lookup(UnsafeBufferPointer(rebasing: norm[b..<(e - 2)]))
+                }
                 if len >= 5, norm[e - 3] == UInt8(ascii: "i") {
                     out.scratch.removeAll(keepingCapacity: true)
                     for k in b..<(e - 3) { out.scratch.append(norm[k]) }

@@ -2,7 +2,8 @@
 public enum TokenKind: UInt8, Sendable, CaseIterable {
     case word
     case number
-    /// A number with a unit or a vital-sign form: "500mg", "2.5", "mL" stays a word; "120/80", "98.6F", "60-65%".
+    /// A number with a unit written straight after it, a percentage or a two-part slash form: "500mg", "98.6F",
+    /// "10mg/kg", "60-65%", "120/80". With a space the unit is its own word: "2.5 mL" is a number and a word.
     case measurement
     case date
     case time
@@ -12,7 +13,8 @@ public enum TokenKind: UInt8, Sendable, CaseIterable {
     case abbreviation
     /// A de-identification placeholder such as `**NAME[AAA, BBB M]` or `[**2019-01-01**]`, kept as one token.
     case deidTag
-    /// A line break (one token per line break run); kept because sentence and list rules depend on lines.
+    /// A line break. The clinical tokenizer does not emit these: line structure is in `TokenFlags.lineStart` and
+    /// in the gaps between tokens, so every token is content a matcher or classifier may look at.
     case newline
 
     public var name: String {

@@ -12,6 +12,9 @@ public struct ExtractedMention: Sendable, Hashable {
     public var ambiguous: Bool
     /// Ids of the other concepts the same words name.
     public var alternatives: [String]
+    /// UTF-8 byte range in the note, for later stages that work on the document (ADR pairing).
+    public var utf8Begin: Int = 0
+    public var utf8End: Int = 0
 }
 
 /// Concept extraction with assertions: text stage → lexicon matching → ConText. Requires: a note. Adds:
@@ -29,13 +32,13 @@ public struct ConceptExtractor: Sendable {
     }
 
     /// Loads the shipped lexicons found in `lexiconDirectory` (`conditions.tsv`, `drugs.tsv`,
-    /// `adverse_effects.tsv`, ICD-10-CM codes checked against `icd10cm_codes.tsv` when present), the ConText
+    /// `adverse_effects.tsv`), the ConText
     /// rules, and the user's extra files: a `.jsonl` file adds ConText rules, any other file adds concepts.
     public static func load(lexiconDirectory: String, extraLexicons: [String] = []) throws -> ConceptExtractor {
         let fm = FileManager.default
         let text = try TextStageLoader.load(lexiconDirectory: lexiconDirectory)
-        let codesPath = lexiconDirectory + "/icd10cm_codes.tsv"
-        let codeSet = fm.fileExists(atPath: codesPath) ? try ICD10CMCodeSet.load(path: codesPath) : nil
+        // The ICD-10-CM table (~100k rows) is not loaded per run: reading it costs more than a second, and the
+        // shipped lexicons are checked against it by the lexicon tests. Codes are still syntax-checked on load.
         var conceptPaths = ConceptLexicon.defaultPaths(in: lexiconDirectory).filter { fm.fileExists(atPath: $0) }
         var rules = try ContextRuleFile.loadRules(path: lexiconDirectory + "/context_rules.jsonl")
         for path in extraLexicons {
@@ -46,7 +49,7 @@ public struct ConceptExtractor: Sendable {
                 conceptPaths.append(path)
             }
         }
-        let lexicon = try ConceptLexicon.load(paths: conceptPaths, codeSet: codeSet)
+        let lexicon = try ConceptLexicon.load(paths: conceptPaths)
         let sectionsPath = lexiconDirectory + "/section_rules.jsonl"
         let sectionRules = fm.fileExists(atPath: sectionsPath) ? try ContextRuleFile.loadSectionRules(path: sectionsPath) : []
         return ConceptExtractor(text: text, concepts: ConceptMatcher(lexicon: lexicon, tokenizer: text.tokenizer),
@@ -71,15 +74,21 @@ public struct ConceptExtractor: Sendable {
                 let r = doc.codePointRange(Int(ev.utf8Begin)..<Int(ev.utf8End))
                 return EvidenceRecord(attribute: ev.attribute, trigger: doc.text(Int(ev.utf8Begin)..<Int(ev.utf8End)), begin: r.lowerBound, end: r.upperBound)
             }
-            let record = MentionRecord(
+            var record = MentionRecord(
                 begin: cp.lowerBound, end: cp.upperBound, text: doc.text(b..<e), conceptID: concept.id,
                 preferredName: concept.preferredName, category: concept.category.rawValue,
                 codes: concept.codes.map { CodingRecord(system: $0.system, code: $0.code) },
                 riskFactor: concept.riskFactor?.rawValue, section: section, sentence: Int(m.sentence),
                 negated: a.negated, possible: a.possible, historical: a.historical, hypothetical: a.hypothetical,
                 family: a.family, evidence: evidence)
+            if concept.deniesRiskFactor {
+                // "never smoker": the words deny the risk factor; a negation around them ("not a non-smoker") undoes it.
+                record.negated.toggle()
+                record.evidence.append(EvidenceRecord(attribute: "negated", trigger: record.text, begin: record.begin, end: record.end))
+            }
             out.append(ExtractedMention(record: record, ambiguous: m.ambiguous,
-                                        alternatives: m.alternatives.map { lexicon.concepts[Int($0)].id }))
+                                        alternatives: m.alternatives.map { lexicon.concepts[Int($0)].id },
+                                        utf8Begin: b, utf8End: e))
         }
         return out
     }
@@ -94,7 +103,8 @@ public struct ConceptExtractor: Sendable {
 public enum ExtractOutput {
     /// `{"note_id", "mentions": [...]}` and a newline; keys in the documented order. A mention whose words
     /// were left ambiguous also carries `"ambiguous": true` and `"alternatives": [concept ids]`.
-    public static func jsonLine(noteID: String, mentions: [ExtractedMention], into w: inout JSONWriter) {
+    /// `adrSentences` nil leaves the key out (no ADR model).
+    public static func jsonLine(noteID: String, mentions: [ExtractedMention], adrSentences: [ADRSentenceRecord]? = nil, into w: inout JSONWriter) {
         w.beginObject()
         w.field("note_id", noteID)
         w.key("mentions")
@@ -146,6 +156,10 @@ public enum ExtractOutput {
             w.endObject()
         }
         w.endArray()
+        if let adrSentences {
+            w.key("adr_sentences")
+            NoteResult.writeADRSentences(adrSentences, into: &w)
+        }
         w.endObject()
         w.newline()
     }

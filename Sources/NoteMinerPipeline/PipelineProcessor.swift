@@ -1,4 +1,5 @@
 import Foundation
+import NoteMinerADR
 import NoteMinerModel
 import NoteMinerProfiles
 import NoteMinerText
@@ -7,17 +8,36 @@ import NoteMinerText
 /// ConText assertions → ADR sentences → a `NoteResult`. Loaded once per process from the lexicon folder.
 public struct PipelineProcessor: NoteProcessing {
     public let extractor: ConceptExtractor
+    /// Nil only when the caller asked for no ADR model (`--no-adr`).
+    public let adr: ADRStage?
     public let fingerprint: String
 
-    public static func load(lexiconDirectory: String, extraLexicons: [String] = []) throws -> PipelineProcessor {
+    /// The shipped ADR model inside a lexicon folder.
+    public static func defaultModelPath(lexiconDirectory: String) -> String { lexiconDirectory + "/models/adr.json" }
+
+    /// Loads every stage. `modelPath` nil → the shipped model, or no ADR stage when the lexicon folder has none
+    /// (check `adr`); "" → no ADR stage; a path that does not load is an error.
+    public static func load(lexiconDirectory: String, extraLexicons: [String] = [], modelPath: String? = nil) throws -> PipelineProcessor {
         let extractor = try ConceptExtractor.load(lexiconDirectory: lexiconDirectory, extraLexicons: extraLexicons)
-        return PipelineProcessor(extractor: extractor, fingerprint: try Fingerprint.of(directory: lexiconDirectory, extra: extraLexicons))
+        let shipped = defaultModelPath(lexiconDirectory: lexiconDirectory)
+        let path = modelPath ?? (FileManager.default.fileExists(atPath: shipped) ? shipped : "")
+        let adr = path.isEmpty ? nil : ADRStage(model: try ADRModel.load(path: path))
+        var extra = extraLexicons
+        if let modelPath, !modelPath.isEmpty { extra.append(modelPath) }
+        return PipelineProcessor(extractor: extractor, adr: adr,
+                                 fingerprint: try Fingerprint.of(directory: lexiconDirectory, extra: extra))
     }
 
     public func process(_ note: Note, warnings: [NoteWarning]) -> NoteResult {
-        let (_, mentions) = extractor.process(note, warnings: warnings)
+        let (doc, mentions) = extractor.process(note, warnings: warnings)
+        let records = mentions.map { m -> MentionRecord in
+            var r = m.record
+            r.ambiguous = m.ambiguous
+            return r
+        }
         return NoteResult(noteID: note.noteID, patientID: note.effectivePatientID, date: note.date, noteType: note.noteType,
-                          age: AgeExtractor.age(in: note.text), mentions: mentions.map(\.record), adrSentences: [])
+                          age: AgeExtractor.age(in: note.text), mentions: records,
+                          adrSentences: adr?.sentences(doc, mentions: mentions) ?? [])
     }
 }
 

@@ -13,7 +13,16 @@ extension NoteResult {
         w.key("age"); if let age { w.int(age) } else { w.null() }
         w.key("mentions")
         NoteResult.writeMentions(mentions, into: &w)
-        w.key("adr_sentences"); w.beginArray()
+        w.key("adr_sentences")
+        NoteResult.writeADRSentences(adrSentences, into: &w)
+        w.endObject()
+        w.newline()
+        return w.bytes
+    }
+
+    /// The `adr_sentences` array of the per-note schema.
+    public static func writeADRSentences(_ adrSentences: [ADRSentenceRecord], into w: inout JSONWriter) {
+        w.beginArray()
         for a in adrSentences {
             w.beginObject()
             w.field("sentence", a.sentence); w.field("begin", a.begin); w.field("end", a.end); w.field("text", a.text)
@@ -27,9 +36,6 @@ extension NoteResult {
             w.endObject()
         }
         w.endArray()
-        w.endObject()
-        w.newline()
-        return w.bytes
     }
 
     /// The `mentions` array of the extract schema.
@@ -46,6 +52,7 @@ extension NoteResult {
             w.field("section", m.section); w.field("sentence", m.sentence)
             w.field("negated", m.negated); w.field("possible", m.possible); w.field("historical", m.historical)
             w.field("hypothetical", m.hypothetical); w.field("family", m.family)
+            if m.ambiguous { w.field("ambiguous", true) }
             w.key("evidence"); w.beginArray()
             for e in m.evidence {
                 w.beginObject(); w.field("attribute", e.attribute); w.field("trigger", e.trigger); w.field("begin", e.begin); w.field("end", e.end); w.endObject()

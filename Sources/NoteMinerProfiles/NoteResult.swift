@@ -87,6 +87,9 @@ public struct MentionRecord: Codable, Sendable, Hashable {
     public var hypothetical: Bool
     public var family: Bool
     public var evidence: [EvidenceRecord]
+    /// The matched words name several concepts and the section did not settle which: reported, but not
+    /// counted in patient profiles.
+    public var ambiguous: Bool = false
 
     public init(begin: Int, end: Int, text: String, conceptID: String, preferredName: String, category: String,
                 codes: [CodingRecord] = [], riskFactor: String? = nil, section: String = "other", sentence: Int = 0,
@@ -113,6 +116,28 @@ public struct MentionRecord: Codable, Sendable, Hashable {
     enum CodingKeys: String, CodingKey {
         case begin, end, text, conceptID = "concept_id", preferredName = "preferred_name", category, codes
         case riskFactor = "risk_factor", section, sentence, negated, possible, historical, hypothetical, family, evidence
+        case ambiguous
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        begin = try c.decode(Int.self, forKey: .begin)
+        end = try c.decode(Int.self, forKey: .end)
+        text = try c.decode(String.self, forKey: .text)
+        conceptID = try c.decode(String.self, forKey: .conceptID)
+        preferredName = try c.decode(String.self, forKey: .preferredName)
+        category = try c.decode(String.self, forKey: .category)
+        codes = try c.decodeIfPresent([CodingRecord].self, forKey: .codes) ?? []
+        riskFactor = try c.decodeIfPresent(String.self, forKey: .riskFactor)
+        section = try c.decodeIfPresent(String.self, forKey: .section) ?? "other"
+        sentence = try c.decodeIfPresent(Int.self, forKey: .sentence) ?? 0
+        negated = try c.decodeIfPresent(Bool.self, forKey: .negated) ?? false
+        possible = try c.decodeIfPresent(Bool.self, forKey: .possible) ?? false
+        historical = try c.decodeIfPresent(Bool.self, forKey: .historical) ?? false
+        hypothetical = try c.decodeIfPresent(Bool.self, forKey: .hypothetical) ?? false
+        family = try c.decodeIfPresent(Bool.self, forKey: .family) ?? false
+        evidence = try c.decodeIfPresent([EvidenceRecord].self, forKey: .evidence) ?? []
+        ambiguous = try c.decodeIfPresent(Bool.self, forKey: .ambiguous) ?? false
     }
 }
 

@@ -36,9 +36,9 @@ public enum FindingStatus: String, Sendable, CaseIterable, Codable, Comparable {
     public static func < (a: FindingStatus, b: FindingStatus) -> Bool { a.rank < b.rank }
 
     /// What one mention says about the patient, or nil when it says nothing (hypothetical talk, a negated
-    /// family statement).
+    /// family statement, words the matcher could not tie to one concept).
     public static func of(_ m: MentionRecord) -> FindingStatus? {
-        if m.hypothetical { return nil }
+        if m.hypothetical || m.ambiguous { return nil }
         if m.family { return m.negated ? nil : .familyOnly }
         if m.negated { return .absent }
         if m.possible { return .possible }

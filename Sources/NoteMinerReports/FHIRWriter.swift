@@ -81,7 +81,8 @@ public enum FHIRWriter {
     /// The bundle for one patient, as compact JSON with keys in a fixed order.
     public static func bundle(for p: PatientProfile) -> [UInt8] {
         let pid = p.patientID
-        let patientRef = "urn:uuid:" + uuid(pid, "Patient")
+        let patientID = uuid(pid, "Patient")
+        let patientRef = "urn:uuid:" + patientID
         var w = JSONWriter(reserving: 4096)
         w.beginObject()
         w.field("resourceType", "Bundle")
@@ -89,9 +90,9 @@ public enum FHIRWriter {
         w.field("type", "collection")
         w.key("entry"); w.beginArray()
 
-        entry(&w, id: uuid(pid, "Patient")) { w in
+        entry(&w, id: patientID) { w in
             w.field("resourceType", "Patient")
-            w.field("id", uuid(pid, "Patient"))
+            w.field("id", patientID)
             w.key("identifier"); w.beginArray(); w.beginObject()
             w.field("system", patientIdentifierSystem); w.field("value", fhirString(pid)); w.endObject(); w.endArray()
         }
@@ -184,29 +185,47 @@ public enum FHIRWriter {
     }
 
     /// Writes one bundle per profile into `folder` (created if needed) plus `index.jsonl` (`patient_id`, `file`),
-    /// and removes `*.json` files there that this write did not produce (a previous run's patients), so the
+    /// and removes `*.json` files there that this write did not produce (a previous run's patients) and leftovers of
+    /// an interrupted write, so the
     /// folder always matches the profiles. Returns the file names in profile order.
     @discardableResult
     public static func write(_ profiles: [PatientProfile], to folder: URL) throws -> [String] {
         let fm = FileManager.default
         try fm.createDirectory(at: folder, withIntermediateDirectories: true)
         let names = SafeFileName.assign(profiles.map(\.patientID)).map { $0 + ".json" }
+        // Belt and braces: names never contain a separator and never are "." or "..", so they stay in `folder`.
+        for name in names where name.contains("/") || name.hasPrefix(".") || name.utf8.contains(0) {
+            throw ReportError(path: folder.path + "/" + name, reason: "patient file name escapes the fhir folder")
+        }
+        // Bundles are independent, so both cores build and write them; each file's bytes do not depend on the
+        // split, and the first error (by profile order) is the one reported.
+        let dir = folder.path
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, profiles.count))
+        let errors = ErrorSlots(count: workers)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var i = worker
+            while i < profiles.count {
+                do {
+                    try AtomicFile.write(bundle(for: profiles[i]), to: dir + "/" + names[i])
+                } catch {
+                    errors.set(worker, index: i, error)
+                    return
+                }
+                i += workers
+            }
+        }
+        if let error = errors.first { throw error }
         var index: [UInt8] = []
         for (p, name) in zip(profiles, names) {
-            let url = folder.appendingPathComponent(name, isDirectory: false)
-            // Belt and braces: the name has no separator, but never write outside `folder`.
-            guard url.deletingLastPathComponent().standardizedFileURL.path == folder.standardizedFileURL.path else {
-                throw ReportError(path: url.path, reason: "patient file name escapes the fhir folder")
-            }
-            try Data(bundle(for: p)).write(to: url, options: .atomic)
             var line = JSONWriter(reserving: 128)
             line.beginObject(); line.field("patient_id", p.patientID); line.field("file", name); line.endObject()
             line.newline()
             index += line.bytes
         }
-        try Data(index).write(to: folder.appendingPathComponent("index.jsonl"), options: .atomic)
+        try AtomicFile.write(index, to: folder.appendingPathComponent("index.jsonl").path)
         let keep = Set(names)
-        for f in try fm.contentsOfDirectory(atPath: folder.path) where f.hasSuffix(".json") && !keep.contains(f) {
+        for f in try fm.contentsOfDirectory(atPath: folder.path)
+        where (f.hasSuffix(".json") && !keep.contains(f)) || f.hasSuffix(".json" + AtomicFile.partialSuffix) {
             try fm.removeItem(at: folder.appendingPathComponent(f))
         }
         return names
@@ -283,6 +302,14 @@ public enum FHIRWriter {
 
     /// FHIR strings must not be empty; an empty source value becomes a visible placeholder rather than invalid JSON.
     private static func fhirString(_ s: String) -> String { s.isEmpty ? "(empty)" : s }
+}
+
+/// One slot per worker, each written only by its own worker before `concurrentPerform` returns.
+private final class ErrorSlots: @unchecked Sendable {
+    private var slots: [(index: Int, error: any Error)?]
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ worker: Int, index: Int, _ error: any Error) { slots[worker] = (index, error) }
+    var first: (any Error)? { slots.compactMap { $0 }.min { $0.index < $1.index }?.error }
 }
 
 public struct ReportError: Error, CustomStringConvertible, Sendable {

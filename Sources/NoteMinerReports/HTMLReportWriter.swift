@@ -107,6 +107,9 @@ private struct ReportContext {
         }
     }
 
+    /// Element id of a patient's card: ids from input files are not valid or unique HTML ids as they are.
+    static func anchor(_ patientID: String) -> String { "p-" + String(SHA256.hex(patientID).prefix(12)) }
+
     static func percent(_ n: Int, of total: Int) -> String {
         total == 0 ? "0" : JSONWriter.format(Double(n) * 100 / Double(total), digits: 1)
     }
@@ -129,7 +132,13 @@ private struct ReportContext {
         }
         let shownProfiles = profiles.prefix(writer.maxPatientCards)
         let adrAll = profiles.flatMap { p in p.adverseEvents.map { (p.patientID, $0) } }
-        let adrRows = adrAll.prefix(writer.maxADRRows).map { adrRow(patientID: $0.0, event: $0.1) }
+        let withCards = Set(shownProfiles.map(\.patientID))
+        let adrRows = adrAll.prefix(writer.maxADRRows).map { row -> [String: Any] in
+            var r = adrRow(patientID: row.0, event: row.1)
+            r["hasCard"] = withCards.contains(row.0)
+            r["anchor"] = Self.anchor(row.0)
+            return r
+        }
         let mentionCount = notes.reduce(0) { $0 + $1.mentions.count }
         let adrSentenceCount = notes.reduce(0) { $0 + $1.adrSentences.count }
         return [
@@ -168,7 +177,7 @@ private struct ReportContext {
         }
         return [
             "patientID": p.patientID,
-            "anchor": "p-" + String(SHA256.hex(p.patientID).prefix(12)),
+            "anchor": Self.anchor(p.patientID),
             "nNotes": p.notes.count,
             "noteIDs": p.notes.map(\.noteID).joined(separator: ", "),
             "hasAge": p.age != nil, "age": p.age.map(String.init) ?? "",
@@ -259,8 +268,26 @@ enum HTMLHighlighter {
         if maxContext != Int.max {
             func isEnd(_ i: Int) -> Bool {
                 let c = text[i]
-                if c == "\n" { return true }
+                if c == "\n" || c == "\r" { return isHardBreak(i) }
                 if c == "." || c == "!" || c == "?" { return i + 1 >= n || text[i + 1] == " " || text[i + 1] == "\n" }
+                return false
+            }
+            /// Notes are often hard-wrapped mid-sentence; a line break ends a snippet only after a blank line, a
+            /// line ending in `.:;!?`, or before a line starting with a list marker.
+            func isHardBreak(_ i: Int) -> Bool {
+                var p = i - 1
+                while p >= 0, text[p] == " " || text[p] == "\t" || text[p] == "\r" { p -= 1 }
+                if p < 0 || text[p] == "\n" || ".:;!?".unicodeScalars.contains(text[p]) { return true }
+                var q = i + 1
+                while q < n, text[q] == " " || text[q] == "\t" || text[q] == "\r" { q += 1 }
+                guard q < n else { return true }
+                let f = text[q]
+                if f == "\n" || f == "*" || f == "-" || f == "\u{2022}" || f == "#" { return true }
+                if f.properties.numericType != nil {
+                    var r = q
+                    while r < n, text[r].properties.numericType != nil { r += 1 }
+                    return r < n && (text[r] == "." || text[r] == ")")
+                }
                 return false
             }
             var i = lo
@@ -270,7 +297,7 @@ enum HTMLHighlighter {
             var j = hi
             while j < n, j - hi < maxContext, !isEnd(j) { j += 1 }
             if j < n {
-                if !isEnd(j) { cutRight = true } else if text[j] != "\n" { j += 1 }
+                if !isEnd(j) { cutRight = true } else if text[j] != "\n" && text[j] != "\r" { j += 1 }
             }
             hi = j
             while lo < hi, text[lo].properties.isWhitespace { lo += 1 }

@@ -55,12 +55,14 @@ public struct ReportSet: Sendable {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var written: [String] = []
         func put(_ name: String, _ bytes: [UInt8]) throws {
-            try Data(bytes).write(to: folder.appendingPathComponent(name), options: .atomic)
+            try AtomicFile.write(bytes, to: folder.appendingPathComponent(name).path)
             written.append(name)
         }
-        if outputs.contains(.profiles) {
+        let lines = outputs.contains(.profiles) ? profiles.map { $0.jsonLine() } : nil
+        if let lines {
             var bytes: [UInt8] = []
-            for p in profiles { bytes += p.jsonLine() }
+            bytes.reserveCapacity(lines.reduce(0) { $0 + $1.count })
+            for l in lines { bytes += l }
             try put("profiles.jsonl", bytes)
         }
         if outputs.contains(.features) { try put("features.csv", Array(FeatureMatrix.csv(profiles).utf8)) }
@@ -72,7 +74,8 @@ public struct ReportSet: Sendable {
             try put("report.html", Array(html.render(notes: notes, profiles: profiles, run: run, noteText: noteText).utf8))
         }
         if outputs.contains(.sqlite) {
-            try SQLiteWriter.write(path: folder.appendingPathComponent("results.sqlite").path, notes: notes, profiles: profiles, run: run)
+            try SQLiteWriter.write(path: folder.appendingPathComponent("results.sqlite").path, notes: notes, profiles: profiles,
+                                     profileLines: lines, run: run)
             written.append("results.sqlite")
         }
         return written

@@ -10,11 +10,12 @@ import NoteMinerProfiles
 /// as the matching `notes.jsonl` / `profiles.jsonl` fragment (query them with SQLite's `json_each`):
 ///
 /// - `runs(run_id, schema_version, tool_version, lexicon_fingerprint, model_fingerprint, started_at, inputs_json,
-///   notes, patients, mentions, adr_sentences, quarantined)` — one row.
+///   notes, patients, mentions, adr_sentences, quarantined)` — one row; `notes` counts distinct note ids.
 /// - `notes(note_id PK, ordinal, patient_id, date, note_type, age, n_mentions, n_adr_sentences)` — input order.
 /// - `mentions(mention_id PK, note_id, patient_id, ordinal, span_begin, span_end, text, concept_id, preferred_name,
 ///   category, codes, risk_factor, section, sentence, negated, possible, historical, hypothetical, family,
-///   evidence_json)` — `codes` is `SYSTEM:CODE` joined by `;`.
+///   evidence_json, ambiguous)` — `codes` is `SYSTEM:CODE` joined by `;`; `ambiguous` mentions are reported but
+///   not counted in profiles.
 /// - `adr_sentences(adr_id PK, note_id, patient_id, sentence, span_begin, span_end, text, probability, pairs_json,
 ///   explanation_json)`.
 /// - `profiles(patient_id PK, n_notes, age, charlson_index, n_conditions, n_medications, n_adverse_events,
@@ -47,7 +48,7 @@ public enum SQLiteWriter {
             preferred_name TEXT NOT NULL, category TEXT NOT NULL, codes TEXT NOT NULL, risk_factor TEXT,
             section TEXT NOT NULL, sentence INTEGER NOT NULL, negated INTEGER NOT NULL, possible INTEGER NOT NULL,
             historical INTEGER NOT NULL, hypothetical INTEGER NOT NULL, family INTEGER NOT NULL,
-            evidence_json TEXT NOT NULL);
+            evidence_json TEXT NOT NULL, ambiguous INTEGER NOT NULL);
         CREATE TABLE adr_sentences (
             adr_id INTEGER PRIMARY KEY, note_id TEXT NOT NULL, patient_id TEXT NOT NULL, sentence INTEGER NOT NULL,
             span_begin INTEGER NOT NULL, span_end INTEGER NOT NULL, text TEXT NOT NULL, probability REAL NOT NULL,
@@ -68,19 +69,29 @@ public enum SQLiteWriter {
         CREATE INDEX risk_factors_status ON risk_factors(risk_factor, status);
         """
 
-    /// Writes `path` (replacing it). `notes` in input order; `profiles` as `ProfileBuilder.profiles()` gives them.
-    public static func write(path: String, notes: [NoteResult], profiles: [PatientProfile], run: RunInfo) throws {
+    /// Writes `path` (replacing it). `notes` in input order; `profiles` as `ProfileBuilder.profiles()` gives them;
+    /// `profileLines`, when the caller already serialized them for `profiles.jsonl`, saves doing it twice.
+    public static func write(path: String, notes: [NoteResult], profiles: [PatientProfile], profileLines: [[UInt8]]? = nil,
+                             run: RunInfo) throws {
+        precondition(profileLines == nil || profileLines!.count == profiles.count, "one line per profile")
         let fm = FileManager.default
         let tmp = path + ".tmp"
         for p in [tmp, tmp + "-journal"] where fm.fileExists(atPath: p) { try fm.removeItem(atPath: p) }
         do {
-            let queue = try DatabaseQueue(path: tmp)
+            var config = Configuration()
+            // The file is private until the rename below, so journaling and syncing buy nothing: a crash leaves
+            // only the temporary file, which the next write removes.
+            config.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA journal_mode = OFF")
+                try db.execute(sql: "PRAGMA synchronous = OFF")
+            }
+            let queue = try DatabaseQueue(path: tmp, configuration: config)
             try queue.write { db in
                 try db.execute(sql: schema)
                 try db.execute(sql: "PRAGMA user_version = \(schemaVersion)")
                 try insertRun(db, notes: notes, profiles: profiles, run: run)
                 try insertNotes(db, notes)
-                try insertProfiles(db, profiles)
+                try insertProfiles(db, profiles, lines: profileLines)
             }
             try queue.close()
         } catch {
@@ -98,7 +109,7 @@ public enum SQLiteWriter {
         inputs.endArray()
         let args: [(any DatabaseValueConvertible)?] = [
             1, schemaVersion, run.toolVersion, run.lexiconFingerprint, run.modelFingerprint, run.startedAt,
-            text(inputs.bytes), notes.count, profiles.count, notes.reduce(0) { $0 + $1.mentions.count },
+            text(inputs.bytes), Set(notes.map(\.noteID)).count, profiles.count, notes.reduce(0) { $0 + $1.mentions.count },
             notes.reduce(0) { $0 + $1.adrSentences.count }, run.quarantined,
         ]
         try db.execute(sql: "INSERT INTO runs VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", arguments: StatementArguments(args))
@@ -106,7 +117,7 @@ public enum SQLiteWriter {
 
     private static func insertNotes(_ db: Database, _ notes: [NoteResult]) throws {
         let noteStmt = try db.makeStatement(sql: "INSERT INTO notes VALUES (?,?,?,?,?,?,?,?)")
-        let mentionStmt = try db.makeStatement(sql: "INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+        let mentionStmt = try db.makeStatement(sql: "INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
         let adrStmt = try db.makeStatement(sql: "INSERT INTO adr_sentences VALUES (?,?,?,?,?,?,?,?,?,?)")
         var mentionID = 0, adrID = 0
         var seen = Set<String>()
@@ -129,7 +140,7 @@ public enum SQLiteWriter {
                 try mentionStmt.execute(arguments: StatementArguments([
                     mentionID, n.noteID, n.patientID, i, m.begin, m.end, m.text, m.conceptID, m.preferredName,
                     m.category, codes, m.riskFactor, m.section, m.sentence, m.negated, m.possible, m.historical,
-                    m.hypothetical, m.family, text(ev.bytes),
+                    m.hypothetical, m.family, text(ev.bytes), m.ambiguous,
                 ] as [(any DatabaseValueConvertible)?]))
             }
             for a in n.adrSentences {
@@ -155,11 +166,11 @@ public enum SQLiteWriter {
         }
     }
 
-    private static func insertProfiles(_ db: Database, _ profiles: [PatientProfile]) throws {
+    private static func insertProfiles(_ db: Database, _ profiles: [PatientProfile], lines: [[UInt8]]?) throws {
         let profileStmt = try db.makeStatement(sql: "INSERT INTO profiles VALUES (?,?,?,?,?,?,?,?)")
         let rfStmt = try db.makeStatement(sql: "INSERT INTO risk_factors VALUES (?,?,?,?,?,?,?)")
-        for p in profiles {
-            var line = p.jsonLine()
+        for (i, p) in profiles.enumerated() {
+            var line = lines?[i] ?? p.jsonLine()
             if line.last == UInt8(ascii: "\n") { line.removeLast() }
             try profileStmt.execute(arguments: StatementArguments([
                 p.patientID, p.notes.count, p.age, p.charlson.index, p.conditions.count, p.medications.count,

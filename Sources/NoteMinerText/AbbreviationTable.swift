@@ -25,6 +25,8 @@ public struct AbbreviationTable: Sendable {
     private var entries: [Key: Kind] = [:]
     /// Longest entry stored; lets the tokenizer skip lookups for long words.
     private(set) var longest = 0
+    /// Bit `c - 'a'` set when some entry starts with letter `c` (any case): most words fail this test before hashing.
+    private var firstLetters: UInt32 = 0
 
     public init() {}
 
@@ -53,7 +55,9 @@ public struct AbbreviationTable: Sendable {
     /// Lookup of `bytes[range]`; nil when absent, too long or not ASCII.
     @inline(__always)
     func kind(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Kind? {
-        guard range.count > 0, range.count <= longest, let key = Key(bytes, range) else { return nil }
+        guard range.count > 0, range.count <= longest else { return nil }
+        let c = (bytes[range.lowerBound] | 0x20) &- 0x61
+        guard c < 26, firstLetters & (1 << UInt32(c)) != 0, let key = Key(bytes, range) else { return nil }
         return entries[key]
     }
 
@@ -73,7 +77,7 @@ public struct AbbreviationTable: Sendable {
             if !bytes.allSatisfy({ isAlnum($0) || $0 == UInt8(ascii: ".") }) {
                 return "a \(kind.rawValue) must be ASCII letters, digits and periods only"
             }
-            if !isAlnum(bytes[0]) { return "must start with a letter or digit" }
+            if !(bytes[0] | 0x20 >= 0x61 && bytes[0] | 0x20 <= 0x7A) { return "must start with a letter" }
             if bytes.count >= 2, zip(bytes, bytes.dropFirst()).contains(where: { $0 == 0x2E && $1 == 0x2E }) {
                 return "two periods in a row"
             }
@@ -86,6 +90,8 @@ public struct AbbreviationTable: Sendable {
         let key = bytes.withUnsafeBufferPointer { Key($0, 0..<$0.count) }!
         entries[key] = kind
         longest = max(longest, bytes.count)
+        let c = (bytes[0] | 0x20) &- 0x61
+        if c < 26 { firstLetters |= 1 << UInt32(c) }
     }
 
     /// Loads `Lexicons/abbreviations.tsv`: columns `abbreviation`, `kind` (title, inline, abbreviation, unit) and

@@ -43,6 +43,9 @@ public struct SentenceSplitter: Sendable {
             var sentences: [Sentence] = []
             sentences.reserveCapacity(count / 12 + 4)
             var sentenceStart = 0
+            // Whether the current sentence has content, known for tokens before `contentScanned` (keeps the
+            // check linear on long runs of punctuation).
+            var content = ContentScan()
             var line = lineInfo(text, tk, from: 0)
             markWithinLine(text, tk, line, &marks)
             for t in 1..<count {
@@ -53,13 +56,14 @@ public struct SentenceSplitter: Sendable {
                     markWithinLine(text, tk, line, &marks)
                     split = breaksBetweenLines(text, tk, t, previous: previous, current: line)
                 } else if marks[t] & Self.withinLine != 0 {
-                    split = keepsBreak(text, tk, t, sentenceStart: sentenceStart)
+                    split = keepsBreak(text, tk, t, sentenceStart: sentenceStart, content: &content)
                 }
                 if marks[t] & Self.forced != 0 { split = true }
                 if split {
                     sentences.append(Sentence(utf8Begin: tk[sentenceStart].utf8Begin, utf8End: tk[t - 1].utf8End,
                                               tokenBegin: Int32(sentenceStart), tokenEnd: Int32(t)))
                     sentenceStart = t
+                    content = ContentScan(scanned: t)
                 }
             }
             sentences.append(Sentence(utf8Begin: tk[sentenceStart].utf8Begin, utf8End: tk[count - 1].utf8End,
@@ -224,8 +228,14 @@ public struct SentenceSplitter: Sendable {
     @inline(__always) private func isLetterASCII(_ b: UInt8) -> Bool { (b | 0x20) &- 0x61 < 26 }
 
     /// Filters a within-line boundary before token `t` with clinical knowledge.
+    struct ContentScan {
+        var scanned = 0
+        var found = false
+    }
+
+    /// Filters a within-line boundary before token `t` with clinical knowledge.
     private func keepsBreak(_ text: UnsafeBufferPointer<UInt8>, _ tk: UnsafeBufferPointer<Token>, _ t: Int,
-                            sentenceStart: Int) -> Bool {
+                            sentenceStart: Int, content: inout ContentScan) -> Bool {
         let previous = tk[t - 1]
         if previous.kind == .abbreviation {
             switch abbreviations.kind(text, previous.utf8Range) {
@@ -234,16 +244,16 @@ public struct SentenceSplitter: Sendable {
             }
         }
         // A sentence must hold something besides list markers and punctuation ("1.", "•", "2)").
-        for k in sentenceStart..<t {
+        var k = max(content.scanned, sentenceStart)
+        while !content.found, k < t {
             let kind = tk[k].kind
-            if kind == .punctuation || kind == .symbol { continue }
-            if k == sentenceStart, kind == .number || (kind == .word && tk[k].length == 1), k + 1 < t,
-               tk[k + 1].kind == .punctuation {
-                continue
-            }
-            return true
+            let marker = k == sentenceStart && (kind == .number || (kind == .word && tk[k].length == 1))
+                && k + 1 < tk.count && tk[k + 1].kind == .punctuation
+            if kind != .punctuation && kind != .symbol && !marker { content.found = true }
+            k += 1
         }
-        return false
+        content.scanned = max(content.scanned, k)
+        return content.found
     }
 
     // MARK: Lines
@@ -264,19 +274,19 @@ public struct SentenceSplitter: Sendable {
         var needsICU = false
     }
 
-    private func lineInfo(_ text: UnsafeBufferPointer<UInt8>, _ tk: UnsafeBufferPointer<Token>, from first: Int) -> LineInfo {
+    func lineInfo(_ text: UnsafeBufferPointer<UInt8>, _ tk: UnsafeBufferPointer<Token>, from first: Int) -> LineInfo {
         var info = LineInfo()
         info.first = first
         var e = first + 1
         var caps = 0, lower = 0
         var needsICU = false
         if tk[first].isNonASCII { needsICU = !isNeutralNonASCII(text, tk[first]) }
-        if tk[first].kind == .word || tk[first].kind == .abbreviation { if tk[first].isAllCaps { caps += 1 } else { lower += 1 } }
+        if tk[first].kind == .word || tk[first].kind == .abbreviation { if isCapitals(tk[first]) { caps += 1 } else { lower += 1 } }
         while e < tk.count {
             let token = tk[e]
             if token.isLineStart { break }
             if token.isNonASCII, !needsICU { needsICU = !isNeutralNonASCII(text, token) }
-            if token.kind == .word || token.kind == .abbreviation { if token.isAllCaps { caps += 1 } else { lower += 1 } }
+            if token.kind == .word || token.kind == .abbreviation { if isCapitals(token) { caps += 1 } else { lower += 1 } }
             e += 1
         }
         info.end = e
@@ -288,10 +298,12 @@ public struct SentenceSplitter: Sendable {
         // Label: up to five words (after an optional list marker), a colon, then something.
         var k = first + marker
         var words = 0
+        // A label starts with a capital ("Blood Pressure:", "BP:"); "started on meds: aspirin" is wrapped prose.
+        let labelStart = k < e && tk[k].startsUpper
         while k < e, words <= 5 {
             let token = tk[k]
             if token.kind == .punctuation, text[Int(token.utf8Begin)] == UInt8(ascii: ":") {
-                info.isLabel = words > 0 && k + 1 < e
+                info.isLabel = labelStart && words > 0 && k + 1 < e
                 break
             }
             guard token.kind == .word || token.kind == .abbreviation || token.kind == .measurement else { break }
@@ -299,6 +311,11 @@ public struct SentenceSplitter: Sendable {
             k += 1
         }
         return info
+    }
+
+    /// All caps, counting one-letter capitals ("A", "I") as caps.
+    @inline(__always) private func isCapitals(_ token: Token) -> Bool {
+        token.isAllCaps || (token.length == 1 && token.startsUpper)
     }
 
     /// Non-ASCII tokens that do not change UAX #29 decisions on a line: words starting with an ASCII letter
@@ -313,7 +330,7 @@ public struct SentenceSplitter: Sendable {
         }
     }
 
-    /// Tokens taken by a list marker at the start of a line: a bullet ("•", "-", "*", "+"), a number or a single
+    /// Tokens taken by a list marker at the start of a line: a bullet ("•", "-", "*", "+", "#" as in "# CHF:"), a number or a single
     /// letter followed by "." or ")", or "(1)". Zero when the line is not a list item.
     private func listMarkerLength(_ text: UnsafeBufferPointer<UInt8>, _ tk: UnsafeBufferPointer<Token>, _ first: Int, lineEnd: Int) -> Int {
         let token = tk[first]
@@ -322,7 +339,8 @@ public struct SentenceSplitter: Sendable {
         switch token.kind {
         case .punctuation, .symbol:
             if token.length == 1 {
-                if b == UInt8(ascii: "-") || b == UInt8(ascii: "*") || b == UInt8(ascii: "+") || b == UInt8(ascii: ">") {
+                if b == UInt8(ascii: "-") || b == UInt8(ascii: "*") || b == UInt8(ascii: "+") || b == UInt8(ascii: ">")
+                    || b == UInt8(ascii: "#") {
                     return followedBySpace ? 1 : 0
                 }
                 if b == UInt8(ascii: "("), first + 2 < lineEnd, tk[first + 1].kind == .number || tk[first + 1].kind == .word,
@@ -396,8 +414,7 @@ public struct SentenceSplitter: Sendable {
     private func breaksBetweenLines(_ text: UnsafeBufferPointer<UInt8>, _ tk: UnsafeBufferPointer<Token>, _ t: Int,
                                     previous: LineInfo, current: LineInfo) -> Bool {
         if lineBreaks(text, from: Int(tk[t - 1].utf8End), to: Int(tk[t].utf8Begin)) >= 2 { return true }
-        if current.isListItem || current.isLabel || previous.isLabel { return true }
-        if current.isAllCaps || previous.isAllCaps { return true }
+        if current.isListItem || current.isLabel { return true }
         let last = tk[t - 1]
         let next = tk[t]
         // Terminal punctuation, possibly inside a closing bracket or quote; a colon or semicolon ends a line's clause.
@@ -409,10 +426,9 @@ public struct SentenceSplitter: Sendable {
         let end = tk[e]
         if end.kind == .punctuation {
             let c = text[Int(end.utf8End) - 1]
-            if c == UInt8(ascii: ".") || c == UInt8(ascii: "!") || c == UInt8(ascii: "?") || c == UInt8(ascii: ":")
-                || c == UInt8(ascii: ";") {
-                return true
-            }
+            if c == UInt8(ascii: ".") || c == UInt8(ascii: "!") || c == UInt8(ascii: "?") { return true }
+            // "Medications:" then a capitalized line breaks; "Condition at discharge:" then "stable." reads on.
+            if c == UInt8(ascii: ":") || c == UInt8(ascii: ";") { return next.startsUpper || previous.isAllCaps }
         } else if end.isNonASCII, end.kind == .punctuation || end.kind == .symbol {
             // 。！？ and friends.
             let r = end.utf8Range
@@ -428,9 +444,15 @@ public struct SentenceSplitter: Sendable {
             case .abbreviation, .unit, nil: return next.startsUpper
             }
         }
+        // Header-like all-caps lines stand alone, except in notes written all in capitals, where a long line
+        // followed by another all-caps line is hard-wrapped prose.
+        if previous.isAllCaps && current.isAllCaps { return previous.length < 60 }
+        if previous.isAllCaps || current.isAllCaps { return true }
         // Continuation: the next line starts in lower case, or with a number, tag or symbol.
         if !next.startsUpper { return false }
-        // A short line followed by a capitalized one reads as a list line or a label, not a wrapped sentence.
+        // A capitalized line after a "Label: value" line, or after a short line, starts something new; after a
+        // long line it is hard-wrapped prose continuing with a name or "I".
+        if previous.isLabel { return true }
         return previous.length < 45
     }
 }

@@ -14,8 +14,10 @@ import NoteMinerModel
 /// - A number with a unit written straight after it is one `measurement` token ("500mg", "98.6F", "2.5mL",
 ///   "10mg/kg", "98.6°F"), as are percentages ("60-65%") and two-part slash forms ("120/80", "1/2"). A unit
 ///   written after a space is a separate word: "2.5 mL" is number + word, "72 bpm" number + word. Unit pairs
-///   joined by a slash are one word ("mg/kg", "mL/min"), as are runs of one- or two-letter parts ("s/p", "y/o", "N/V/D").
-/// - Decimals, thousands and ranges are one `number` ("3.5", "1,000", "2-3", "2.5-3.5").
+///   joined by a slash are one word ("mg/kg", "mL/min"), as are runs of one- or two-letter parts ("s/p", "y/o", "N/V/D")
+///   and a single letter with a trailing slash ("w/ fever").
+/// - Decimals, thousands and ranges are one `number` ("3.5", "1,000", "2-3", "2.5-3.5", "70-80s"); digits
+///   followed by letters that are not a unit are one `word` ("2nd", "1990s", "5FU").
 /// - Dates: "01/02/2019", "1/2/19", "12/2019", "2019-01-01", "01-02-2019", "01.02.2019". Times: "10:32",
 ///   "10:32:15", "10:32pm", "7am".
 /// - Hyphenated terms are one `word` flagged `.hyphenated` ("post-operative", "non-ST-elevation",
@@ -25,6 +27,7 @@ import NoteMinerModel
 /// - A run of the same ASCII punctuation or symbol is one token ("...", "--", "***").
 /// - Emoji sequences (with ZWJ, variation selectors, skin tones) are one `symbol` token.
 /// - CR, LF, CRLF, VT, FF, NEL, U+2028/2029 are line breaks; other controls and format characters separate tokens.
+/// - `allCaps` and `capitalized` look at ASCII letters only; `nonASCII` tokens get their norm from ICU.
 public struct Tokenizer: Sendable {
     public let abbreviations: AbbreviationTable
 
@@ -42,12 +45,9 @@ public struct Tokenizer: Sendable {
     public func tokenize(_ text: UnsafeBufferPointer<UInt8>, tokens: inout [Token], norm: inout [UInt8]) {
         guard text.count > 0 else { return }
         precondition(text.count < Int(Int32.max), "note too large for 32-bit offsets")
-        var scanner = Scanner(text: text, table: abbreviations)
-        swap(&scanner.tokens, &tokens)
-        swap(&scanner.norm, &norm)
+        var scanner = Scanner(text: text, table: abbreviations, normBase: norm.count)
         scanner.run()
-        swap(&scanner.tokens, &tokens)
-        swap(&scanner.norm, &norm)
+        scanner.finish(tokens: &tokens, norm: &norm)
     }
 
     /// Tokens of a string, for tests and tools (the pipeline calls `tokenize` on the document buffer).
@@ -83,20 +83,71 @@ private let aUnderscore = UInt8(ascii: "_"), aPercent = UInt8(ascii: "%")
 
 // MARK: - Scanner
 
+/// Bit 0: ASCII letter or digit. Lets the word loop test one table byte instead of two ranges.
+/// Written once at initialization and only read afterwards.
+nonisolated(unsafe) private let alnumTable: UnsafePointer<UInt8> = {
+    let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+    for b in 0..<256 { p[b] = isAlnum(UInt8(b)) ? 1 : 0 }
+    return UnsafePointer(p)
+}()
+
+/// The scanner writes tokens and normalized bytes into raw buffers it owns (doubling when full) and hands them
+/// over in `finish`: per-token `Array.append` with its uniqueness and capacity checks cost more than the scanning.
 private struct Scanner {
     let text: UnsafeBufferPointer<UInt8>
     let n: Int
     let table: AbbreviationTable
-    var tokens: [Token] = []
-    var norm: [UInt8] = []
+    let alnum: UnsafePointer<UInt8>
+    /// `norm.count` before this call: token norm ranges index the caller's whole array.
+    let normBase: Int
+    var tok: UnsafeMutablePointer<Token>
+    var tokCount = 0
+    var tokCapacity: Int
+    var nrm: UnsafeMutablePointer<UInt8>
+    var nrmCount = 0
+    var nrmCapacity: Int
+    var scratch: [UInt8] = []
     var i = 0
     var spaceBefore = true
     var lineStart = true
 
-    init(text: UnsafeBufferPointer<UInt8>, table: AbbreviationTable) {
+    init(text: UnsafeBufferPointer<UInt8>, table: AbbreviationTable, normBase: Int) {
         self.text = text
         self.n = text.count
         self.table = table
+        self.alnum = alnumTable
+        self.normBase = normBase
+        tokCapacity = text.count / 4 + 16
+        tok = .allocate(capacity: tokCapacity)
+        nrmCapacity = text.count + 64
+        nrm = .allocate(capacity: nrmCapacity)
+    }
+
+    mutating func finish(tokens: inout [Token], norm: inout [UInt8]) {
+        tokens.append(contentsOf: UnsafeBufferPointer(start: tok, count: tokCount))
+        norm.append(contentsOf: UnsafeBufferPointer(start: nrm, count: nrmCount))
+        tok.deallocate()
+        nrm.deallocate()
+    }
+
+    @inline(__always) func isAlnumFast(_ b: UInt8) -> Bool { alnum[Int(b)] != 0 }
+
+    mutating func growTokens() {
+        let bigger = UnsafeMutablePointer<Token>.allocate(capacity: tokCapacity * 2)
+        bigger.moveInitialize(from: tok, count: tokCount)
+        tok.deallocate()
+        tok = bigger
+        tokCapacity *= 2
+    }
+
+    mutating func reserveNorm(_ extra: Int) {
+        guard nrmCount + extra > nrmCapacity else { return }
+        let capacity = max(nrmCapacity * 2, nrmCount + extra)
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        bigger.moveInitialize(from: nrm, count: nrmCount)
+        nrm.deallocate()
+        nrm = bigger
+        nrmCapacity = capacity
     }
 
     mutating func run() {
@@ -138,35 +189,48 @@ private struct Scanner {
         if lineStart { flags |= 1 << 3 }
         spaceBefore = false
         lineStart = false
-        let normBegin = norm.count
         let length = end - start
-        norm.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<end]))
+        reserveNorm(length)
+        let normBegin = nrmCount
+        let dst = nrm + nrmCount
+        let src = text.baseAddress! + start
         var upper = 0, lower = 0
         var high: UInt8 = 0
         var first: UInt8 = 0  // 1 = first letter upper case, 2 = lower case
-        norm.withUnsafeMutableBufferPointer { out in
-            for k in normBegin..<(normBegin + length) {
-                let b = out[k]
-                high |= b
-                if isUpper(b) {
-                    upper += 1
-                    if first == 0 { first = 1 }
-                    out[k] = b | 0x20
-                } else if isLower(b) {
+        for k in 0..<length {
+            let b = src[k]
+            high |= b
+            if b &- 0x41 < 26 {
+                upper += 1
+                if first == 0 { first = 1 }
+                dst[k] = b | 0x20
+            } else {
+                if b &- 0x61 < 26 {
                     lower += 1
                     if first == 0 { first = 2 }
                 }
+                dst[k] = b
             }
         }
+        nrmCount += length
         if high >= 0x80 {
             flags |= 1 << 5
-            norm.removeSubrange(normBegin...)
-            ICU.appendNFKCCasefold(UnsafeBufferPointer(rebasing: text[start..<end]), to: &norm)
+            nrmCount = normBegin
+            scratch.removeAll(keepingCapacity: true)
+            ICU.appendNFKCCasefold(UnsafeBufferPointer(rebasing: text[start..<end]), to: &scratch)
+            reserveNorm(scratch.count)
+            scratch.withUnsafeBufferPointer { b in
+                if let source = b.baseAddress, b.count > 0 { (nrm + nrmCount).update(from: source, count: b.count) }
+            }
+            nrmCount += scratch.count
         }
         if upper >= 2 && lower == 0 { flags |= 1 << 1 } else if first == 1 { flags |= 1 << 2 }
-        tokens.append(Token(utf8Begin: Int32(truncatingIfNeeded: start), utf8End: Int32(truncatingIfNeeded: end),
-                            normBegin: Int32(truncatingIfNeeded: normBegin), normEnd: Int32(truncatingIfNeeded: norm.count),
-                            kind: kind, flags: TokenFlags(rawValue: flags)))
+        if tokCount == tokCapacity { growTokens() }
+        (tok + tokCount).initialize(to: Token(
+            utf8Begin: Int32(truncatingIfNeeded: start), utf8End: Int32(truncatingIfNeeded: end),
+            normBegin: Int32(truncatingIfNeeded: normBase + normBegin), normEnd: Int32(truncatingIfNeeded: normBase + nrmCount),
+            kind: kind, flags: TokenFlags(rawValue: flags)))
+        tokCount += 1
         i = end
     }
 
@@ -222,7 +286,7 @@ private struct Scanner {
     func wordEnd(from start: Int, flags: inout TokenFlags) -> Int {
         var j = start
         while true {
-            while j < n, isAlnum(text[j]) { j += 1 }
+            while j < n, isAlnumFast(text[j]) { j += 1 }
             guard j < n else { break }
             let b = text[j]
             if b >= 0x80 {
@@ -276,6 +340,11 @@ private struct Scanner {
                     emit(start, end, .word)
                     return
                 }
+                // "w/" (with), "c/" : a single letter and a slash before a space or the end.
+                if j == start + 1, !(j + 1 < n && (isAlnum(text[j + 1]) || text[j + 1] >= 0x80)) {
+                    emit(start, j + 1, .word)
+                    return
+                }
             }
         }
         emit(start, j, .word, flags)
@@ -295,6 +364,8 @@ private struct Scanner {
             if m < n, text[m] == aHyphen || text[m] == aApostrophe || text[m] >= 0x80 { return nil }
             k = m
             parts += 1
+            // Real abbreviations have few parts; a cap keeps "a.b.c.d..." scanning linear when it finally fails.
+            if parts > 6 { return nil }
         }
         guard parts > 0 else { return nil }
         return k < n && text[k] == aDot ? k + 1 : k
@@ -442,8 +513,13 @@ private struct Scanner {
                     emit(start, end, .measurement)
                     return
                 }
+                if m == j + 1, text[j] == UInt8(ascii: "s"), !isPlainInteger {
+                    // "70-80s", "1.5s" (plural or decade of a range or decimal).
+                    emit(start, m, kind)
+                    return
+                }
                 if isPlainInteger {
-                    // "2nd", "5FU", "3D": one word.
+                    // "2nd", "5FU", "3D", "1990s": one word.
                     var flags: TokenFlags = []
                     let end = wordEnd(from: start, flags: &flags)
                     emit(start, end, .word, flags)

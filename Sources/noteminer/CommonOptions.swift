@@ -6,7 +6,7 @@ import NoteMinerPipeline
 
 /// Inputs shared by every command that reads notes.
 struct InputOptions: ParsableArguments {
-    @Argument(help: ArgumentHelp("Notes: a .txt file, a folder of .txt files, a .jsonl file (note_id, text, ...), or - for JSON Lines on stdin.", valueName: "inputs"))
+    @Argument(help: ArgumentHelp("Notes: a .txt file, a folder of .txt files (optional manifest.csv), a .jsonl file (note_id, text, ...), a .csv file with a text column, or - for JSON Lines on stdin.", valueName: "inputs"))
     var inputs: [String]
 
     @Option(name: .customLong("lexicons"), help: ArgumentHelp("Folder with the data files (default: the Lexicons folder of this installation).", valueName: "dir"))
@@ -20,6 +20,12 @@ struct InputOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("Encoding of note files: auto (UTF-8; UTF-16 by byte order mark; Windows-1252 when clearly so), utf-8, windows-1252, latin-1, utf-16le, utf-16be.", valueName: "name"))
     var encoding: TextEncoding = .auto
+
+    @Option(name: .customLong("text-column"), help: "CSV input: the column holding the note text.") var textColumn = "text"
+    @Option(name: .customLong("id-column"), help: "CSV input: the note id column (default note_id; the record number when absent).") var idColumn = "note_id"
+    @Option(name: .customLong("patient-column"), help: "CSV input: the patient id column.") var patientColumn = "patient_id"
+    @Option(name: .customLong("date-column"), help: "CSV input: the note date column.") var dateColumn = "date"
+    @Option(name: .customLong("type-column"), help: "CSV input: the note type column.") var typeColumn = "note_type"
 
     @Flag(name: .customLong("follow-links"), help: "Follow symbolic links in input folders that point outside the folder.")
     var followLinks = false
@@ -35,6 +41,11 @@ struct InputOptions: ParsableArguments {
         options.maxNoteBytes = maxNoteBytes
         options.followExternalLinks = followLinks
         options.encoding = encoding
+        options.csvColumns.text = textColumn
+        options.csvColumns.id = idColumn
+        options.csvColumns.patient = patientColumn
+        options.csvColumns.date = dateColumn
+        options.csvColumns.noteType = typeColumn
         do {
             return try NoteReader(inputs: inputs, options: options)
         } catch let e as InputError {
@@ -119,5 +130,14 @@ func runMappingErrors(_ body: () async throws -> Void) async throws {
     } catch let e as DataFileError {
         OutputSink.standardError().write("noteminer: error: \(e.description)\n")
         throw ExitCode(ExitStatus.setupError)
+    }
+}
+
+/// The shipped ADR model in the Lexicons folder this installation finds (see `ResourceLocator`).
+func defaultADRModelPath() throws -> String {
+    do {
+        return PipelineProcessor.defaultModelPath(lexiconDirectory: try ResourceLocator.lexiconDirectory())
+    } catch let e as InputError {
+        throw CLIError.setup(e.message)
     }
 }

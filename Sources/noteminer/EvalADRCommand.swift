@@ -20,7 +20,7 @@ struct EvalADRCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Model file (default: Lexicons/models/adr.json).") var model: String?
 
     func run() async throws {
-        let m = try ADRModel.load(path: model ?? LexiconLocator.defaultADRModel)
+        let m = try ADRModel.load(path: try model ?? defaultADRModelPath())
         let examples = try ADRExampleReader.load(path: input)
         let metrics = ADREvaluator(model: m).evaluate(examples)
         print(ADREvaluator.json(metrics, scorePairs: examples.contains { !$0.pairs.isEmpty }))

@@ -34,11 +34,16 @@ struct ExtractCommand: AsyncParsableCommand {
     @Option(help: "Output format: jsonl (one line per note) or tsv (one row per mention, with a header).") var format: Format = .jsonl
     @Option(name: .customLong("lexicon"), help: ArgumentHelp("An extra lexicon (.tsv) or ConText rule file (.jsonl); repeatable.", valueName: "path"))
     var lexicons: [String] = []
-    @Flag(help: "Do the work, write no per-note output, print one JSON line of counts and MB/s.") var stats = false
+    @Flag(help: "Do the work (text stage, matching, ConText; no ADR), write no per-note output, print one JSON line of counts and MB/s.") var stats = false
+    @Option(help: "ADR model file (default: Lexicons/models/adr.json).") var model: String?
+    @Flag(name: .customLong("no-adr"), help: "Do not flag ADR sentences.") var noADR = false
 
     func run() async throws {
         try await runMappingErrors {
-            let extractor = try ConceptExtractor.load(lexiconDirectory: try input.lexicons(), extraLexicons: lexicons)
+            let processor = try PipelineProcessor.load(lexiconDirectory: try input.lexicons(), extraLexicons: lexicons,
+                                                       modelPath: noADR || stats ? "" : model)
+            let extractor = processor.extractor
+            let adr = processor.adr
             let reader = try input.makeReader()
             let out = OutputSink.standardOutput()
             let diagnostics = Diagnostics()
@@ -56,7 +61,8 @@ struct ExtractCommand: AsyncParsableCommand {
                 switch format {
                 case .jsonl:
                     var w = JSONWriter(reserving: 256 + mentions.count * 400)
-                    ExtractOutput.jsonLine(noteID: note.noteID, mentions: mentions, into: &w)
+                    ExtractOutput.jsonLine(noteID: note.noteID, mentions: mentions,
+                                           adrSentences: adr?.sentences(doc, mentions: mentions), into: &w)
                     return (item, w.bytes, s)
                 case .tsv:
                     return (item, Array(ExtractOutput.tsvRows(noteID: note.noteID, mentions: mentions).utf8), s)

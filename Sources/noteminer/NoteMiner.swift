@@ -12,9 +12,11 @@ struct NoteMinerCommand: AsyncParsableCommand {
               noteminer tokenize notes.jsonl --stats
               noteminer extract Corpora/discharge_summary.txt
               noteminer eval context ../shared/corpora/context-kit/dev.tsv
+              noteminer export Corpora/ --format brat --out corpus-brat
+              noteminer eval mentions --gold corpus-brat --pred pred.jsonl --format text
             """,
         version: NoteMinerVersion.string,
-        subcommands: [TokenizeCommand.self, ExtractCommand.self, RunCommand.self, ProfileCommand.self, StreamCommand.self, TrainCommand.self, ClassifyCommand.self, EvalCommand.self]
+        subcommands: [TokenizeCommand.self, ExtractCommand.self, RunCommand.self, ProfileCommand.self, StreamCommand.self, TrainCommand.self, ClassifyCommand.self, EvalCommand.self, ExportCommand.self, ImportCommand.self, AgreeCommand.self]
     )
 }
 
@@ -26,7 +28,7 @@ struct EvalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Evaluate NoteMiner against gold data.",
-        subcommands: [EvalContextCommand.self, EvalADRCommand.self]
+        subcommands: [EvalContextCommand.self, EvalADRCommand.self, EvalMentionsCommand.self]
     )
 }
 

@@ -29,12 +29,13 @@ struct ProfileCommand: AsyncParsableCommand {
             var notes: [NoteResult] = []
             let decoder = JSONDecoder()
             var bad = 0
+            var errorRecords = 0
             var records = 0
             for path in inputs {
                 var isDir: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw CLIError.setup("input '\(path)' does not exist") }
                 let files = isDir.boolValue
-                    ? try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".jsonl") || $0.hasSuffix(".json") }.sorted().map { path + "/" + $0 }
+                    ? try FileManager.default.contentsOfDirectory(atPath: path).filter(Self.isResultFile).sorted().map { path + "/" + $0 }
                     : [path]
                 for file in files {
                     guard let data = FileManager.default.contents(atPath: file) else { throw CLIError.setup("cannot read '\(file)'") }
@@ -43,7 +44,13 @@ struct ProfileCommand: AsyncParsableCommand {
                         lineNumber += 1
                         if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) { continue }
                         do {
-                            let record = try decoder.decode(NoteResult.self, from: Data(line))
+                            let record: NoteResult
+                            switch try decoder.decode(StreamRecord.self, from: Data(line)) {
+                            case .result(let r): record = r
+                            case .error:
+                                errorRecords += 1
+                                continue
+                            }
                             if record.schemaVersion > NoteResult.schemaVersion {
                                 throw CLIError.setup("\(file):\(lineNumber): schema_version \(record.schemaVersion) is newer than this NoteMiner understands (\(NoteResult.schemaVersion))")
                             }
@@ -68,7 +75,36 @@ struct ProfileCommand: AsyncParsableCommand {
             results.summary.results = builder.noteCount
             let profiles = try Reports.write(to: folder, results: results, inputs: inputs, lexiconDirectory: nil)
             OutputSink.standardError().write("noteminer: \(records) records, \(builder.noteCount) notes, \(profiles) patients → \(out)\n")
-            if bad > 0 { throw ExitCode(ExitStatus.someRefused) }
+            if errorRecords > 0 {
+                OutputSink.standardError().write("noteminer: \(errorRecords) error record(s) from `stream` (notes that could not be processed) left out\n")
+            }
+            if bad > 0 || errorRecords > 0 { throw ExitCode(ExitStatus.someRefused) }
+        }
+    }
+}
+
+extension ProfileCommand {
+    /// Result files in a folder: `*.jsonl` / `*.json`, and `part-*` as Spark and Hadoop name their output
+    /// (their `_SUCCESS` markers and hidden `.crc` checksums are not results).
+    static func isResultFile(_ name: String) -> Bool {
+        if name.hasPrefix(".") || name.hasPrefix("_") || name.hasSuffix(".crc") { return false }
+        return name.hasSuffix(".jsonl") || name.hasSuffix(".json") || name.hasPrefix("part-")
+    }
+}
+
+/// One line of `stream` output: a per-note result, or the error record that stands in for a note that could not
+/// be processed. An error record may carry a `note_id`, so decoding it as a result would invent an empty note.
+enum StreamRecord: Decodable {
+    case result(NoteResult)
+    case error
+
+    private enum Keys: String, CodingKey { case error }
+
+    init(from decoder: any Decoder) throws {
+        if try decoder.container(keyedBy: Keys.self).contains(.error) {
+            self = .error
+        } else {
+            self = .result(try NoteResult(from: decoder))
         }
     }
 }

@@ -24,11 +24,17 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var input: InputOptions
     @Option(help: "Output folder.") var out: String
     @Option(name: .customLong("lexicon"), help: "An extra lexicon file (repeatable).") var lexicons: [String] = []
+    @Option(help: "ADR model file (default: Lexicons/models/adr.json).") var model: String?
+    @Flag(name: .customLong("no-adr"), help: "Skip the ADR sentence classifier.") var noADR = false
     @Flag(name: .customLong("no-resume"), help: "Ignore results cached by an earlier run into the same folder.") var noResume = false
 
     func run() async throws {
         try await runMappingErrors {
-            let processor = try PipelineProcessor.load(lexiconDirectory: try input.lexicons(), extraLexicons: lexicons)
+            let processor = try PipelineProcessor.load(lexiconDirectory: try input.lexicons(), extraLexicons: lexicons,
+                                                       modelPath: noADR ? "" : model)
+            if processor.adr == nil, !noADR {
+                OutputSink.standardError().write("noteminer: warning: no ADR model (Lexicons/models/adr.json missing); ADR sentences are not flagged\n")
+            }
             let reader = try input.makeReader()
             let folder: OutputFolder
             do { folder = try OutputFolder(path: out) } catch let e as InputError { throw CLIError.setup(e.message) }

@@ -21,6 +21,7 @@ struct StreamCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("lexicons"), help: "Folder with the data files.") var lexiconDirectory: String?
     @Option(name: .customLong("lexicon"), help: "An extra lexicon file (repeatable).") var lexicons: [String] = []
+    @Option(help: "ADR model file (default: Lexicons/models/adr.json).") var model: String?
     @Option(name: .customLong("max-note-bytes"), help: "Notes larger than this many bytes yield an error record.") var maxNoteBytes: Int = 10 * 1024 * 1024
 
     @Option(help: ArgumentHelp("Encoding of the JSON Lines input: auto, utf-8, windows-1252 or latin-1.", valueName: "name")) var encoding: TextEncoding = .auto
@@ -33,7 +34,7 @@ struct StreamCommand: AsyncParsableCommand {
         try await runMappingErrors {
             let dir: String
             do { dir = try ResourceLocator.lexiconDirectory(explicit: lexiconDirectory) } catch let e as InputError { throw CLIError.setup(e.message) }
-            let processor = try PipelineProcessor.load(lexiconDirectory: dir, extraLexicons: lexicons)
+            let processor = try PipelineProcessor.load(lexiconDirectory: dir, extraLexicons: lexicons, modelPath: model)
             var options = NoteReader.Options()
             options.maxNoteBytes = maxNoteBytes
             options.allowDuplicateIDs = true

@@ -17,11 +17,12 @@ struct TrainADRCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "Labelled sentences (JSON Lines).") var input: String
+    @Argument(help: "Labelled sentences (JSON Lines); several files are concatenated.") var inputs: [String]
     @Option(name: .long, help: "Where to write the model file.") var out: String
     @Option(name: .long, help: "Grouped cross-validation folds (0 = skip).") var folds: Int = 0
     @Option(name: .long, help: "Seed for fold assignment.") var seed: UInt64 = 1
     @Option(name: .customLong("c"), help: "Inverse L2 regularization strength.") var c: Double?
+    @Option(name: .customLong("char-scale"), help: "Weight of the character n-gram block relative to words.") var charScale: Double?
     @Option(name: .customLong("trained-on"), help: "Date recorded in the model's provenance (default: today, UTC).")
     var trainedOn: String?
 
@@ -30,14 +31,24 @@ struct TrainADRCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let examples = try ADRExampleReader.load(path: input)
+        var examples: [ADRExample] = []
+        for (k, path) in inputs.enumerated() {
+            // Groups are per file: "12" in one file is not document "12" of another.
+            examples += try ADRExampleReader.load(path: path).map { e in
+                var e = e
+                if k > 0, let g = e.group { e.group = "\(k):\(g)" }
+                return e
+            }
+        }
         guard examples.contains(where: { $0.label }), examples.contains(where: { !$0.label }) else {
-            throw ValidationError("\(input): need both positive and negative examples")
+            throw ValidationError("need both positive and negative examples")
         }
         var config = ADRTrainerConfig()
         config.seed = seed
         if let c { config.c = c }
-        let trainer = ADRTrainer(config: config)
+        var features = ADRFeatureConfig()
+        if let charScale { features.charScale = charScale }
+        let trainer = ADRTrainer(features: features, config: config)
         let stderr = FileHandle.standardError
         var report: ADRCVReport?
         if folds >= 2 {
@@ -55,8 +66,8 @@ struct TrainADRCommand: AsyncParsableCommand {
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyy-MM-dd"
         formatter.timeZone = TimeZone(identifier: "UTC")
-        let components = URL(fileURLWithPath: input).pathComponents.suffix(2)
-        var provenance = ADRProvenance(data: components.joined(separator: "/"), trainedOn: trainedOn ?? formatter.string(from: Date()),
+        let names = inputs.map { URL(fileURLWithPath: $0).pathComponents.suffix(2).joined(separator: "/") }
+        var provenance = ADRProvenance(data: names.joined(separator: " + "), trainedOn: trainedOn ?? formatter.string(from: Date()),
                                        tool: "noteminer \(NoteMinerVersion.string)")
         provenance.seed = seed
         var model = trainer.train(examples: examples, provenance: provenance)

@@ -65,6 +65,7 @@ struct ContextPhrasingTests {
         "Gram negative [[rods]] grew from the blood culture.",
         "Not only [[fatigue]] but also weight loss was reported.",
         "There was no increase in [[edema]] today.",
+        "She notes [[heartburn]] after late meals.",
         // uncertainty
         "Admitted to rule out [[myocardial infarction|possible]].",
         "Findings are concerning for [[appendicitis|possible]].",

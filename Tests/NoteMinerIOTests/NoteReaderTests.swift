@@ -133,3 +133,38 @@ func write(_ bytes: [UInt8], to path: String) throws {
         #expect(throws: InputError.self) { try NoteReader(inputs: ["/nonexistent/path/x"]) }
     }
 }
+
+@Suite struct CSVInputTests {
+    @Test func csvRecordsBecomeNotesWithMetadataAndBadRecordsAreRefused() throws {
+        let dir = try makeTempFolder()
+        let csv = "note_id,patient_id,date,body\nn1,p1,2024-01-01,\"Denies chest pain, fever.\nSecond line\"\nn2,p1,2024-02-01,HTN\nn3,p2\n"
+        try write(Array(csv.utf8), to: dir + "/notes.csv")
+        var options = NoteReader.Options()
+        options.csvColumns.text = "body"
+        let items = Array(try NoteReader(inputs: [dir + "/notes.csv"], options: options))
+        #expect(items.count == 3)
+        guard case .note(let n1, _, _) = items[0], case .note(let n2, _, _) = items[1], case .refused(let r) = items[2] else {
+            Issue.record("\(items)"); return
+        }
+        #expect(n1.text == "Denies chest pain, fever.\nSecond line" && n1.patientID == "p1" && n1.date == "2024-01-01")
+        #expect(n2.noteID == "n2")
+        #expect(r.reason == .malformedRecord && r.source.line == 3)
+    }
+
+    @Test func missingTextColumnIsASetupError() throws {
+        let dir = try makeTempFolder()
+        try write(Array("note_id,x\n1,2\n".utf8), to: dir + "/a.csv")
+        #expect(throws: InputError.self) { try NoteReader(inputs: [dir + "/a.csv"]) }
+    }
+
+    @Test func folderManifestGivesPatientAndDate() throws {
+        let dir = try makeTempFolder()
+        try write(Array("Note A".utf8), to: dir + "/a.txt")
+        try write(Array("Note B".utf8), to: dir + "/b.txt")
+        try write(Array("note_id,patient_id,date,note_type\na,P1,2024-03-01,discharge\n".utf8), to: dir + "/manifest.csv")
+        let items = Array(try NoteReader(inputs: [dir]))
+        guard case .note(let a, _, _) = items[0], case .note(let b, _, _) = items[1] else { Issue.record("\(items)"); return }
+        #expect(a.patientID == "P1" && a.date == "2024-03-01" && a.noteType == "discharge")
+        #expect(b.patientID == nil)
+    }
+}

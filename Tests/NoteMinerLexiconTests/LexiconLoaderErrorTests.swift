@@ -27,6 +27,16 @@ import NoteMinerModel
         }
     }
 
+    @Test func polarityDeniesNeedsARiskFactorAndUnknownValuesAreRefused() throws {
+        let header = "# schema_version: 1\nid\tpreferred_name\tsynonyms\trisk_factor\tpolarity\n"
+        let ok = try temp("c_conditions.tsv", header + "cond:ns\tnonsmoker\tnever smoker\tsmoking\tdenies\n")
+        #expect(try #require(ConceptLexicon.load(paths: [ok])[id: "cond:ns"]).deniesRiskFactor)
+        let noRisk = try temp("d_conditions.tsv", header + "cond:ns\tnonsmoker\t\t\tdenies\n")
+        #expect(loadError([noRisk])?.description.contains("d_conditions.tsv:3: polarity 'denies' needs a risk_factor") == true)
+        let bad = try temp("e_conditions.tsv", header + "cond:ns\tnonsmoker\t\tsmoking\tnegative\n")
+        #expect(loadError([bad])?.description.contains("e_conditions.tsv:3: unknown polarity 'negative'") == true)
+    }
+
     @Test func userConditionFileLoads() throws {
         let path = try temp("my_conditions.tsv", Self.header
             + "cond:x\tfoo syndrome\tfoo disease|foos\tFS\tI10\thypertension\n")
@@ -144,5 +154,49 @@ import NoteMinerModel
         #expect(throws: DataFileError.self) { _ = try ICD10CMCodeSet.load(path: flag) }
         let extra = try temp("icd10cm_codes.tsv", "code\tdescription\tbillable\tchapter\n")
         #expect(throws: DataFileError.self) { _ = try ICD10CMCodeSet.load(path: extra) }
+    }
+}
+
+@Suite struct CodeTableParserTests {
+    func temp(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("nm-icd-\(UUID().uuidString).tsv").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func columnsInAnyOrderCommentsAndCRLF() throws {
+        let path = try temp("# schema_version: 1\r\n# source: test\r\n\r\nbillable\tcode\tdescription\r\n1\tI10\t Essential (primary) hypertension \r\n# a comment\r\n0\tE11\tType 2 diabetes mellitus\r\n")
+        let set = try ICD10CMCodeSet.load(path: path)
+        #expect(set.count == 2 && set.metadata["source"] == "test")
+        #expect(set.display("I10") == "Essential (primary) hypertension" && set.isBillable("I10"))
+        #expect(set.contains("E11") && !set.isBillable("E11"))
+    }
+
+    @Test func rowErrorsNameTheirLine() throws {
+        let fields = try temp("code\tdescription\tbillable\nI10\tx\t1\nE11\ty\n")
+        #expect(throws: DataFileError(file: fields, line: 3, message: "expected 3 tab-separated fields, found 2")) {
+            _ = try ICD10CMCodeSet.load(path: fields)
+        }
+        let code = try temp("# c\ncode\tdescription\tbillable\n\nE119\tx\t1\n")
+        #expect((try? ICD10CMCodeSet.load(path: code)) == nil)
+        do { _ = try ICD10CMCodeSet.load(path: code) } catch let e as DataFileError { #expect(e.line == 4) }
+        let empty = try temp("code\tdescription\tbillable\nI10\t \t1\n")
+        #expect(throws: DataFileError(file: empty, line: 2, message: "empty required field 'description'")) {
+            _ = try ICD10CMCodeSet.load(path: empty)
+        }
+        let noHeader = try temp("# only comments\n")
+        #expect(throws: DataFileError(file: noHeader, message: "no header row")) { _ = try ICD10CMCodeSet.load(path: noHeader) }
+    }
+}
+
+@Suite struct WindowsLineEndingTests {
+    /// A lexicon saved by a Windows editor: "\r\n" is one Swift Character, so splitting on "\n" alone saw a
+    /// single line and reported "no header row".
+    @Test func crlfLexiconLoads() throws {
+        let text = "# schema_version: 1\r\n# category: condition\r\nid\tpreferred_name\ticd10cm\r\ncond:a\tfoo\tI10\r\n\r\ncond:b\tbar\tE11.9\r\n"
+        let concepts = try ConceptLexicon.parse(text: text, path: "win.tsv")
+        #expect(concepts.map(\.id) == ["cond:a", "cond:b"])
+        #expect(concepts[1].source == "win.tsv:6")
+        #expect(concepts[0].codes == [Coding(system: "ICD-10-CM", code: "I10")])
     }
 }

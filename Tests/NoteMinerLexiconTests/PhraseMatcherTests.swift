@@ -55,6 +55,11 @@ struct PhraseMatcherTests {
         expectMatches(conditions, "Prior [[DVTs|10]], [[arteries|9]], two [[pulmonary embolisms|6]]")
     }
 
+    @Test func esPluralsOnlyAfterSibilants() {
+        let phrases: [(String, Int32, Bool)] = [("rash", 1, false), ("not", 2, false), ("abscess", 3, false)]
+        expectMatches(phrases, "[[rashes|1]], [[abscesses|3]], notes, [[not|2]]")
+    }
+
     @Test func caseSensitiveAbbreviations() {
         // "pe" in prose is not pulmonary embolism; "PE" is. A case-insensitive sibling still matches.
         expectMatches(conditions, "Concern for [[PE|6]]; the pe exam; [[MS|7-8]] flare; 2 [[ms|8]]")

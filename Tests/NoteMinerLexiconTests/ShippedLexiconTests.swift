@@ -160,7 +160,7 @@ enum Shipped {
                 #expect(ambiguous, "'\(key)' is shared by \(list.map(\.0)) but not flagged ambiguous in \(id)")
             }
         }
-        #expect(shared.sorted() == ["ad", "ar", "hl", "ms", "pd", "peg", "scd"])
+        #expect(shared.sorted() == ["ad", "ar", "hl", "ms", "nph", "pd", "peg", "scd"])
     }
 
     @Test func caseSensitivityOfShortAbbreviations() throws {
@@ -174,6 +174,10 @@ enum Shipped {
         #expect(try term("cond:pulmonary_embolism", "PE").isCaseSensitive)
         #expect(try term("cond:pulmonary_embolism", "PE").isAmbiguous)
         #expect(try term("drug:morphine", "MS").preferredSections == [.medications, .dischargeMedications])
+        // Abbreviations that are ordinary words in lower case ("ten years", "hearing aids") match only in capitals.
+        #expect(try term("ae:ten", "TEN").isCaseSensitive)
+        #expect(try term("cond:hiv", "AIDS").isCaseSensitive)
+        #expect(try term("cond:hiv", "AIDS").isAbbreviation)
     }
 
     @Test func matchingTermsPointBackAtTheirConcepts() throws {

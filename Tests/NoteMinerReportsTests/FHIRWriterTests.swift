@@ -180,9 +180,11 @@ private func code(_ concept: Any?) -> String? {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try Data("{}".utf8).write(to: folder.appendingPathComponent("old-patient.json"))
         try Data("keep".utf8).write(to: folder.appendingPathComponent("README.txt"))
+        try Data("{\"resourceType\":".utf8).write(to: folder.appendingPathComponent("P001.json.partial"))
         try FHIRWriter.write(Fixtures.profiles, to: folder)
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
         #expect(!files.contains("old-patient.json"))
+        #expect(!files.contains { $0.hasSuffix(".partial") }, "leftover of an interrupted write")
         #expect(files.contains("README.txt"))
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NoteMinerReports
+import NoteMinerModel
 import NoteMinerProfiles
 
 @Suite struct HTMLReportTests {
@@ -16,8 +17,10 @@ import NoteMinerProfiles
             // The page's own script is the only one.
             #expect(html.components(separatedBy: "<script").count == 2)
         }
-        let hostile = try render(noteText: { _ in "\"><img src=x onerror=alert(1)> chest pain" })
+        // Whatever window a snippet cuts from this text, it holds the markup, which must arrive escaped.
+        let hostile = try render(noteText: { _ in String(repeating: "\"><img src=x onerror=alert(1)>", count: 40) })
         #expect(!hostile.contains("<img"))
+        #expect(hostile.contains("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"))
     }
 
     @Test func templateNeverUsesUnescapedTags() throws {
@@ -52,12 +55,18 @@ import NoteMinerProfiles
         // Hypertension: 1 of 2 patients present.
         #expect(html.contains("<div class=\"name\">Hypertension</div>\n      <div class=\"bar\"><span class=\"s-present\" style=\"width:50%\">"))
         #expect(html.contains("class=\"sortable\""))
+        // ADR rows link to the patient's card.
+        let anchor = "p-" + String(SHA256.hex("P001").prefix(12))
+        #expect(html.contains("<a href=\"#\(anchor)\">P001</a>") && html.contains("id=\"\(anchor)\""))
     }
 
     @Test func snippetWindowStopsAtSentenceEnds() {
         let text = Array("First one. Second has the word here. Third.".unicodeScalars)
         let segs = ReportContextProbe.highlight(text, 31, 35)
         #expect(segs == ["Second has the word ", "[here]", "."])
+        // A hard-wrapped sentence continues over the line break; a list item or a blank line ends it.
+        let wrapped = Array("PLAN:\nShe has type 2\ndiabetes and HTN, well\ncontrolled.\n* next item".unicodeScalars)
+        #expect(ReportContextProbe.highlight(wrapped, 34, 37) == ["She has type 2\ndiabetes and ", "[HTN]", ", well\ncontrolled."])
         let long = Array((String(repeating: "a", count: 300) + " target " + String(repeating: "b", count: 300)).unicodeScalars)
         let cut = ReportContextProbe.highlight(long, 301, 307)
         #expect(cut.first == "\u{2026}" && cut.last == "\u{2026}")
@@ -145,5 +154,43 @@ enum ReportContextProbe {
                             noteText: { id in texts[String(id.split(separator: "-").first ?? "")] })
         let written = try set.write(to: out, notes: notes, run: Fixtures.run)
         #expect(written.contains("report.html"))
+    }
+}
+
+/// Times each writer on `NOTEMINER_REPORT_BENCH` synthetic notes (two per patient); skipped otherwise. A
+/// measurement aid, not a speed test: it asserts only that everything was written.
+@Suite struct ReportBench {
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["NOTEMINER_REPORT_BENCH"] != nil))
+    func timeWriters() throws {
+        let n = Int(ProcessInfo.processInfo.environment["NOTEMINER_REPORT_BENCH"]!) ?? 10_000
+        let base = Fixtures.notes
+        var notes: [NoteResult] = []
+        notes.reserveCapacity(n)
+        for i in 0..<n {
+            var note = base[i % base.count]
+            note.noteID = "\(note.noteID)-\(i)"
+            note.patientID = "P\(i / 2)"
+            notes.append(note)
+        }
+        let texts = Fixtures.texts
+        let out = try Fixtures.temporaryFolder()
+        let clock = ContinuousClock()
+        var profiles: [PatientProfile] = []
+        let tProfiles = clock.measure {
+            var b = ProfileBuilder()
+            for note in notes { b.add(note) }
+            profiles = b.profiles()
+        }
+        var bytes = 0
+        let tBundles = clock.measure { for p in profiles { bytes += FHIRWriter.bundle(for: p).count } }
+        var timings: [(String, Duration)] = [("profiles", tProfiles), ("fhir bundles in memory (\(bytes) B)", tBundles)]
+        for (name, outputs) in [("profiles.jsonl", ReportSet.Outputs.profiles), ("features.csv", .features), ("fhir", .fhir),
+                                ("report.html", .html), ("results.sqlite", .sqlite)] {
+            let set = ReportSet(outputs: outputs, reportsDirectory: Fixtures.reportsDirectory,
+                                noteText: { id in texts[String(id.split(separator: "-").first ?? "")] })
+            timings.append((name, try clock.measure { try set.write(to: out, notes: notes, profiles: profiles, run: Fixtures.run) }))
+        }
+        print("report writers on \(n) notes / \(profiles.count) patients: " + timings.map { "\($0.0) \($0.1)" }.joined(separator: ", "))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("fhir").path).count == profiles.count + 1)
     }
 }

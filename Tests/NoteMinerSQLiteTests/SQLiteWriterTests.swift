@@ -87,6 +87,7 @@ private func dump(_ path: String) throws -> [String] {
 
             let negated = try Row.fetchOne(db, sql: "SELECT * FROM mentions WHERE concept_id = 'C0008031'")!
             #expect(negated["negated"] as Bool == true && negated["span_begin"] as Int == 30)
+            #expect(negated["ambiguous"] as Bool == false)
             #expect(negated["evidence_json"] as String == #"[{"attribute":"negated","trigger":"denies","begin":23,"end":29}]"#)
             #expect(try String.fetchOne(db, sql: "SELECT codes FROM mentions WHERE concept_id = 'C0020538'") == "ICD-10-CM:I10")
 

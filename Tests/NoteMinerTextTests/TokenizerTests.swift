@@ -92,6 +92,7 @@ private func flags(_ text: String) -> [TokenFlags] {
     @Test func numbersFollowedByWords() {
         expectTokens("a [[61-year-old|word]] male, [[2nd|word]] visit, [[5-mg|word]] dose")
         expectTokens("list [[1|number]][[.|punctuation]] [[Hypertension]]")
+        expectTokens("HR [[70-80s|number]] in the [[1990s|word]]")
     }
 
     // MARK: Words
@@ -110,6 +111,7 @@ private func flags(_ text: String) -> [TokenFlags] {
 
     @Test func slashAbbreviations() {
         expectTokens("[[s/p]] CABG, [[45]] [[y/o]] male with [[N/V/D]] and [[A/P]]")
+        expectTokens("[[w/]] fever [[w/o]] chills, [[and]][[/|punctuation]][[or]] [[he]][[/|punctuation]][[she]]")
     }
 
     // MARK: De-identification

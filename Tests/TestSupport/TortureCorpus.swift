@@ -159,11 +159,13 @@ public enum TortureCorpus {
         let jsonlURL = root.appendingPathComponent("notes.jsonl")
         try Data(jsonl).write(to: jsonlURL)
 
-        // CSV with unbalanced quotes: not a supported input format; refused as a whole file.
+        // CSV with an unbalanced quote: the records before it are notes; the record that opens the quote swallows
+        // the rest of the file and is refused with the reason.
         let csv = "note_id,text\nc1,\"HPI: cough, \"\"quoted\"\" ok\"\nc2,\"unbalanced quote, never closed\nc3,plain text\n"
         let csvURL = root.appendingPathComponent("notes.csv")
         try Data(utf8(csv)).write(to: csvURL)
-        cases.append(Case(name: "csv", expectation: .quarantined("unsupported_format")))
+        cases.append(Case(name: "csv-ok", expectation: .result))
+        cases.append(Case(name: "csv-unbalanced", expectation: .quarantined("malformed_record")))
 
         return Layout(root: root, folder: folder, jsonLines: jsonlURL, csv: csvURL, outside: outside, cases: cases)
     }

@@ -1,0 +1,44 @@
+import NoteMinerADR
+import NoteMinerModel
+import NoteMinerProfiles
+
+/// The ADR stage: classifies the sentences that name a drug, and pairs drugs with effects in the flagged ones.
+/// Requires: a document and its mentions. Adds: `adr_sentences` with probability, pairs and explanation.
+///
+/// Only sentences with a drug mention are scored — a sentence that names no drug cannot report a drug
+/// reaction, and skipping the rest keeps the stage a small share of a batch run.
+public struct ADRStage: Sendable {
+    public let model: ADRModel
+    /// Contributions shown per flagged sentence.
+    public var explanationSize = 8
+
+    public init(model: ADRModel) { self.model = model }
+
+    public func sentences(_ doc: Document, mentions: [ExtractedMention]) -> [ADRSentenceRecord] {
+        var bySentence: [Int: [ExtractedMention]] = [:]
+        for m in mentions where !m.ambiguous { bySentence[m.record.sentence, default: []].append(m) }
+        var out: [ADRSentenceRecord] = []
+        for index in bySentence.keys.sorted() {
+            let ms = bySentence[index]!
+            guard ms.contains(where: { $0.record.category == "drug" }), index < doc.sentences.count else { continue }
+            let s = doc.sentences[index]
+            let base = Int(s.utf8Begin)
+            func mention(_ m: ExtractedMention) -> ADRMention {
+                ADRMention(utf8Begin: m.utf8Begin - base, utf8End: m.utf8End - base, conceptID: m.record.conceptID,
+                           name: m.record.text, negated: m.record.negated, hypothetical: m.record.hypothetical)
+            }
+            let input = ADRSentenceInput(
+                text: doc.text(s.utf8Range),
+                drugs: ms.filter { $0.record.category == "drug" }.map(mention),
+                effects: ms.filter { $0.record.category != "drug" }.map(mention))
+            let p = model.predict(input, explain: true)
+            guard p.isADR else { continue }
+            let cp = doc.codePointRange(s.utf8Range)
+            out.append(ADRSentenceRecord(
+                sentence: index, begin: cp.lowerBound, end: cp.upperBound, text: input.text, probability: p.probability,
+                pairs: p.pairs.map { PairRecord(drug: $0.drug, effect: $0.effect) },
+                explanation: p.topContributions(explanationSize).map { ContributionRecord(feature: $0.feature, contribution: $0.value) }))
+        }
+        return out
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+import Testing
+@testable import NoteMinerADR
+import NoteMinerModel
+
+/// A small synthetic corpus: enough signal for a fast debug-build training run.
+enum Synthetic {
+    static let drugs = ["lisinopril", "warfarin", "amoxicillin", "metformin", "atorvastatin", "vancomycin", "clozapine", "heparin"]
+    static let effects = ["cough", "bleeding", "rash", "diarrhea", "myalgia", "nephrotoxicity", "neutropenia", "thrombocytopenia"]
+    static let indications = ["hypertension", "atrial fibrillation", "otitis media", "diabetes", "hyperlipidemia", "osteomyelitis", "schizophrenia", "embolism"]
+
+    static func examples(count: Int = 160) -> [ADRExample] {
+        var out: [ADRExample] = []
+        for i in 0..<count {
+            let d = drugs[i % drugs.count], e = effects[(i / 2) % effects.count], ind = indications[(i / 3) % indications.count]
+            let group = "doc\(i / 4)"
+            switch i % 4 {
+            case 0: out.append(ADRExample(input: ADRSentenceInput(text: "\(d.capitalized)-induced \(e) in a \(40 + i % 30)-year-old."), label: true, group: group, pairs: [ADRPair(drug: d.capitalized, effect: e)]))
+            case 1: out.append(ADRExample(input: ADRSentenceInput(text: "She developed \(e) after starting \(d)."), label: true, group: group, pairs: [ADRPair(drug: d, effect: e)]))
+            case 2: out.append(ADRExample(input: ADRSentenceInput(text: "\(d.capitalized) was prescribed for \(ind)."), label: false, group: group))
+            default: out.append(ADRExample(input: ADRSentenceInput(text: "The patient had \(ind) treated for \(i % 7 + 2) years."), label: false, group: group))
+            }
+        }
+        return out
+    }
+
+    static func trainer() -> ADRTrainer {
+        var f = ADRFeatureConfig()
+        f.hashBits = 16
+        var c = ADRTrainerConfig()
+        c.maxIterations = 60
+        c.gazetteerFolds = 2
+        c.thresholdFolds = 2
+        return ADRTrainer(features: f, config: c)
+    }
+}
+
+@Suite struct ADRHashTests {
+    @Test func fnv1a64KnownValues() {
+        #expect(FNV1a64.hash("") == 0xcbf2_9ce4_8422_2325)
+        #expect(FNV1a64.hash("a") == 0xaf63_dc4c_8601_ec8c)
+        #expect(FNV1a64.hash("foobar") == 0x8594_4171_f739_67e8)
+    }
+
+    @Test func featureIdsAreStableAcrossRuns() {
+        // Pinned so an accidental change to tokenization or hashing (which would silently break saved
+        // models) fails here.
+        let extractor = ADRFeatureExtractor(config: ADRFeatureConfig())
+        let v = extractor.extract(ADRSentenceInput(text: "Rash"), gazetteer: nil)
+        var h = FNV1a64()
+        h.combine(UInt8(ascii: "c"))
+        h.combine(" ra")
+        #expect(v.ids.contains(h.value))
+        var w = FNV1a64()
+        w.combine(UInt8(ascii: "w"))
+        w.combine(1)
+        ADRFeatureExtractor.combine(&w, FNV1a64.hash("rash"))
+        #expect(v.ids.contains(w.value))
+    }
+}
+
+@Suite struct ADRModelTests {
+    static let model: ADRModel = Synthetic.trainer().train(examples: Synthetic.examples())
+
+    @Test func learnsTheSyntheticTask() {
+        let m = ADRModelTests.model
+        #expect(m.predict(ADRSentenceInput(text: "Vancomycin-induced rash in a 51-year-old.")).isADR)
+        #expect(!m.predict(ADRSentenceInput(text: "Warfarin was prescribed for atrial fibrillation.")).isADR)
+    }
+
+    @Test func contributionsPlusBiasEqualTheLogitExactly() {
+        let m = ADRModelTests.model
+        for text in ["She developed rash after starting amoxicillin.", "Metformin was prescribed for diabetes.", "", "Émile took 3 tablets."] {
+            let p = m.predict(ADRSentenceInput(text: text))
+            #expect(p.contributions.reduce(p.bias) { $0 + $1.value } == p.logit)
+            #expect(p.logit == m.logit(ADRSentenceInput(text: text)))
+            #expect(!text.isEmpty ? !p.contributions.isEmpty : true)
+        }
+    }
+
+    @Test func explanationNamesAreReadable() {
+        let p = ADRModelTests.model.predict(ADRSentenceInput(text: "Clozapine-induced neutropenia in a 44-year-old."))
+        let names = p.contributions.map(\.feature)
+        #expect(names.contains("word:induced"))
+        #expect(names.contains { $0.hasPrefix("char:") })
+        #expect(names.contains("cue:-induced"))
+    }
+
+    @Test func saveLoadRoundTripGivesIdenticalPredictions() throws {
+        let m = ADRModelTests.model
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("adr-roundtrip-\(UUID()).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try m.save(path: path)
+        let loaded = try ADRModel.load(path: path)
+        #expect(loaded.bias == m.bias)
+        #expect(loaded.threshold == m.threshold)
+        #expect(loaded.weights == m.weights)
+        for e in Synthetic.examples(count: 40) {
+            #expect(loaded.predict(e.input).logit == m.predict(e.input).logit)
+            #expect(loaded.predict(e.input).pairs == m.predict(e.input).pairs)
+        }
+        // Saving the loaded model reproduces the file byte for byte.
+        let path2 = path + ".2"
+        defer { try? FileManager.default.removeItem(atPath: path2) }
+        try loaded.save(path: path2)
+        #expect(FileManager.default.contents(atPath: path) == FileManager.default.contents(atPath: path2))
+    }
+
+    @Test func loaderRefusesUnknownVersions() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("adr-version-\(UUID()).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try ADRModelTests.model.save(path: path)
+        let text = String(decoding: FileManager.default.contents(atPath: path)!, as: UTF8.self)
+        for (from, to) in [("\"format_version\":1", "\"format_version\":2"),
+                           ("noteminer.adr.logreg.v1", "noteminer.adr.logreg.v9"),
+                           ("\"hash\":\"fnv1a64\"", "\"hash\":\"murmur3\"")] {
+            try Data(text.replacingOccurrences(of: from, with: to).utf8).write(to: URL(fileURLWithPath: path))
+            #expect(throws: DataFileError.self) { try ADRModel.load(path: path) }
+        }
+    }
+
+    @Test func trainingIsDeterministicForASeed() throws {
+        let a = Synthetic.trainer().train(examples: Synthetic.examples())
+        let b = Synthetic.trainer().train(examples: Synthetic.examples())
+        #expect(a.weights == b.weights)
+        #expect(a.bias == b.bias)
+        #expect(a.threshold == b.threshold)
+    }
+}
+
+@Suite struct ADRCrossValidationTests {
+    @Test func groupedFoldsNeverSplitAGroup() {
+        let groups = (0..<500).map { "g\(($0 * 7919) % 61)" }
+        for seed: UInt64 in [1, 2, 99] {
+            let folds = ADRFolds.assign(groups: groups, folds: 5, seed: seed)
+            var foldOf: [String: Int] = [:]
+            for (g, f) in zip(groups, folds) {
+                if let seen = foldOf[g] { #expect(seen == f) } else { foldOf[g] = f }
+            }
+            #expect(Set(folds) == Set(0..<5))
+        }
+        #expect(ADRFolds.assign(groups: groups, folds: 5, seed: 3) == ADRFolds.assign(groups: groups, folds: 5, seed: 3))
+    }
+
+    @Test func thresholdIsChosenWithoutTheTestFold() {
+        // Flipping every label in one test fold must not move that fold's threshold: it is chosen from the
+        // training folds' out-of-fold scores only.
+        let examples = Synthetic.examples(count: 120)
+        let cv = ADRCrossValidator(trainer: Synthetic.trainer())
+        let a = cv.run(examples: examples, folds: 3, seed: 5)
+        let folds = ADRFolds.assign(groups: ADRExample.groupKeys(examples), folds: 3, seed: 5)
+        var flipped = examples
+        for i in flipped.indices where folds[i] == 0 { flipped[i].label.toggle(); flipped[i].pairs = [] }
+        let b = cv.run(examples: flipped, folds: 3, seed: 5)
+        #expect(a.perFold[0].threshold == b.perFold[0].threshold)
+        #expect(a.perFold[0].f1 != b.perFold[0].f1)
+        #expect(a.perFold[1].threshold != b.perFold[1].threshold || a.perFold[2].threshold != b.perFold[2].threshold || a.perFold[1].f1 != b.perFold[1].f1)
+    }
+
+    @Test func aucAndThresholdHelpers() {
+        #expect(ADRMetrics.rocAUC(scores: [0.1, 0.4, 0.35, 0.8], labels: [false, false, true, true]) == 0.75)
+        let t = ADRMetrics.bestF1Threshold(scores: [0.9, 0.8, 0.3, 0.2], labels: [true, true, false, false])
+        #expect(t > 0.3 && t < 0.8)
+    }
+}
+
+@Suite struct ADRReaderTests {
+    @Test func readsTheCorpusFormat() throws {
+        let text = """
+            {"pmid": "1", "text": "Azithromycin-induced ototoxicity.", "label": 1, "pairs": [{"effect": "ototoxicity", "drug": "azithromycin"}]}
+            {"group": "n7", "text": "No rash on amoxicillin.", "label": 0}
+            """
+        let e = try ADRExampleReader.parse(text: text, path: "x.jsonl")
+        #expect(e.count == 2)
+        #expect(e[0].group == "1" && e[0].label && e[0].pairs == [ADRPair(drug: "azithromycin", effect: "ototoxicity")])
+        #expect(e[1].group == "n7" && !e[1].label)
+    }
+
+    @Test func errorsNameTheLine() {
+        let text = "{\"text\": \"a\", \"label\": 1}\n{\"text\": \"b\", \"label\": 2}\n"
+        #expect(throws: DataFileError(file: "x.jsonl", line: 2, message: "'label' must be 0 or 1")) {
+            try ADRExampleReader.parse(text: text, path: "x.jsonl")
+        }
+        #expect { try ADRExampleReader.parse(text: "{\"text\": \"a\", \"label\": 1, \"colour\": 3}", path: "y.jsonl") } throws: { error in
+            (error as? DataFileError)?.line == 1
+        }
+    }
+}
