@@ -10,7 +10,10 @@ rm -rf "$WORK"; mkdir -p "$WORK"
 python3 - "$WORK" <<'PY'
 import os, sys
 work = sys.argv[1]
-unit = "fever cough dyspnea lisinopril denies "
+# The single-line note has the mention density of the sample notes (Corpora/*.txt, line breaks made spaces).
+corpora = sorted(f for f in os.listdir("Corpora") if f.endswith(".txt"))
+unit = " ".join(" ".join(open(os.path.join("Corpora", f), encoding="utf-8").read().split()) for f in corpora) + " "
+unit = unit.encode("ascii", "ignore").decode()
 def write(name, data):
     with open(os.path.join(work, name + ".txt"), "w", encoding="utf-8") as f: f.write(data)
 for k, mb in ((1, 12.5), (2, 25), (4, 50)):

@@ -57,6 +57,35 @@ private struct ReportContext {
     let run: RunInfo
     let noteText: (@Sendable (String) -> String?)?
     var notesByID: [String: NoteResult] = [:]
+    let cache = Cache()
+
+    /// Per-note lookups built on first use, so a snippet costs its own size rather than its note's: decoding a
+    /// 50 MB note's scalars or scanning its 100,000 mentions once per evidence item made reports quadratic.
+    final class Cache {
+        var scalars: [String: [Unicode.Scalar]] = [:]
+        var mentionBySpan: [String: [Int: Int]] = [:]
+    }
+
+    func scalars(of noteID: String, _ text: String) -> [Unicode.Scalar] {
+        if let s = cache.scalars[noteID] { return s }
+        let s = Array(text.unicodeScalars)
+        cache.scalars[noteID] = s
+        return s
+    }
+
+    /// The first mention of note `noteID` with exactly this span.
+    func mention(_ noteID: String, begin: Int, end: Int) -> MentionRecord? {
+        guard let note = notesByID[noteID] else { return nil }
+        if cache.mentionBySpan[noteID] == nil {
+            var index: [Int: Int] = [:]
+            for (k, m) in note.mentions.enumerated() where index[m.begin &* 1_000_003 &+ m.end] == nil { index[m.begin &* 1_000_003 &+ m.end] = k }
+            cache.mentionBySpan[noteID] = index
+        }
+        // The key may collide for different spans: confirm the span.
+        guard let k = cache.mentionBySpan[noteID]?[begin &* 1_000_003 &+ end] else { return nil }
+        if note.mentions[k].begin == begin, note.mentions[k].end == end { return note.mentions[k] }
+        return note.mentions.first { $0.begin == begin && $0.end == end }
+    }
 
     init(writer: HTMLReportWriter, notes: [NoteResult], profiles: [PatientProfile], run: RunInfo,
          noteText: (@Sendable (String) -> String?)?) {
@@ -180,14 +209,14 @@ private struct ReportContext {
 
     /// A highlighted snippet for one evidence item (see the type comment for what is shown).
     func snippet(for e: PatientProfile.Evidence) -> [String: Any] {
-        let mention = notesByID[e.noteID]?.mentions.first { $0.begin == e.begin && $0.end == e.end }
+        let mention = self.mention(e.noteID, begin: e.begin, end: e.end)
         let triggers = mention?.evidence ?? []
         let triggerNote = triggers.map { "\($0.attribute): \u{201C}\($0.trigger)\u{201D}" }.joined(separator: "; ")
         var segments: [[String: Any]]
         if let text = noteText?(e.noteID) {
             var spans: [(Int, Int, Int)] = triggers.map { ($0.begin, $0.end, 1) }
             spans.append((e.begin, e.end, 2))
-            segments = HTMLHighlighter.highlight(text: Array(text.unicodeScalars), spans: spans, windowFrom: spans)
+            segments = HTMLHighlighter.highlight(text: scalars(of: e.noteID, text), spans: spans, windowFrom: spans)
         } else {
             segments = [HTMLHighlighter.segment(e.text, 2)]
             for t in triggers {
