@@ -37,8 +37,9 @@ if adr:
     print()
     print("Adverse drug reaction sentences:")
     for nid, a in adr[:8]:
-        pairs = ", ".join(f"{p['drug']} → {p['effect']}" for p in a["pairs"]) or "(no pair)"
-        print(f"  {nid:<18} p={a['probability']:.2f}  {pairs}\n      \"{a['text'][:110]}\"")
+        flat = lambda t: " ".join(t.split())
+        pairs = ", ".join(f"{flat(p['drug'])} → {flat(p['effect'])}" for p in a["pairs"]) or "(no pair)"
+        print(f"  {nid:<18} p={a['probability']:.2f}  {pairs}\n      \"{flat(a['text'])[:110]}\"")
 print()
 print(f"Outputs in {out}/: " + ", ".join(sorted(os.listdir(out))))
 print(f"Open {out}/report.html in a browser for the full report.")
