@@ -36,6 +36,20 @@ best() { # best of 3 runs of a --stats command, printed as its JSON line
 echo "tokenize (tokens + sentences + sections), 1 core: $(best "$BIN" tokenize "$CORPUS" --stats --jobs 1)"
 echo "extract (tokenize + sections + match + ConText), 1 core: $(best "$BIN" extract "$CORPUS" --stats --jobs 1)"
 
+# ADR classifier: sentences/s on one core (ADE training sentences when present, else the project's gold set).
+ADR_IN="$SHARED/ade-corpus/train.jsonl"
+[ -f "$ADR_IN" ] || ADR_IN="Corpora/adr_gold.jsonl"
+python3 - "$BIN" "$ADR_IN" <<'PY'
+import subprocess, sys, time
+binary, path = sys.argv[1], sys.argv[2]
+n = sum(1 for _ in open(path, encoding="utf-8"))
+for top, label in ((0, "without explanations"), (8, "with top-8 explanations")):
+    t = time.perf_counter()
+    subprocess.run([binary, "classify", path, "--top", str(top)], check=True, stdout=subprocess.DEVNULL)
+    dt = time.perf_counter() - t
+    print(f"classify ({label}), 1 process: {n} sentences in {dt:.2f} s = {n / dt:.0f} sentences/s (includes model load)")
+PY
+
 # Batch run: 10,000 notes made by varying the sample notes in Corpora/, end to end on all cores.
 BATCH="$WORK/batch-10k.jsonl"
 if [ ! -s "$BATCH" ]; then
