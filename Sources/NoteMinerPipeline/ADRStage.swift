@@ -5,8 +5,10 @@ import NoteMinerProfiles
 /// The ADR stage: classifies the sentences that name a drug, and pairs drugs with effects in the flagged ones.
 /// Requires: a document and its mentions. Adds: `adr_sentences` with probability, pairs and explanation.
 ///
-/// Only sentences with a drug mention are scored — a sentence that names no drug cannot report a drug
-/// reaction, and skipping the rest keeps the stage a small share of a batch run.
+/// Only sentences that name a drug and something that can be its effect (an adverse-effect or condition
+/// mention) are scored: a sentence without a drug cannot report a drug reaction, and a bare medication line
+/// ("lisinopril 10 mg daily") cannot report one either. Skipping them keeps the classifier, by far the most
+/// expensive stage per sentence, a small share of a batch run.
 public struct ADRStage: Sendable {
     public let model: ADRModel
     /// Contributions shown per flagged sentence.
@@ -20,7 +22,8 @@ public struct ADRStage: Sendable {
         var out: [ADRSentenceRecord] = []
         for index in bySentence.keys.sorted() {
             let ms = bySentence[index]!
-            guard ms.contains(where: { $0.record.category == "drug" }), index < doc.sentences.count else { continue }
+            guard ms.contains(where: { $0.record.category == "drug" }), ms.contains(where: { $0.record.category != "drug" }),
+                  index < doc.sentences.count else { continue }
             let s = doc.sentences[index]
             let base = Int(s.utf8Begin)
             func mention(_ m: ExtractedMention) -> ADRMention {
