@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 OUT=${FUZZ_BUILD:-.build-fuzz}
 SAN=${FUZZ_SANITIZERS:-fuzzer,address}
 mkdir -p "$OUT/modules" "$OUT/bin"
-SWIFTFLAGS=(-swift-version 6 -O -g -parse-as-library -enable-testing -sanitize="$SAN" -I "$OUT/modules")
+SWIFTFLAGS=(-O -g -parse-as-library -enable-testing -sanitize="$SAN" -I "$OUT/modules")
 
 # CICUShim: the C target, with a module map like the one SwiftPM generates.
 clang -c -O2 -g -fsanitize=fuzzer-no-link,address -I Sources/CICUShim/include Sources/CICUShim/nm_icu.c -o "$OUT/modules/nm_icu.o"
@@ -20,16 +20,21 @@ module CICUShim {
 }
 MAP
 
-module() {  # name
+module() {  # name [source folder]
     local name=$1
+    local dir=${2:-Sources/$name}
     local lib="$OUT/modules/lib$name.a"
     local newest
-    newest=$(ls -t Sources/$name/*.swift "$0" | head -1)
+    newest=$(ls -t $dir/*.swift "$0" | head -1)
     if [[ -f "$lib" && "$lib" -nt "$newest" ]]; then return; fi
     echo "fuzz: compiling $name" >&2
-    swiftc "${SWIFTFLAGS[@]}" -I "$OUT/modules/CICUShim" -module-name "$name" -emit-module \
-        -emit-module-path "$OUT/modules/$name.swiftmodule" -emit-library -static -o "$lib" Sources/$name/*.swift
+    swiftc -swift-version "${VERSION:-6}" "${SWIFTFLAGS[@]}" -I "$OUT/modules/CICUShim" -module-name "$name" -emit-module \
+        -emit-module-path "$OUT/modules/$name.swiftmodule" -emit-library -static -o "$lib" $dir/*.swift
 }
+# Package dependencies of the modules below, from the checkouts SwiftPM made (run `swift build` once first).
+CSV_SOURCES=.build/checkouts/CSV.swift/Sources/CSV
+[[ -d $CSV_SOURCES ]] || { echo "fuzz: $CSV_SOURCES missing: run 'swift package resolve' first" >&2; exit 1; }
+VERSION=5 module CSV "$CSV_SOURCES"
 module NoteMinerModel
 module NoteMinerText
 module NoteMinerIO
@@ -44,7 +49,7 @@ if [[ ${#targets[@]} -eq 0 ]]; then
 fi
 for t in "${targets[@]}"; do
     echo "fuzz: linking fuzz-$t" >&2
-    swiftc "${SWIFTFLAGS[@]}" -I "$OUT/modules/CICUShim" -module-name "Fuzz$t" "Fuzz/Targets/$t.swift" Fuzz/Targets/Support.swift \
-        "$OUT/modules/libNoteMinerIO.a" "$OUT/modules/libNoteMinerText.a" "$OUT/modules/libNoteMinerModel.a" "$OUT/modules/nm_icu.o" \
+    swiftc -swift-version 6 "${SWIFTFLAGS[@]}" -I "$OUT/modules/CICUShim" -module-name "Fuzz$t" "Fuzz/Targets/$t.swift" Fuzz/Targets/Support.swift \
+        "$OUT/modules/libNoteMinerIO.a" "$OUT/modules/libCSV.a" "$OUT/modules/libNoteMinerText.a" "$OUT/modules/libNoteMinerModel.a" "$OUT/modules/nm_icu.o" \
         -licui18n -licuuc -licudata -o "$OUT/bin/fuzz-$t" 2>&1 | { grep -v "Cannot export local symbol" >&2 || true; }
 done

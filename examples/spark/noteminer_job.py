@@ -162,7 +162,8 @@ def result_schema():
         StructField("risk_factor", s), StructField("section", s), StructField("sentence", i),
         StructField("negated", BooleanType()), StructField("possible", BooleanType()),
         StructField("historical", BooleanType()), StructField("hypothetical", BooleanType()),
-        StructField("family", BooleanType()), StructField("evidence", evidence), StructField("ambiguous", BooleanType())])
+        StructField("family", BooleanType()), StructField("evidence", evidence), StructField("ambiguous", BooleanType()),
+        StructField("alternatives", ArrayType(s))])
     adr = StructType([
         StructField("sentence", i), StructField("begin", i), StructField("end", i), StructField("text", s),
         StructField("probability", DoubleType()),
