@@ -25,6 +25,16 @@ public struct ADRFeatureConfig: Sendable, Hashable, Codable {
     public init() {}
 }
 
+/// Readable names of feature ids, built only for explanations; with `wanted`, only for those ids (a flagged
+/// sentence shows its top few contributions, and naming every n-gram of it cost more than scoring it).
+struct ADRFeatureNames {
+    var map: [UInt64: String] = [:]
+    var wanted: Set<UInt64>?
+
+    @inline(__always)
+    func wants(_ id: UInt64) -> Bool { wanted?.contains(id) ?? true }
+}
+
 /// A sentence's features: FNV-1a 64 ids with values, in a fixed order (words, characters, cues, lexicon;
 /// within a block by id). A bucket is `id & (2^hashBits − 1)`.
 struct ADRFeatureVector: Sendable {
@@ -43,7 +53,7 @@ struct ADRFeatureExtractor: Sendable {
     init(config: ADRFeatureConfig) { self.config = config }
 
     /// Computes the vector; with `names`, also the readable name of every id (only for explanations).
-    func extract(_ input: ADRSentenceInput, gazetteer: ADRGazetteer?, names: UnsafeMutablePointer<[UInt64: String]>? = nil) -> ADRFeatureVector {
+    func extract(_ input: ADRSentenceInput, gazetteer: ADRGazetteer?, names: UnsafeMutablePointer<ADRFeatureNames>? = nil) -> ADRFeatureVector {
         var text = input.text
         return text.withUTF8 { bytes in
             let tokens = ADRText.tokenize(bytes)
@@ -52,7 +62,7 @@ struct ADRFeatureExtractor: Sendable {
     }
 
     func extract(bytes: UnsafeBufferPointer<UInt8>, tokens: [ADRToken], input: ADRSentenceInput, gazetteer: ADRGazetteer?,
-                 names: UnsafeMutablePointer<[UInt64: String]>?) -> ADRFeatureVector {
+                 names: UnsafeMutablePointer<ADRFeatureNames>?) -> ADRFeatureVector {
         var out = ADRFeatureVector()
         out.ids.reserveCapacity(bytes.count * 5)
         out.values.reserveCapacity(bytes.count * 5)
@@ -71,10 +81,10 @@ struct ADRFeatureExtractor: Sendable {
                     h.combine(UInt8(n))
                     for k in 0..<n { ADRFeatureExtractor.combine(&h, tokens[words[s + k]].hash) }
                     raw.append(h.value)
-                    if let names {
+                    if let names, names.pointee.wants(h.value) {
                         var parts: [String] = []
                         for k in 0..<n { parts.append(ADRText.normalized(bytes, tokens[words[s + k]])) }
-                        names.pointee[h.value] = "word:" + parts.joined(separator: " ")
+                        names.pointee.map[h.value] = "word:" + parts.joined(separator: " ")
                     }
                 }
             }
@@ -108,8 +118,8 @@ struct ADRFeatureExtractor: Sendable {
                         h.combine(UInt8(ascii: "c"))
                         for k in s..<e { h.combine(chunk[k]) }
                         raw.append(h.value)
-                        if let names {
-                            names.pointee[h.value] = "char:" + String(decoding: chunk[s..<e], as: UTF8.self)
+                        if let names, names.pointee.wants(h.value) {
+                            names.pointee.map[h.value] = "char:" + String(decoding: chunk[s..<e], as: UTF8.self)
                         }
                     }
                 }
@@ -160,7 +170,7 @@ struct ADRFeatureExtractor: Sendable {
                     h.combine(UInt8(n))
                     for k in 0..<n { ADRFeatureExtractor.combine(&h, seq[st + k]) }
                     raw.append(h.value)
-                    if let names { names.pointee[h.value] = "blinded:" + labels[st..<(st + n)].joined(separator: " ") }
+                    if let names, names.pointee.wants(h.value) { names.pointee.map[h.value] = "blinded:" + labels[st..<(st + n)].joined(separator: " ") }
                 }
             }
         }
@@ -232,13 +242,13 @@ struct ADRFeatureExtractor: Sendable {
     }
 
     private func appendFlags(_ flags: inout [(UInt64, String)], scale: Double, into out: inout ADRFeatureVector,
-                             names: UnsafeMutablePointer<[UInt64: String]>?) {
+                             names: UnsafeMutablePointer<ADRFeatureNames>?) {
         flags.sort { $0.0 < $1.0 }
         var last: UInt64? = nil
         for (id, name) in flags where id != last {
             out.ids.append(id)
             out.values.append(scale)
-            names?.pointee[id] = name
+            if let names, names.pointee.wants(id) { names.pointee.map[id] = name }
             last = id
         }
     }

@@ -24,17 +24,15 @@ struct ADRGazetteer: Sendable, Hashable {
 
     init() {}
 
-    var isEmpty: Bool { entries.isEmpty }
-
     static func tokenHashes(_ s: String) -> [UInt64] {
         var copy = s
         return copy.withUTF8 { ADRText.tokenize($0).map(\.hash) }
     }
 
     private mutating func buildIndex() {
-        entries = [:]
+        var entries: [UInt64: UInt8] = [:]
         maxLength = 0
-        for (list, kind) in [(drugs, 1), (effects, 2)] {
+        for (list, kind) in [(drugs, UInt8(1)), (effects, UInt8(2))] {
             for s in list {
                 // Effects also match their simple plural or singular ("seizure" ~ "seizures").
                 var forms = [s]
@@ -44,32 +42,56 @@ struct ADRGazetteer: Sendable, Hashable {
                 for (k, form) in forms.enumerated() {
                     let h = ADRGazetteer.tokenHashes(form)
                     guard !h.isEmpty, h.count <= 12 else { continue }
-                    if k > 0, entries[h] != nil { continue }
-                    entries[h, default: 0] |= kind
+                    var key = ADRGazetteer.sequenceSeed
+                    for (j, t) in h.enumerated() {
+                        key = ADRGazetteer.extend(key, t)
+                        if j < h.count - 1 { entries[key, default: 0] |= ADRGazetteer.prefixBit }
+                    }
+                    if k > 0, (entries[key] ?? 0) & 3 != 0 { continue }
+                    entries[key, default: 0] |= kind
                     maxLength = max(maxLength, h.count)
                 }
             }
         }
+        table = SequenceTable(entries)
     }
 
-    private(set) var entries: [[UInt64]: Int] = [:]
+    /// Entries and their proper prefixes under a hash of their token-hash sequence (see `extend`): bit 1 drug,
+    /// bit 2 effect, bit 4 "some longer entry starts with this", so matching stops at the first token that
+    /// continues no entry instead of trying every length up to `maxLength`.
+    private(set) var table = SequenceTable([:])
+    static let prefixBit: UInt8 = 4
+    static let sequenceSeed: UInt64 = 0x9E37_79B9_7F4A_7C15
+
+    /// Folds one token hash into a sequence hash (64-bit; a collision between two lexicon sequences would need
+    /// ~2^32 entries).
+    @inline(__always)
+    static func extend(_ h: UInt64, _ token: UInt64) -> UInt64 {
+        var x = (h ^ token) &* 0xFF51_AFD7_ED55_8CCD
+        x ^= x >> 33
+        return x &* 0xC4CE_B9FE_1A85_EC53 ^ (x >> 29)
+    }
+
+    var isEmpty: Bool { table.isEmpty }
 
     /// Longest matches starting at each token, left to right, non-overlapping per kind:
     /// returns (token range, kind bit) pairs.
     func matches(tokens: [ADRToken]) -> [(Range<Int>, Int)] {
-        guard !entries.isEmpty else { return [] }
+        guard !table.isEmpty else { return [] }
         var out: [(Range<Int>, Int)] = []
-        for kind in [1, 2] {
+        for kind in [UInt8(1), UInt8(2)] {
             var i = 0
             while i < tokens.count {
                 guard tokens[i].isWord else { i += 1; continue }
                 var found = 0
-                var key: [UInt64] = []
+                var key = ADRGazetteer.sequenceSeed
                 for len in 1...min(maxLength, tokens.count - i) {
-                    key.append(tokens[i + len - 1].hash)
-                    if let k = entries[key], k & kind != 0, tokens[i + len - 1].isWord { found = len }
+                    key = ADRGazetteer.extend(key, tokens[i + len - 1].hash)
+                    let bits = table[key]
+                    if bits & kind != 0, tokens[i + len - 1].isWord { found = len }
+                    if bits & ADRGazetteer.prefixBit == 0 { break }
                 }
-                if found > 0 { out.append((i..<(i + found), kind)); i += found } else { i += 1 }
+                if found > 0 { out.append((i..<(i + found), Int(kind))); i += found } else { i += 1 }
             }
         }
         return out
@@ -119,4 +141,43 @@ struct ADRGazetteer: Sendable, Hashable {
 
     static func == (a: ADRGazetteer, b: ADRGazetteer) -> Bool { a.drugs == b.drugs && a.effects == b.effects && a.modifiers == b.modifiers }
     func hash(into h: inout Hasher) { h.combine(drugs); h.combine(effects); h.combine(modifiers) }
+}
+
+/// A read-only open-addressing map from 64-bit keys to flag bytes: the gazetteer is probed for every token of
+/// every scored sentence, and `Dictionary`'s seeded SipHash was most of that cost.
+struct SequenceTable: Sendable {
+    private var keys: [UInt64]
+    private var values: [UInt8]
+    private let mask: Int
+    let isEmpty: Bool
+
+    init(_ entries: [UInt64: UInt8]) {
+        var capacity = 16
+        while capacity < entries.count * 2 { capacity <<= 1 }
+        keys = [UInt64](repeating: 0, count: capacity)
+        values = [UInt8](repeating: 0, count: capacity)
+        mask = capacity - 1
+        isEmpty = entries.isEmpty
+        // Sorted insertion keeps the layout independent of Dictionary's per-process order.
+        for (k, v) in entries.sorted(by: { $0.key < $1.key }) {
+            let key = k == 0 ? 1 : k
+            var i = Int(truncatingIfNeeded: key) & mask
+            while keys[i] != 0 && keys[i] != key { i = (i + 1) & mask }
+            keys[i] = key
+            values[i] |= v
+        }
+    }
+
+    /// The flags stored for `k`, 0 when absent.
+    @inline(__always)
+    subscript(k: UInt64) -> UInt8 {
+        let key = k == 0 ? 1 : k
+        var i = Int(truncatingIfNeeded: key) & mask
+        while true {
+            let stored = keys[i]
+            if stored == key { return values[i] }
+            if stored == 0 { return 0 }
+            i = (i + 1) & mask
+        }
+    }
 }

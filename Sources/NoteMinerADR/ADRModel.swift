@@ -33,7 +33,8 @@ public struct ADRPrediction: Sendable {
     public var bias: Double
     /// Every feature with a non-zero weight, in the order the model sums them:
     /// `logit == contributions.reduce(bias) { $0 + $1.value }` holds exactly. Empty when `predict` was asked
-    /// not to explain (naming features costs about as much as scoring).
+    /// not to explain (naming features costs about as much as scoring); only the top few of a flagged sentence
+    /// from `predict(_:explainTop:)`.
     public var contributions: [ADRContribution]
     /// Drug–effect pairs; filled for sentences classified as ADR.
     public var pairs: [ADRPair]
@@ -102,18 +103,30 @@ public struct ADRModel: Sendable {
 
     /// Probability, decision, the faithful explanation, and (when flagged) drug–effect pairs.
     public func predict(_ input: ADRSentenceInput, explain: Bool = true) -> ADRPrediction {
+        predict(input, explanation: explain ? .all : .none)
+    }
+
+    /// Like `predict(_:explain: true)` but explains only a flagged sentence, and names only its `k` largest
+    /// contributions (what `topContributions(k)` returns): all a batch run shows, at a fraction of the cost.
+    public func predict(_ input: ADRSentenceInput, explainTop k: Int) -> ADRPrediction {
+        predict(input, explanation: .top(k))
+    }
+
+    private enum Explanation { case none, all, top(Int) }
+
+    private func predict(_ input: ADRSentenceInput, explanation: Explanation) -> ADRPrediction {
         var text = input.text
         return text.withUTF8 { bytes in
             let tokens = ADRText.tokenize(bytes)
             let extractor = ADRFeatureExtractor(config: features)
-            var names: [UInt64: String] = [:]
+            var names = ADRFeatureNames()
             let vector: ADRFeatureVector
-            if explain {
+            if case .all = explanation {
                 vector = withUnsafeMutablePointer(to: &names) { extractor.extract(bytes: bytes, tokens: tokens, input: input, gazetteer: gazetteer, names: $0) }
             } else {
                 vector = extractor.extract(bytes: bytes, tokens: tokens, input: input, gazetteer: gazetteer, names: nil)
             }
-            var contributions: [ADRContribution] = []
+            var byID: [(id: UInt64, value: Double)] = []
             var z = bias
             weights.withUnsafeBufferPointer { wp in
                 for (id, x) in zip(vector.ids, vector.values) {
@@ -121,13 +134,33 @@ public struct ADRModel: Sendable {
                     guard weight != 0 else { continue }
                     let c = Double(weight) * x
                     z += c
-                    if explain { contributions.append(ADRContribution(feature: names[id] ?? String(id, radix: 16), value: c)) }
+                    if case .none = explanation {} else { byID.append((id, c)) }
                 }
             }
             let p = ADRModel.sigmoid(z)
             let flagged = p >= threshold
+            var contributions: [ADRContribution] = []
+            switch explanation {
+            case .none:
+                break
+            case .all:
+                contributions = byID.map { ADRContribution(feature: names.map[$0.id] ?? String($0.id, radix: 16), value: $0.value) }
+            case .top where !flagged:
+                break
+            case .top(let k):
+                // Candidates: every contribution at least as large as the k-th largest, so ties broken by name in
+                // `topContributions` see all of them; then name just those.
+                let magnitudes = byID.map { abs($0.value) }.sorted(by: >)
+                let cut = magnitudes.isEmpty || k <= 0 ? Double.infinity : magnitudes[min(k, magnitudes.count) - 1]
+                let chosen = byID.filter { abs($0.value) >= cut }
+                names.wanted = Set(chosen.map(\.id))
+                _ = withUnsafeMutablePointer(to: &names) { extractor.extract(bytes: bytes, tokens: tokens, input: input, gazetteer: gazetteer, names: $0) }
+                contributions = chosen.map { ADRContribution(feature: names.map[$0.id] ?? String($0.id, radix: 16), value: $0.value) }
+            }
             let pairs = flagged ? ADRPairExtractor(gazetteer: gazetteer).pairs(bytes: bytes, tokens: tokens, input: input) : []
-            return ADRPrediction(probability: p, logit: z, isADR: flagged, bias: bias, contributions: contributions, pairs: pairs)
+            var prediction = ADRPrediction(probability: p, logit: z, isADR: flagged, bias: bias, contributions: contributions, pairs: pairs)
+            if case .top(let k) = explanation { prediction.contributions = prediction.topContributions(k) }
+            return prediction
         }
     }
 

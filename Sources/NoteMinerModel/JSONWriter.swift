@@ -69,7 +69,36 @@ public struct JSONWriter: Sendable {
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
+    /// Runs that need no escaping (almost all text) are copied in one go.
+    private mutating func appendStringBytes(_ s: UnsafeBufferPointer<UInt8>) {
+        bytes.append(UInt8(ascii: "\""))
+        var runStart = 0
+        for i in 0..<s.count {
+            let b = s[i]
+            guard b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F else { continue }
+            if runStart < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: s[runStart..<i])) }
+            appendEscaped(b)
+            runStart = i + 1
+        }
+        if runStart < s.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: s[runStart..<s.count])) }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    @inline(__always)
+    private mutating func appendEscaped(_ b: UInt8) {
+        switch b {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(b)
+        case 0x0A: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "n"))
+        case 0x0D: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "r"))
+        case 0x09: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "t"))
+        default:
+            bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                      JSONWriter.hex[Int(b >> 4)], JSONWriter.hex[Int(b & 0xF)]])
+        }
+    }
+
     private mutating func appendStringBytes(_ s: some Collection<UInt8>) {
+        if let done: Void = s.withContiguousStorageIfAvailable({ appendStringBytes($0) }) { return done }
         bytes.append(UInt8(ascii: "\""))
         for b in s {
             switch b {

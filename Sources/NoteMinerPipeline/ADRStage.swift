@@ -34,9 +34,9 @@ public struct ADRStage: Sendable {
                 text: doc.text(s.utf8Range),
                 drugs: ms.filter { $0.record.category == "drug" }.map(mention),
                 effects: ms.filter { $0.record.category != "drug" }.map(mention))
-            // Score without naming features first; only flagged sentences pay for the explanation.
-            guard model.predict(input, explain: false).isADR else { continue }
-            let p = model.predict(input, explain: true)
+            // Only flagged sentences pay for naming their top features.
+            let p = model.predict(input, explainTop: explanationSize)
+            guard p.isADR else { continue }
             let cp = doc.codePointRange(s.utf8Range)
             out.append(ADRSentenceRecord(
                 sentence: index, begin: cp.lowerBound, end: cp.upperBound, text: input.text, probability: p.probability,

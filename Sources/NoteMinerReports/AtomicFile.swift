@@ -26,20 +26,28 @@ enum AtomicFile {
     static let partialSuffix = ".partial"
 
     static func write(_ bytes: [UInt8], to path: String) throws {
+        try write(chunks: CollectionOfOne(bytes), to: path)
+    }
+
+    /// The chunks one after the other, without joining them in memory first (profiles.jsonl of a big run is
+    /// tens of MB).
+    static func write(chunks: some Sequence<[UInt8]>, to path: String) throws {
         let tmp = path + partialSuffix
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ReportError(path: path, reason: "cannot create: \(String(cString: strerror(errno)))") }
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { buf in systemWrite(fd, buf.baseAddress! + offset, buf.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let reason = String(cString: strerror(errno))
-                close(fd)
-                unlink(tmp)
-                throw ReportError(path: path, reason: "cannot write: \(reason)")
+        for bytes in chunks {
+            var offset = 0
+            while offset < bytes.count {
+                let n = bytes.withUnsafeBytes { buf in systemWrite(fd, buf.baseAddress! + offset, buf.count - offset) }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    let reason = String(cString: strerror(errno))
+                    close(fd)
+                    unlink(tmp)
+                    throw ReportError(path: path, reason: "cannot write: \(reason)")
+                }
+                offset += n
             }
-            offset += n
         }
         guard close(fd) == 0 else { unlink(tmp); throw ReportError(path: path, reason: "cannot close: \(String(cString: strerror(errno)))") }
         guard rename(tmp, path) == 0 else {

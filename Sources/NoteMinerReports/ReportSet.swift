@@ -59,25 +59,67 @@ public struct ReportSet: Sendable {
             written.append(name)
         }
         let lines = outputs.contains(.profiles) ? profiles.map { $0.jsonLine() } : nil
-        if let lines {
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(lines.reduce(0) { $0 + $1.count })
-            for l in lines { bytes += l }
-            try put("profiles.jsonl", bytes)
+        // The database is the biggest single output and needs nothing the others write: build it on its own
+        // thread while the files below are written.
+        let sqlite: SQLiteJob? = outputs.contains(.sqlite)
+            ? SQLiteJob(path: folder.appendingPathComponent("results.sqlite").path, notes: notes, profiles: profiles, lines: lines, run: run)
+            : nil
+        sqlite?.start()
+        do {
+            if let lines {
+                try AtomicFile.write(chunks: lines, to: folder.appendingPathComponent("profiles.jsonl").path)
+                written.append("profiles.jsonl")
+            }
+            if outputs.contains(.features) { try put("features.csv", Array(FeatureMatrix.csv(profiles).utf8)) }
+            if outputs.contains(.fhir) {
+                let names = try FHIRWriter.write(profiles, to: folder.appendingPathComponent("fhir", isDirectory: true))
+                written += names.map { "fhir/" + $0 } + ["fhir/index.jsonl"]
+            }
+            if let html {
+                try put("report.html", Array(html.render(notes: notes, profiles: profiles, run: run, noteText: noteText).utf8))
+            }
+        } catch {
+            _ = sqlite?.wait()
+            throw error
         }
-        if outputs.contains(.features) { try put("features.csv", Array(FeatureMatrix.csv(profiles).utf8)) }
-        if outputs.contains(.fhir) {
-            let names = try FHIRWriter.write(profiles, to: folder.appendingPathComponent("fhir", isDirectory: true))
-            written += names.map { "fhir/" + $0 } + ["fhir/index.jsonl"]
-        }
-        if let html {
-            try put("report.html", Array(html.render(notes: notes, profiles: profiles, run: run, noteText: noteText).utf8))
-        }
-        if outputs.contains(.sqlite) {
-            try SQLiteWriter.write(path: folder.appendingPathComponent("results.sqlite").path, notes: notes, profiles: profiles,
-                                     profileLines: lines, run: run)
+        if let sqlite {
+            if let error = sqlite.wait() { throw error }
             written.append("results.sqlite")
         }
         return written
+    }
+}
+
+/// `SQLiteWriter.write` on a thread of its own; `wait()` joins it and returns its error.
+private final class SQLiteJob: @unchecked Sendable {
+    // Written by the worker before `done` is signalled and read only after `wait()`: the semaphore orders them.
+    private var error: (any Error)?
+    private let done = DispatchSemaphore(value: 0)
+    private let path: String
+    private let notes: [NoteResult]
+    private let profiles: [PatientProfile]
+    private let lines: [[UInt8]]?
+    private let run: RunInfo
+
+    init(path: String, notes: [NoteResult], profiles: [PatientProfile], lines: [[UInt8]]?, run: RunInfo) {
+        (self.path, self.notes, self.profiles, self.lines, self.run) = (path, notes, profiles, lines, run)
+    }
+
+    func start() {
+        let thread = Thread { [self] in
+            do {
+                try SQLiteWriter.write(path: path, notes: notes, profiles: profiles, profileLines: lines, run: run)
+            } catch {
+                self.error = error
+            }
+            done.signal()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    func wait() -> (any Error)? {
+        done.wait()
+        return error
     }
 }

@@ -61,6 +61,10 @@ public enum SQLiteWriter {
             patient_id TEXT NOT NULL, risk_factor TEXT NOT NULL, status TEXT NOT NULL, first_date TEXT,
             last_date TEXT, mentions INTEGER NOT NULL, evidence_json TEXT NOT NULL,
             PRIMARY KEY (patient_id, risk_factor));
+        """
+
+    /// Created after the rows are in: one sort per index instead of a B-tree update per row.
+    static let indexes = """
         CREATE INDEX notes_patient_id ON notes(patient_id);
         CREATE INDEX mentions_patient_id ON mentions(patient_id);
         CREATE INDEX mentions_concept_id ON mentions(concept_id);
@@ -92,6 +96,7 @@ public enum SQLiteWriter {
                 try insertRun(db, notes: notes, profiles: profiles, run: run)
                 try insertNotes(db, notes)
                 try insertProfiles(db, profiles, lines: profileLines)
+                try db.execute(sql: indexes)
             }
             try queue.close()
         } catch {
