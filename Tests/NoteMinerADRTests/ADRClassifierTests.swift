@@ -78,6 +78,23 @@ enum Synthetic {
         }
     }
 
+    @Test func topExplanationEqualsTheTopOfTheFullOneAndOnlyForFlaggedSentences() {
+        let m = ADRModelTests.model
+        for e in Synthetic.examples(count: 60) {
+            let full = m.predict(e.input)
+            let top = m.predict(e.input, explainTop: 5)
+            #expect(top.logit == full.logit)
+            #expect(top.isADR == full.isADR)
+            #expect(top.pairs == full.pairs)
+            if full.isADR {
+                #expect(top.contributions.map(\.feature) == full.topContributions(5).map(\.feature))
+                #expect(top.contributions.map(\.value) == full.topContributions(5).map(\.value))
+            } else {
+                #expect(top.contributions.isEmpty)
+            }
+        }
+    }
+
     @Test func explanationNamesAreReadable() {
         let p = ADRModelTests.model.predict(ADRSentenceInput(text: "Clozapine-induced neutropenia in a 44-year-old."))
         let names = p.contributions.map(\.feature)
