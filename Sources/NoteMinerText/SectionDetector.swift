@@ -224,7 +224,10 @@ public struct SectionDetector: Sendable {
             let c = t[i]
             if isUpper(c) {
                 letters += 1
-                if !inWord { words += 1; inWord = true }
+                if !inWord {
+                    words += 1
+                    inWord = true
+                }
             } else if c == 0x20 || c == 0x09 {
                 inWord = false
             } else if c == 0x26 || c == 0x2F || c == 0x27 || c == 0x2D {
