@@ -11,6 +11,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         .target(
@@ -26,8 +28,16 @@ let package = Package(
         .target(name: "NoteMinerIO", dependencies: ["NoteMinerModel"]),
         .target(name: "NoteMinerProfiles", dependencies: ["NoteMinerModel"]),
         .target(
+            name: "NoteMinerReports",
+            dependencies: ["NoteMinerModel", "NoteMinerProfiles", "NoteMinerSQLite", .product(name: "Mustache", package: "swift-mustache")]
+        ),
+        .target(
+            name: "NoteMinerSQLite",
+            dependencies: ["NoteMinerModel", "NoteMinerProfiles", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
             name: "NoteMinerPipeline",
-            dependencies: ["NoteMinerModel", "NoteMinerText", "NoteMinerLexicon", "NoteMinerContext", "NoteMinerADR", "NoteMinerIO", "NoteMinerProfiles"]
+            dependencies: ["NoteMinerModel", "NoteMinerText", "NoteMinerLexicon", "NoteMinerContext", "NoteMinerADR", "NoteMinerIO", "NoteMinerProfiles", "NoteMinerReports", "NoteMinerSQLite"]
         ),
         .executableTarget(
             name: "noteminer",
@@ -41,6 +51,8 @@ let package = Package(
         .testTarget(name: "NoteMinerADRTests", dependencies: ["NoteMinerADR", "TestSupport"]),
         .testTarget(name: "NoteMinerIOTests", dependencies: ["NoteMinerIO", "TestSupport"]),
         .testTarget(name: "NoteMinerProfilesTests", dependencies: ["NoteMinerProfiles", "TestSupport"]),
+        .testTarget(name: "NoteMinerReportsTests", dependencies: ["NoteMinerReports", "NoteMinerSQLite", "TestSupport"]),
+        .testTarget(name: "NoteMinerSQLiteTests", dependencies: ["NoteMinerSQLite", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "NoteMinerPipelineTests", dependencies: ["NoteMinerPipeline", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -80,7 +80,7 @@ BRAND_STOPLIST = {
     "complete", "control", "cough", "daily", "fever", "flu", "formula", "gas", "headache", "heartburn", "junior",
     "mucus", "nasal", "night", "pain", "plus", "regular", "relief", "sinus", "sleep", "strength", "tablet", "tension",
     "triple", "ultra", "calm", "ease", "rest", "stop", "sure", "zone", "alert", "active", "pure", "cure", "zide",
-    "nitro", "nova", "prime", "vital", "sone", "cortan", "panasol",
+    "nitro", "nova", "prime", "vital", "sone", "cortan", "panasol", "modus", "banan", "thein",
 }
 
 
@@ -114,7 +114,7 @@ def title(term):
 
 
 def read_classes():
-    order, classes = [], {}
+    order, classes, aliases = [], {}, {}
     current = None
     with open(os.path.join(SOURCES, "drug_classes.txt"), encoding="utf-8") as f:
         for lineno, line in enumerate(f, 1):
@@ -126,15 +126,18 @@ def read_classes():
                 continue
             if current is None:
                 sys.exit(f"drug_classes.txt:{lineno}: ingredient before any [class]")
-            for name in (n.strip() for n in line.split(",")):
-                if not name:
+            for item in (n.strip() for n in line.split(",")):
+                if not item:
                     continue
+                name, _, key = (x.strip() for x in item.partition("="))
+                if key:
+                    aliases[name] = key.replace(";", ",")  # "vitamin k = phytonadione": filed under another name ("," written ";")
                 if name not in classes:
                     order.append(name)
                     classes[name] = []
                 if current not in classes[name]:
                     classes[name].append(current)
-    return order, classes
+    return order, classes, aliases
 
 
 def read_overrides():
@@ -196,18 +199,19 @@ def derive_drugs():
     canonical_data = data["drug_canonical_to_data"]
     variant_data = data["drug_variant_to_variant_data"]
 
-    # A MeSH id shared by several canonical drugs is a pharmacological-action heading, not the ingredient.
-    mesh_users = {}
+    # A MeSH id shared by canonical drugs with different tree numbers (aspirin and acetaminophen both carry
+    # D058633, "Antipyretics") is a pharmacological-action heading, not the ingredient: such ids are not used.
+    mesh_trees = {}
     for canon, d in canonical_data.items():
         if d.get("mesh_id"):
-            mesh_users.setdefault(d["mesh_id"], set()).add(canon)
+            mesh_trees.setdefault(d["mesh_id"], set()).add(tuple(sorted(d.get("mesh_tree") or [])))
 
     variants_of = {}
     for variant, canons in variant_to_canonical.items():
         for c in canons:
             variants_of.setdefault(c, []).append(variant)
 
-    order, classes = read_classes()
+    order, classes, aliases = read_classes()
     overrides = read_overrides()
     unknown_overrides = sorted(set(overrides) - set(classes))
     if unknown_overrides:
@@ -216,9 +220,10 @@ def derive_drugs():
 
     entries, missing = [], []
     for name in order:
-        canon = name if name in canonical_data else None
-        if canon is None and name in variant_to_canonical and len(variant_to_canonical[name]) == 1:
-            canon = variant_to_canonical[name][0]
+        key = aliases.get(name, name)
+        canon = key if key in canonical_data else None
+        if canon is None and key in variant_to_canonical and len(variant_to_canonical[key]) == 1:
+            canon = variant_to_canonical[key][0]
         if canon is None or canon not in canonical_data:
             missing.append(name)
             continue
@@ -226,7 +231,7 @@ def derive_drugs():
         ids = []
         if d.get("drugbank_id"):
             ids.append(("DrugBank", d["drugbank_id"]))
-        if d.get("mesh_id") and len(mesh_users[d["mesh_id"]]) == 1:
+        if d.get("mesh_id") and len(mesh_trees[d["mesh_id"]]) == 1:
             ids.append(("MeSH", d["mesh_id"]))
         if d.get("medline_plus_id") and re.fullmatch(r"[ad]\d{4,}", d["medline_plus_id"]):
             ids.append(("MedlinePlus", d["medline_plus_id"]))

@@ -1,0 +1,79 @@
+/// Phrases that signal a drug caused something ("secondary to", "discontinued because of") or that an effect
+/// is only discussed ("may cause", "risk of"). They are features, not rules: the model weighs them.
+enum ADRCues {
+    struct Cue: Sendable {
+        var name: String
+        var words: [UInt64]
+        /// Causal cues also count for the lexicon feature "cue between drug and effect" and for pairing.
+        var causal: Bool
+    }
+
+    static let causalPhrases: [String] = [
+        "induced", "induced by", "caused by", "secondary to", "due to", "because of", "after starting",
+        "after initiation of", "after the initiation of", "after initiating", "after starting treatment with",
+        "after administration of", "after the administration of", "following administration of",
+        "following the administration of", "following treatment with", "after treatment with", "after receiving",
+        "after taking", "after ingestion of", "after exposure to", "discontinued because of", "discontinued due to",
+        "stopped because of", "stopped due to", "held for", "held due to", "attributed to", "attributable to",
+        "toxicity", "reaction to", "reactions to", "associated with", "related to", "resulted in", "complicated by",
+        "complication of", "during treatment with", "during therapy with", "while on", "while taking",
+        "while receiving", "on starting", "developed", "adverse", "side effect", "side effects", "hypersensitivity",
+        "allergic reaction", "intolerance", "rechallenge", "withdrawal of", "resolved after", "improved after",
+        "after discontinuation", "upon discontinuation", "overdose", "poisoning", "toxic", "drug induced",
+        "consistent with", "likely from", "likely due to", "from the",
+    ]
+
+    static let otherPhrases: [String] = [
+        "may cause", "can cause", "might cause", "could cause", "risk of", "counselled", "counseled", "advised",
+        "warned", "if", "monitor for", "no", "denies", "denied", "without", "tolerated", "tolerating",
+        "well tolerated", "no history of", "allergies", "nkda", "for", "indicated for", "prescribed for",
+        "treatment of", "to treat", "started on", "was started", "continue", "prophylaxis",
+    ]
+
+    static let hyphenSuffixes: [String] = ["induced", "associated", "related", "mediated", "attributed", "caused", "provoked"]
+
+    static let cues: [Cue] = {
+        var list: [Cue] = []
+        for (phrases, causal) in [(causalPhrases, true), (otherPhrases, false)] {
+            for p in phrases {
+                let hashes = p.split(separator: " ").map { ADRText.hashWord(String($0)) }
+                list.append(Cue(name: p, words: hashes, causal: causal))
+            }
+        }
+        return list
+    }()
+
+    static let hyphenHashes: [(UInt64, String)] = hyphenSuffixes.map { (ADRText.hashWord($0), $0) }
+    static let hyphenHash: UInt64 = { var h = FNV1a64(); h.combine(UInt8(ascii: "-")); return h.value }()
+
+    /// Cue names present in the sentence (with repeats; the caller deduplicates).
+    static func find(bytes: UnsafeBufferPointer<UInt8>, tokens: [ADRToken]) -> [String] {
+        var found: [String] = []
+        forEachMatch(tokens: tokens, range: 0..<tokens.count) { cue, _ in found.append(cue.name) }
+        for i in 1..<max(1, tokens.count - 1) where tokens[i].hash == hyphenHash {
+            let prev = tokens[i - 1], next = tokens[i + 1]
+            guard prev.isWord, next.isWord, prev.end == tokens[i].begin, tokens[i].end == next.begin else { continue }
+            if let s = hyphenHashes.first(where: { $0.0 == next.hash }) { found.append("-" + s.1) }
+        }
+        return found
+    }
+
+    static func hasCausalCue(tokens: [ADRToken], range: Range<Int>) -> Bool {
+        var hit = false
+        forEachMatch(tokens: tokens, range: range) { cue, _ in if cue.causal { hit = true } }
+        return hit
+    }
+
+    /// Calls `body` for every cue occurrence fully inside `range` (token indices).
+    static func forEachMatch(tokens: [ADRToken], range: Range<Int>, _ body: (Cue, Range<Int>) -> Void) {
+        for i in range where tokens[i].isWord {
+            for cue in cues where cue.words[0] == tokens[i].hash {
+                let end = i + cue.words.count
+                guard end <= range.upperBound else { continue }
+                var ok = true
+                for k in 1..<cue.words.count where tokens[i + k].hash != cue.words[k] { ok = false; break }
+                if ok { body(cue, i..<end) }
+            }
+        }
+    }
+}

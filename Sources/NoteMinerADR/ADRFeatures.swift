@@ -1,0 +1,209 @@
+import Foundation
+
+/// What the classifier computes from a sentence. Stored in the model file so a model is always used with the
+/// features it was trained on.
+public struct ADRFeatureConfig: Sendable, Hashable, Codable {
+    /// Buckets = 2^hashBits. 2^21 keeps collisions rare for ~10^6 distinct n-grams while the runtime weight
+    /// table stays 8 MB.
+    public var hashBits: Int = 21
+    public var wordMinN: Int = 1
+    public var wordMaxN: Int = 3
+    public var charMinN: Int = 2
+    public var charMaxN: Int = 5
+    /// tf → 1 + ln tf before normalization: a repeated n-gram is evidence, not proportionally more evidence.
+    public var sublinearTF: Bool = true
+    /// Each block (words, characters) is L2-normalized on its own and then scaled, which amounts to a
+    /// weighted combination of a word model and a character model in one linear model.
+    public var wordScale: Double = 1.0
+    public var charScale: Double = 1.0
+    /// Cue and lexicon indicators are binary and unnormalized.
+    public var cueScale: Double = 1.0
+    public var lexiconScale: Double = 1.0
+
+    public init() {}
+}
+
+/// A sentence's features: FNV-1a 64 ids with values, in a fixed order (words, characters, cues, lexicon;
+/// within a block by id). A bucket is `id & (2^hashBits − 1)`.
+struct ADRFeatureVector: Sendable {
+    var ids: [UInt64] = []
+    var values: [Double] = []
+}
+
+/// Feature ids are FNV-1a over a one-byte block tag followed by content bytes:
+/// - word n-gram: `"w"`, n, then the 8 little-endian bytes of each token's hash;
+/// - character n-gram: `"c"`, then the n-gram's bytes (lower-cased, digits → `0`, words padded by spaces);
+/// - cue: `"q"` + cue name; lexicon: `"l"` + feature name.
+struct ADRFeatureExtractor: Sendable {
+    let config: ADRFeatureConfig
+
+    init(config: ADRFeatureConfig) { self.config = config }
+
+    /// Computes the vector; with `names`, also the readable name of every id (only for explanations).
+    func extract(_ input: ADRSentenceInput, names: UnsafeMutablePointer<[UInt64: String]>? = nil) -> ADRFeatureVector {
+        var text = input.text
+        return text.withUTF8 { bytes in
+            let tokens = ADRText.tokenize(bytes)
+            return extract(bytes: bytes, tokens: tokens, input: input, names: names)
+        }
+    }
+
+    func extract(bytes: UnsafeBufferPointer<UInt8>, tokens: [ADRToken], input: ADRSentenceInput,
+                 names: UnsafeMutablePointer<[UInt64: String]>?) -> ADRFeatureVector {
+        var out = ADRFeatureVector()
+        out.ids.reserveCapacity(bytes.count * 5)
+        out.values.reserveCapacity(bytes.count * 5)
+
+        // Word n-grams over word tokens (punctuation skipped, as in common bag-of-n-gram setups).
+        var words: [Int] = []
+        words.reserveCapacity(tokens.count)
+        for (i, t) in tokens.enumerated() where t.isWord { words.append(i) }
+        var raw: [UInt64] = []
+        raw.reserveCapacity(words.count * 3)
+        if config.wordMaxN >= config.wordMinN {
+            for n in config.wordMinN...config.wordMaxN where n <= words.count {
+                for s in 0...(words.count - n) {
+                    var h = FNV1a64()
+                    h.combine(UInt8(ascii: "w"))
+                    h.combine(UInt8(n))
+                    for k in 0..<n { ADRFeatureExtractor.combine(&h, tokens[words[s + k]].hash) }
+                    raw.append(h.value)
+                    if let names {
+                        var parts: [String] = []
+                        for k in 0..<n { parts.append(ADRText.normalized(bytes, tokens[words[s + k]])) }
+                        names.pointee[h.value] = "word:" + parts.joined(separator: " ")
+                    }
+                }
+            }
+        }
+        appendBlock(&raw, scale: config.wordScale, into: &out)
+
+        // Character n-grams inside white-space-delimited chunks padded with one space each side.
+        raw.removeAll(keepingCapacity: true)
+        if config.charMaxN >= config.charMinN {
+            var chunk: [UInt8] = []
+            chunk.reserveCapacity(64)
+            var i = 0
+            let n = bytes.count
+            while i < n {
+                if ADRText.isSpace(bytes[i]) { i += 1; continue }
+                chunk.removeAll(keepingCapacity: true)
+                chunk.append(0x20)
+                while i < n, !ADRText.isSpace(bytes[i]) {
+                    let c = bytes[i]
+                    chunk.append(ADRText.isDigit(c) ? UInt8(ascii: "0") : ADRText.lower(c))
+                    i += 1
+                }
+                chunk.append(0x20)
+                let m = chunk.count
+                for s in 0..<m where chunk[s] & 0xC0 != 0x80 {
+                    for len in config.charMinN...config.charMaxN {
+                        let e = s + len
+                        if e > m { break }
+                        if e < m, chunk[e] & 0xC0 == 0x80 { continue }
+                        var h = FNV1a64()
+                        h.combine(UInt8(ascii: "c"))
+                        for k in s..<e { h.combine(chunk[k]) }
+                        raw.append(h.value)
+                        if let names {
+                            names.pointee[h.value] = "char:" + String(decoding: chunk[s..<e], as: UTF8.self)
+                        }
+                    }
+                }
+            }
+        }
+        appendBlock(&raw, scale: config.charScale, into: &out)
+
+        // Cues and lexicon indicators: binary, deduplicated, sorted.
+        var flags: [(UInt64, String)] = []
+        for cue in ADRCues.find(bytes: bytes, tokens: tokens) { flags.append(ADRFeatureExtractor.named("q", cue)) }
+        appendFlags(&flags, scale: config.cueScale, into: &out, names: names)
+        flags.removeAll()
+        for f in ADRFeatureExtractor.lexiconFeatures(input: input, tokens: tokens) { flags.append(ADRFeatureExtractor.named("l", f)) }
+        appendFlags(&flags, scale: config.lexiconScale, into: &out, names: names)
+        return out
+    }
+
+    @inline(__always)
+    static func combine(_ h: inout FNV1a64, _ v: UInt64) {
+        var x = v
+        for _ in 0..<8 { h.combine(UInt8(truncatingIfNeeded: x)); x >>= 8 }
+    }
+
+    static func named(_ tag: Character, _ name: String) -> (UInt64, String) {
+        var h = FNV1a64()
+        h.combine(tag.asciiValue!)
+        h.combine(name)
+        return (h.value, (tag == "q" ? "cue:" : "lexicon:") + name)
+    }
+
+    /// Counts equal ids, applies sublinear tf and L2 normalization, appends in id order.
+    private func appendBlock(_ raw: inout [UInt64], scale: Double, into out: inout ADRFeatureVector) {
+        guard !raw.isEmpty else { return }
+        raw.sort()
+        let start = out.ids.count
+        var norm2 = 0.0
+        var i = 0
+        while i < raw.count {
+            var j = i + 1
+            while j < raw.count, raw[j] == raw[i] { j += 1 }
+            let tf = Double(j - i)
+            let v = config.sublinearTF ? 1 + log(tf) : tf
+            out.ids.append(raw[i])
+            out.values.append(v)
+            norm2 += v * v
+            i = j
+        }
+        let k = scale / norm2.squareRoot()
+        for p in start..<out.values.count { out.values[p] *= k }
+    }
+
+    private func appendFlags(_ flags: inout [(UInt64, String)], scale: Double, into out: inout ADRFeatureVector,
+                             names: UnsafeMutablePointer<[UInt64: String]>?) {
+        flags.sort { $0.0 < $1.0 }
+        var last: UInt64? = nil
+        for (id, name) in flags where id != last {
+            out.ids.append(id)
+            out.values.append(scale)
+            names?.pointee[id] = name
+            last = id
+        }
+    }
+
+    /// Indicators from lexicon/ConText annotations: presence, assertion status, order and distance of the
+    /// closest asserted drug–effect pair, and whether a causal cue lies between them.
+    static func lexiconFeatures(input: ADRSentenceInput, tokens: [ADRToken]) -> [String] {
+        var f: [String] = []
+        if !input.drugs.isEmpty { f.append("drug") }
+        if input.drugs.count > 1 { f.append("drugs>1") }
+        let asserted = input.effects.filter { !$0.negated && !$0.hypothetical }
+        if !asserted.isEmpty { f.append("effect") }
+        if input.effects.contains(where: { $0.negated }) { f.append("effect_negated") }
+        if input.effects.contains(where: { $0.hypothetical }) { f.append("effect_hypothetical") }
+        if !input.effects.isEmpty, asserted.isEmpty { f.append("effect_only_unasserted") }
+        guard !input.drugs.isEmpty, !asserted.isEmpty else { return f }
+        f.append("drug+effect")
+        // Token index of a byte offset: first token ending after it.
+        func tokenIndex(_ offset: Int) -> Int {
+            var lo = 0, hi = tokens.count
+            while lo < hi { let mid = (lo + hi) / 2; if tokens[mid].end <= offset { lo = mid + 1 } else { hi = mid } }
+            return lo
+        }
+        var best: (dist: Int, drugFirst: Bool, lo: Int, hi: Int)? = nil
+        for d in input.drugs {
+            let dt = tokenIndex(d.utf8Begin)
+            for e in asserted {
+                let et = tokenIndex(e.utf8Begin)
+                let dist = abs(et - dt)
+                if best == nil || dist < best!.dist { best = (dist, dt <= et, min(dt, et), max(dt, et)) }
+            }
+        }
+        if let b = best {
+            f.append(b.drugFirst ? "drug_before_effect" : "effect_before_drug")
+            let bucket = b.dist <= 3 ? "0-3" : b.dist <= 8 ? "4-8" : b.dist <= 15 ? "9-15" : "16+"
+            f.append("distance:" + bucket)
+            if b.hi > b.lo + 1, ADRCues.hasCausalCue(tokens: tokens, range: (b.lo + 1)..<b.hi) { f.append("cue_between") }
+        }
+        return f
+    }
+}

@@ -1,0 +1,296 @@
+import Foundation
+import NoteMinerModel
+import NoteMinerProfiles
+
+/// `fhir/<patient>.json`: one FHIR R4 Bundle (type `collection`) per patient profile.
+///
+/// Entries: the Patient; a Condition per coded condition the patient has (`present` → verificationStatus
+/// `confirmed` and clinicalStatus `active`; `possible` → `provisional` (a child of `unconfirmed`) and `active`;
+/// `absent` → `refuted` with no clinicalStatus, since a refuted condition has no clinical course); a
+/// FamilyMemberHistory per condition mentioned only for relatives (relationship `FAMMEMB`, as the mention does not
+/// say which relative); a MedicationStatement per medication (`present` → `active`, `absent` → `not-taken`,
+/// `possible` → `unknown`); an AdverseEvent per ADR finding (actuality `actual`, the effect as `event.text`, the
+/// drug as a contained Medication referenced from `suspectEntity`, the classifier probability in
+/// `causality.productRelatedness`).
+///
+/// Every finding carries its evidence twice: as a readable `note` (where the resource has one) and as the complex
+/// extension `urn:noteminer:fhir:evidence` with sub-extensions `noteId`, `begin`, `end` (code points, half-open),
+/// `section` and `text`, so a consumer can trace each value to the note it came from.
+///
+/// Ids are deterministic: each resource's id is a UUID-shaped digest (version nibble 8, "custom") of the SHA-256
+/// of the patient id and the finding's key, and `fullUrl` is `urn:uuid:<id>`; references point at those URNs.
+/// Dates are emitted only when they are valid FHIR dates (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`; a longer timestamp
+/// contributes its date part).
+public enum FHIRWriter {
+    static let icd10cm = "http://hl7.org/fhir/sid/icd-10-cm"
+    static let evidenceExtension = "urn:noteminer:fhir:evidence"
+    static let patientIdentifierSystem = "urn:noteminer:patient-id"
+
+    static func system(for name: String) -> String {
+        switch name.lowercased() {
+        case "icd-10-cm", "icd10cm", "icd10", "icd-10": return icd10cm
+        case "rxnorm": return "http://www.nlm.nih.gov/research/umls/rxnorm"
+        case "snomed", "snomed ct", "snomed-ct", "snomedct", "sct": return "http://snomed.info/sct"
+        case "umls", "cui": return "http://www.nlm.nih.gov/research/umls"
+        default:
+            let slug = name.lowercased().unicodeScalars.map { CharacterSet.alphanumerics.contains($0) || $0 == "-" ? String($0) : "-" }.joined()
+            return "urn:noteminer:codesystem:" + (slug.isEmpty ? "unknown" : slug)
+        }
+    }
+
+    /// A UUID-shaped id from SHA-256 of `parts` joined by NUL (RFC 9562 version 8 layout).
+    static func uuid(_ parts: String...) -> String {
+        var h = SHA256()
+        for (i, p) in parts.enumerated() {
+            if i > 0 { h.update([0]) }
+            h.update(p)
+        }
+        var b = Array(h.finalize().prefix(16))
+        b[6] = (b[6] & 0x0F) | 0x80
+        b[8] = (b[8] & 0x3F) | 0x80
+        let hex = b.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        let u = Array(hex.utf8)
+        func s(_ r: Range<Int>) -> String { String(decoding: u[r], as: UTF8.self) }
+        return [s(0..<8), s(8..<12), s(12..<16), s(16..<20), s(20..<32)].joined(separator: "-")
+    }
+
+    /// The date part of `s` when it is a valid FHIR date, else nil.
+    static func fhirDate(_ s: String?) -> String? {
+        guard let s else { return nil }
+        let u = Array(s.utf8)
+        func digits(_ r: Range<Int>) -> Int? {
+            guard r.upperBound <= u.count else { return nil }
+            var v = 0
+            for i in r {
+                guard u[i] >= 48, u[i] <= 57 else { return nil }
+                v = v * 10 + Int(u[i] - 48)
+            }
+            return v
+        }
+        guard let year = digits(0..<4), year >= 1 else { return nil }
+        if u.count == 4 { return s }
+        guard u.count >= 7, u[4] == UInt8(ascii: "-"), let month = digits(5..<7), (1...12).contains(month) else { return nil }
+        if u.count == 7 { return s }
+        guard u.count >= 10, u[7] == UInt8(ascii: "-"), let day = digits(8..<10), (1...31).contains(day) else { return nil }
+        if u.count == 10 || u[10] == UInt8(ascii: "T") || u[10] == UInt8(ascii: " ") {
+            return String(decoding: u[0..<10], as: UTF8.self)
+        }
+        return nil
+    }
+
+    /// The bundle for one patient, as compact JSON with keys in a fixed order.
+    public static func bundle(for p: PatientProfile) -> [UInt8] {
+        let pid = p.patientID
+        let patientRef = "urn:uuid:" + uuid(pid, "Patient")
+        var w = JSONWriter(reserving: 4096)
+        w.beginObject()
+        w.field("resourceType", "Bundle")
+        w.field("id", uuid(pid, "Bundle"))
+        w.field("type", "collection")
+        w.key("entry"); w.beginArray()
+
+        entry(&w, id: uuid(pid, "Patient")) { w in
+            w.field("resourceType", "Patient")
+            w.field("id", uuid(pid, "Patient"))
+            w.key("identifier"); w.beginArray(); w.beginObject()
+            w.field("system", patientIdentifierSystem); w.field("value", fhirString(pid)); w.endObject(); w.endArray()
+        }
+
+        for c in p.conditions where c.finding.status != .familyOnly && c.finding.status != .notMentioned {
+            let id = uuid(pid, "Condition", c.conceptID)
+            entry(&w, id: id) { w in
+                w.field("resourceType", "Condition")
+                w.field("id", id)
+                evidenceExtensions(&w, c.finding.evidence)
+                if c.finding.status != .absent {
+                    w.key("clinicalStatus")
+                    codeableConcept(&w, system: "http://terminology.hl7.org/CodeSystem/condition-clinical", code: "active", display: "Active")
+                }
+                let (code, display) = switch c.finding.status {
+                case .present: ("confirmed", "Confirmed")
+                case .possible: ("provisional", "Provisional")
+                default: ("refuted", "Refuted")
+                }
+                w.key("verificationStatus")
+                codeableConcept(&w, system: "http://terminology.hl7.org/CodeSystem/condition-ver-status", code: code, display: display)
+                w.key("code"); concept(&w, c)
+                reference(&w, "subject", patientRef)
+                if let d = fhirDate(c.finding.firstDate) { w.field("recordedDate", d) }
+                notes(&w, c.finding, status: c.finding.status)
+            }
+        }
+
+        for c in p.conditions where c.finding.status == .familyOnly {
+            let id = uuid(pid, "FamilyMemberHistory", c.conceptID)
+            entry(&w, id: id) { w in
+                w.field("resourceType", "FamilyMemberHistory")
+                w.field("id", id)
+                evidenceExtensions(&w, c.finding.evidence)
+                w.field("status", "partial")
+                reference(&w, "patient", patientRef)
+                if let d = fhirDate(c.finding.lastDate) { w.field("date", d) }
+                w.key("relationship")
+                codeableConcept(&w, system: "http://terminology.hl7.org/CodeSystem/v3-RoleCode", code: "FAMMEMB", display: "family member")
+                w.key("condition"); w.beginArray(); w.beginObject()
+                w.key("code"); concept(&w, c)
+                notes(&w, c.finding, status: c.finding.status)
+                w.endObject(); w.endArray()
+            }
+        }
+
+        for m in p.medications where m.finding.status != .familyOnly && m.finding.status != .notMentioned {
+            let id = uuid(pid, "MedicationStatement", m.conceptID)
+            entry(&w, id: id) { w in
+                w.field("resourceType", "MedicationStatement")
+                w.field("id", id)
+                evidenceExtensions(&w, m.finding.evidence)
+                w.field("status", m.finding.status == .present ? "active" : m.finding.status == .absent ? "not-taken" : "unknown")
+                w.key("medicationCodeableConcept"); concept(&w, m)
+                reference(&w, "subject", patientRef)
+                if let d = fhirDate(m.finding.lastDate) { w.field("dateAsserted", d) }
+                notes(&w, m.finding, status: m.finding.status)
+            }
+        }
+
+        for (i, e) in p.adverseEvents.enumerated() {
+            let id = uuid(pid, "AdverseEvent", e.noteID, String(e.begin), e.drug, e.effect, String(i))
+            entry(&w, id: id) { w in
+                w.field("resourceType", "AdverseEvent")
+                w.field("id", id)
+                w.key("contained"); w.beginArray(); w.beginObject()
+                w.field("resourceType", "Medication"); w.field("id", "suspect-drug")
+                w.key("code"); w.beginObject(); w.field("text", fhirString(e.drug)); w.endObject()
+                w.endObject(); w.endArray()
+                w.key("extension"); w.beginArray()
+                evidenceExtension(&w, noteID: e.noteID, begin: e.begin, end: e.end, section: nil, text: e.text)
+                w.endArray()
+                w.field("actuality", "actual")
+                w.key("event"); w.beginObject(); w.field("text", fhirString(e.effect)); w.endObject()
+                reference(&w, "subject", patientRef)
+                if let d = fhirDate(e.date) { w.field("date", d) }
+                w.key("suspectEntity"); w.beginArray(); w.beginObject()
+                w.key("instance"); w.beginObject(); w.field("reference", "#suspect-drug"); w.field("display", fhirString(e.drug)); w.endObject()
+                w.key("causality"); w.beginArray(); w.beginObject()
+                w.field("productRelatedness", "ADR sentence classifier probability " + JSONWriter.format(e.probability, digits: 4))
+                w.endObject(); w.endArray()
+                w.endObject(); w.endArray()
+            }
+        }
+
+        w.endArray()
+        w.endObject()
+        w.newline()
+        return w.bytes
+    }
+
+    /// Writes one bundle per profile into `folder` (created if needed) plus `index.jsonl` (`patient_id`, `file`),
+    /// and removes `*.json` files there that this write did not produce (a previous run's patients), so the
+    /// folder always matches the profiles. Returns the file names in profile order.
+    @discardableResult
+    public static func write(_ profiles: [PatientProfile], to folder: URL) throws -> [String] {
+        let fm = FileManager.default
+        try fm.createDirectory(at: folder, withIntermediateDirectories: true)
+        let names = SafeFileName.assign(profiles.map(\.patientID)).map { $0 + ".json" }
+        var index: [UInt8] = []
+        for (p, name) in zip(profiles, names) {
+            let url = folder.appendingPathComponent(name, isDirectory: false)
+            // Belt and braces: the name has no separator, but never write outside `folder`.
+            guard url.deletingLastPathComponent().standardizedFileURL.path == folder.standardizedFileURL.path else {
+                throw ReportError(path: url.path, reason: "patient file name escapes the fhir folder")
+            }
+            try Data(bundle(for: p)).write(to: url, options: .atomic)
+            var line = JSONWriter(reserving: 128)
+            line.beginObject(); line.field("patient_id", p.patientID); line.field("file", name); line.endObject()
+            line.newline()
+            index += line.bytes
+        }
+        try Data(index).write(to: folder.appendingPathComponent("index.jsonl"), options: .atomic)
+        let keep = Set(names)
+        for f in try fm.contentsOfDirectory(atPath: folder.path) where f.hasSuffix(".json") && !keep.contains(f) {
+            try fm.removeItem(at: folder.appendingPathComponent(f))
+        }
+        return names
+    }
+
+    // MARK: - pieces
+
+    private static func entry(_ w: inout JSONWriter, id: String, _ body: (inout JSONWriter) -> Void) {
+        w.beginObject()
+        w.field("fullUrl", "urn:uuid:" + id)
+        w.key("resource"); w.beginObject()
+        body(&w)
+        w.endObject()
+        w.endObject()
+    }
+
+    private static func reference(_ w: inout JSONWriter, _ key: String, _ ref: String) {
+        w.key(key); w.beginObject(); w.field("reference", ref); w.endObject()
+    }
+
+    private static func codeableConcept(_ w: inout JSONWriter, system: String, code: String, display: String) {
+        w.beginObject(); w.key("coding"); w.beginArray(); w.beginObject()
+        w.field("system", system); w.field("code", code); w.field("display", display)
+        w.endObject(); w.endArray(); w.endObject()
+    }
+
+    private static func concept(_ w: inout JSONWriter, _ c: PatientProfile.CodedFinding) {
+        w.beginObject()
+        let codes = c.codes.filter { !$0.code.isEmpty }
+        if !codes.isEmpty {
+            w.key("coding"); w.beginArray()
+            for (i, code) in codes.enumerated() {
+                w.beginObject(); w.field("system", system(for: code.system)); w.field("code", fhirString(code.code))
+                if i == 0 { w.field("display", fhirString(c.preferredName)) }
+                w.endObject()
+            }
+            w.endArray()
+        }
+        w.field("text", fhirString(c.preferredName.isEmpty ? c.conceptID : c.preferredName))
+        w.endObject()
+    }
+
+    private static func notes(_ w: inout JSONWriter, _ f: PatientProfile.Finding, status: FindingStatus) {
+        guard !f.evidence.isEmpty else { return }
+        w.key("note"); w.beginArray()
+        for e in f.evidence {
+            w.beginObject()
+            w.field("text", "NoteMiner \(status.rawValue) (\(f.mentions) mention\(f.mentions == 1 ? "" : "s")): note \(e.noteID)"
+                + " [\(e.begin), \(e.end)) in section \(e.section): \u{201C}\(e.text)\u{201D}")
+            w.endObject()
+        }
+        w.endArray()
+    }
+
+    private static func evidenceExtensions(_ w: inout JSONWriter, _ evidence: [PatientProfile.Evidence]) {
+        guard !evidence.isEmpty else { return }
+        w.key("extension"); w.beginArray()
+        for e in evidence { evidenceExtension(&w, noteID: e.noteID, begin: e.begin, end: e.end, section: e.section, text: e.text) }
+        w.endArray()
+    }
+
+    private static func evidenceExtension(_ w: inout JSONWriter, noteID: String, begin: Int, end: Int, section: String?, text: String) {
+        w.beginObject()
+        w.field("url", evidenceExtension)
+        w.key("extension"); w.beginArray()
+        w.beginObject(); w.field("url", "noteId"); w.field("valueString", fhirString(noteID)); w.endObject()
+        w.beginObject(); w.field("url", "begin"); w.field("valueInteger", begin); w.endObject()
+        w.beginObject(); w.field("url", "end"); w.field("valueInteger", end); w.endObject()
+        if let section, !section.isEmpty { w.beginObject(); w.field("url", "section"); w.field("valueString", section); w.endObject() }
+        w.beginObject(); w.field("url", "text"); w.field("valueString", fhirString(text)); w.endObject()
+        w.endArray()
+        w.endObject()
+    }
+
+    /// FHIR strings must not be empty; an empty source value becomes a visible placeholder rather than invalid JSON.
+    private static func fhirString(_ s: String) -> String { s.isEmpty ? "(empty)" : s }
+}
+
+public struct ReportError: Error, CustomStringConvertible, Sendable {
+    public var path: String
+    public var reason: String
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+    public var description: String { "\(path): \(reason)" }
+}

@@ -1,0 +1,300 @@
+import Foundation
+import Mustache
+import NoteMinerModel
+import NoteMinerProfiles
+
+/// `report.html`: one self-contained page (inline CSS and JS, nothing fetched) rendered from
+/// `Reports/report.mustache`.
+///
+/// Every value from a note goes through Mustache's escaped `{{ }}` (`<`, `>`, `&`, `"`, `'`), and the template
+/// uses no triple-brace or `{{& }}` tags, so note text can never become markup.
+///
+/// Evidence sentences: result records carry mention and ConText trigger offsets (code points into the note) but
+/// not the sentence text. When the caller passes `noteText` (note id → original text), a snippet is cut around the
+/// concept and its triggers, widened to the nearest sentence end (`.`, `!`, `?` before a space, or a line break)
+/// up to 160 code points each way, and the concept and triggers are highlighted inside it. Without texts (or
+/// when redacting), the page shows only the matched words themselves: the concept span and each trigger word with
+/// its ConText attribute. ADR sentences carry their own text, so they are always shown, with the drug and effect
+/// mentions that fall inside them highlighted.
+///
+/// Large runs: at most `maxPatientCards` profile cards and `maxADRRows` ADR rows are rendered (the page says how
+/// many were left out); all of them are in `profiles.jsonl` and `results.sqlite`.
+public struct HTMLReportWriter: Sendable {
+    public var template: MustacheTemplate
+    public var maxPatientCards = 200
+    public var maxADRRows = 2000
+    /// Evidence snippets shown per finding in a card.
+    public var evidencePerFinding = 2
+
+    public init(template: MustacheTemplate) { self.template = template }
+
+    /// Loads `report.mustache` from `directory` (see `ReportTemplate.locate`).
+    public init(directory: String) throws {
+        let path = (directory as NSString).appendingPathComponent("report.mustache")
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ReportError(path: path, reason: "cannot read the report template")
+        }
+        do {
+            self.template = try MustacheTemplate(string: String(decoding: data, as: UTF8.self))
+        } catch {
+            throw ReportError(path: path, reason: "bad template: \(error)")
+        }
+    }
+
+    public func render(notes: [NoteResult], profiles: [PatientProfile], run: RunInfo,
+                       noteText: (@Sendable (String) -> String?)? = nil) -> String {
+        let ctx = ReportContext(writer: self, notes: notes, profiles: profiles, run: run, noteText: noteText)
+        return template.render(ctx.build())
+    }
+}
+
+/// Turns records into the plain dictionaries and arrays the template walks. Every key a section reads is set on
+/// every item (Mustache looks a missing key up in enclosing contexts, which would leak a parent's value).
+private struct ReportContext {
+    let writer: HTMLReportWriter
+    let notes: [NoteResult]
+    let profiles: [PatientProfile]
+    let run: RunInfo
+    let noteText: (@Sendable (String) -> String?)?
+    var notesByID: [String: NoteResult] = [:]
+
+    init(writer: HTMLReportWriter, notes: [NoteResult], profiles: [PatientProfile], run: RunInfo,
+         noteText: (@Sendable (String) -> String?)?) {
+        self.writer = writer
+        self.notes = notes
+        self.profiles = profiles
+        self.run = run
+        self.noteText = noteText
+        for n in notes where notesByID[n.noteID] == nil { notesByID[n.noteID] = n }
+    }
+
+    static func label(_ id: String) -> String {
+        switch id {
+        case "copd": return "COPD"
+        case "obstructive_sleep_apnea": return "Obstructive sleep apnea"
+        default:
+            let s = id.replacingOccurrences(of: "_", with: " ")
+            return s.prefix(1).uppercased() + s.dropFirst()
+        }
+    }
+
+    static func percent(_ n: Int, of total: Int) -> String {
+        total == 0 ? "0" : JSONWriter.format(Double(n) * 100 / Double(total), digits: 1)
+    }
+
+    func build() -> [String: Any] {
+        let patientCount = profiles.count
+        var prevalence: [[String: Any]] = []
+        for id in RiskFactorID.allCases {
+            var counts: [FindingStatus: Int] = [:]
+            for p in profiles { counts[p.status(of: id), default: 0] += 1 }
+            let c = { (s: FindingStatus) in counts[s] ?? 0 }
+            prevalence.append([
+                "id": id.rawValue, "label": Self.label(id.rawValue),
+                "present": c(.present), "possible": c(.possible), "absent": c(.absent), "family": c(.familyOnly),
+                "presentPct": Self.percent(c(.present), of: patientCount),
+                "possiblePct": Self.percent(c(.possible), of: patientCount),
+                "absentPct": Self.percent(c(.absent), of: patientCount),
+                "familyPct": Self.percent(c(.familyOnly), of: patientCount),
+            ])
+        }
+        let shownProfiles = profiles.prefix(writer.maxPatientCards)
+        let adrAll = profiles.flatMap { p in p.adverseEvents.map { (p.patientID, $0) } }
+        let adrRows = adrAll.prefix(writer.maxADRRows).map { adrRow(patientID: $0.0, event: $0.1) }
+        let mentionCount = notes.reduce(0) { $0 + $1.mentions.count }
+        let adrSentenceCount = notes.reduce(0) { $0 + $1.adrSentences.count }
+        return [
+            "toolVersion": run.toolVersion,
+            "hasStartedAt": run.startedAt != nil, "startedAt": run.startedAt ?? "",
+            "lexiconFingerprint": String(run.lexiconFingerprint.prefix(16)),
+            "modelFingerprint": String(run.modelFingerprint.prefix(16)),
+            "inputs": run.inputs.joined(separator: ", "), "hasInputs": !run.inputs.isEmpty,
+            "nNotes": notesByID.count, "nPatients": patientCount, "nMentions": mentionCount,
+            "nADRSentences": adrSentenceCount, "nAdverseEvents": adrAll.count, "nQuarantined": run.quarantined,
+            "hasQuarantined": run.quarantined > 0,
+            "prevalence": prevalence,
+            "patients": shownProfiles.map(card),
+            "nPatientCards": shownProfiles.count,
+            "patientsTruncated": profiles.count > shownProfiles.count,
+            "hasADR": !adrRows.isEmpty,
+            "adr": adrRows, "nADRRows": adrRows.count, "adrTruncated": adrAll.count > adrRows.count,
+            "snippetsFromText": noteText != nil,
+        ]
+    }
+
+    func card(_ p: PatientProfile) -> [String: Any] {
+        let mentioned = p.riskFactors.filter { $0.finding.status != .notMentioned }
+        let notMentioned = p.riskFactors.filter { $0.finding.status == .notMentioned }.map { Self.label($0.id.rawValue) }
+        let risk: [[String: Any]] = mentioned.map { rf in
+            finding(label: Self.label(rf.id.rawValue), codes: "", finding: rf.finding)
+        }
+        func coded(_ list: [PatientProfile.CodedFinding]) -> [[String: Any]] {
+            list.map { c in
+                finding(label: c.preferredName.isEmpty ? c.conceptID : c.preferredName,
+                        codes: c.codes.map { "\($0.system) \($0.code)" }.joined(separator: ", "), finding: c.finding)
+            }
+        }
+        let components = p.charlson.components.keys.sorted().map { k -> [String: Any] in
+            ["name": Self.label(k), "points": p.charlson.components[k]!]
+        }
+        return [
+            "patientID": p.patientID,
+            "anchor": "p-" + String(SHA256.hex(p.patientID).prefix(12)),
+            "nNotes": p.notes.count,
+            "noteIDs": p.notes.map(\.noteID).joined(separator: ", "),
+            "hasAge": p.age != nil, "age": p.age.map(String.init) ?? "",
+            "charlson": p.charlson.index, "charlsonAgePoints": p.charlson.agePoints,
+            "charlsonComponents": components, "hasCharlsonComponents": !components.isEmpty,
+            "riskFactors": risk, "hasRiskFactors": !risk.isEmpty,
+            "notMentioned": notMentioned.joined(separator: ", "), "hasNotMentioned": !notMentioned.isEmpty,
+            "conditions": coded(p.conditions), "hasConditions": !p.conditions.isEmpty,
+            "medications": coded(p.medications), "hasMedications": !p.medications.isEmpty,
+            "nAdverseEvents": p.adverseEvents.count,
+        ]
+    }
+
+    func finding(label: String, codes: String, finding f: PatientProfile.Finding) -> [String: Any] {
+        let dates: String
+        switch (f.firstDate, f.lastDate) {
+        case let (a?, b?) where a != b: dates = "\(a) – \(b)"
+        case let (a?, _): dates = a
+        default: dates = ""
+        }
+        let ev = f.evidence.prefix(writer.evidencePerFinding).map { snippet(for: $0) }
+        return [
+            "label": label, "codes": codes, "hasCodes": !codes.isEmpty,
+            "status": f.status.rawValue, "statusLabel": f.status.rawValue.replacingOccurrences(of: "_", with: " "),
+            "mentions": f.mentions, "dates": dates, "hasDates": !dates.isEmpty,
+            "evidence": Array(ev), "hasEvidence": !ev.isEmpty,
+        ]
+    }
+
+    /// A highlighted snippet for one evidence item (see the type comment for what is shown).
+    func snippet(for e: PatientProfile.Evidence) -> [String: Any] {
+        let mention = notesByID[e.noteID]?.mentions.first { $0.begin == e.begin && $0.end == e.end }
+        let triggers = mention?.evidence ?? []
+        let triggerNote = triggers.map { "\($0.attribute): \u{201C}\($0.trigger)\u{201D}" }.joined(separator: "; ")
+        var segments: [[String: Any]]
+        if let text = noteText?(e.noteID) {
+            var spans: [(Int, Int, Int)] = triggers.map { ($0.begin, $0.end, 1) }
+            spans.append((e.begin, e.end, 2))
+            segments = HTMLHighlighter.highlight(text: Array(text.unicodeScalars), spans: spans, windowFrom: spans)
+        } else {
+            segments = [HTMLHighlighter.segment(e.text, 2)]
+            for t in triggers {
+                segments.append(HTMLHighlighter.segment("  \(t.attribute): ", 0))
+                segments.append(HTMLHighlighter.segment(t.trigger, 1))
+            }
+        }
+        return [
+            "noteID": e.noteID, "section": e.section, "date": e.date ?? "", "hasDate": e.date != nil,
+            "segments": segments, "triggers": triggerNote, "hasTriggers": !triggerNote.isEmpty,
+        ]
+    }
+
+    func adrRow(patientID: String, event e: PatientProfile.AdverseEvent) -> [String: Any] {
+        // Drug and effect mentions inside the sentence, relative to the sentence text.
+        let inside = (notesByID[e.noteID]?.mentions ?? []).filter {
+            $0.begin >= e.begin && $0.end <= e.end && ($0.category == "drug" || $0.category == "adverse_effect")
+        }
+        let spans = inside.map { ($0.begin - e.begin, $0.end - e.begin, $0.category == "drug" ? 2 : 1) }
+        let sentence = Array(e.text.unicodeScalars)
+        let segments = HTMLHighlighter.highlight(text: sentence, spans: spans, windowFrom: [(0, sentence.count, 0)], maxContext: Int.max)
+        let note = notesByID[e.noteID]
+        let explanation = note?.adrSentences.first { $0.begin == e.begin }?.explanation ?? []
+        let why = explanation.prefix(4).map { "\($0.feature) (\(JSONWriter.format($0.contribution, digits: 2)))" }
+        return [
+            "patientID": patientID, "noteID": e.noteID, "date": e.date ?? "",
+            "drug": e.drug, "effect": e.effect,
+            "probability": JSONWriter.format(e.probability, digits: 3),
+            "segments": segments, "why": why.joined(separator: ", "),
+        ]
+    }
+}
+
+/// Snippet cutting and highlight runs, shared by evidence and ADR rows.
+enum HTMLHighlighter {
+    static func segment(_ text: String, _ kind: Int) -> [String: Any] {
+        ["text": text, "plain": kind == 0, "trigger": kind == 1, "concept": kind == 2]
+    }
+
+    /// Cuts a window of `text` (code points) covering `windowFrom`, widened to sentence ends within `maxContext`
+    /// code points, and splits it into runs labelled plain (0), trigger (1) or concept (2; wins over trigger).
+    static func highlight(text: [Unicode.Scalar], spans: [(Int, Int, Int)], windowFrom: [(Int, Int, Int)],
+                          maxContext: Int = 160) -> [[String: Any]] {
+        let n = text.count
+        let clamp = { (x: Int) in min(max(x, 0), n) }
+        var lo = clamp(windowFrom.map(\.0).min() ?? 0), hi = clamp(windowFrom.map(\.1).max() ?? 0)
+        if hi < lo { hi = lo }
+        var cutLeft = false, cutRight = false
+        if maxContext != Int.max {
+            func isEnd(_ i: Int) -> Bool {
+                let c = text[i]
+                if c == "\n" { return true }
+                if c == "." || c == "!" || c == "?" { return i + 1 >= n || text[i + 1] == " " || text[i + 1] == "\n" }
+                return false
+            }
+            var i = lo
+            while i > 0, lo - i < maxContext, !isEnd(i - 1) { i -= 1 }
+            cutLeft = i > 0 && !isEnd(i - 1)
+            lo = i
+            var j = hi
+            while j < n, j - hi < maxContext, !isEnd(j) { j += 1 }
+            if j < n {
+                if !isEnd(j) { cutRight = true } else if text[j] != "\n" { j += 1 }
+            }
+            hi = j
+            while lo < hi, text[lo].properties.isWhitespace { lo += 1 }
+            while hi > lo, text[hi - 1].properties.isWhitespace { hi -= 1 }
+        }
+        var kinds = [Int](repeating: 0, count: hi - lo)
+        for (b, e, k) in spans {
+            let b = max(clamp(b), lo), e = min(clamp(e), hi)
+            guard b < e else { continue }
+            for i in b..<e where kinds[i - lo] < k { kinds[i - lo] = k }
+        }
+        var out: [[String: Any]] = []
+        if cutLeft { out.append(segment("\u{2026}", 0)) }
+        var start = lo
+        while start < hi {
+            var end = start + 1
+            while end < hi, kinds[end - lo] == kinds[start - lo] { end += 1 }
+            var s = String.UnicodeScalarView()
+            s.append(contentsOf: text[start..<end])
+            out.append(segment(String(s), kinds[start - lo]))
+            start = end
+        }
+        if cutRight { out.append(segment("\u{2026}", 0)) }
+        return out
+    }
+}
+
+/// Finds the `Reports/` folder holding `report.mustache`, the way the Lexicons folder is found: an explicit path,
+/// then `$NOTEMINER_REPORTS`, then a `Reports` folder next to the executable or one of its parents (a checkout's
+/// `.build/release/noteminer` finds the checkout's), then `share/noteminer/Reports` beside an installed binary,
+/// then `./Reports`.
+public enum ReportTemplate {
+    public static func locate(explicit: String? = nil) throws -> String {
+        let fm = FileManager.default
+        func hasTemplate(_ dir: String) -> Bool { fm.fileExists(atPath: (dir as NSString).appendingPathComponent("report.mustache")) }
+        if let explicit {
+            guard hasTemplate(explicit) else { throw ReportError(path: explicit, reason: "no report.mustache in this folder") }
+            return explicit
+        }
+        if let env = ProcessInfo.processInfo.environment["NOTEMINER_REPORTS"], !env.isEmpty {
+            guard hasTemplate(env) else { throw ReportError(path: env, reason: "NOTEMINER_REPORTS has no report.mustache") }
+            return env
+        }
+        let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+        var dir = exe.deletingLastPathComponent()
+        for _ in 0..<6 {
+            let candidate = dir.appendingPathComponent("Reports").path
+            if hasTemplate(candidate) { return candidate }
+            let shared = dir.appendingPathComponent("share/noteminer/Reports").path
+            if hasTemplate(shared) { return shared }
+            dir = dir.deletingLastPathComponent()
+        }
+        if hasTemplate("Reports") { return "Reports" }
+        throw ReportError(path: "Reports", reason: "cannot find the report template folder: pass it explicitly or set NOTEMINER_REPORTS")
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import GRDB
+import NoteMinerProfiles
+import Testing
+@testable import NoteMinerSQLite
+
+private func notes() -> [NoteResult] {
+    [
+        NoteResult(noteID: "a1", patientID: "P1", date: "2024-01-02", noteType: "discharge", age: 71, mentions: [
+            MentionRecord(begin: 10, end: 22, text: "hypertension", conceptID: "C0020538", preferredName: "Hypertension",
+                          category: "condition", codes: [CodingRecord(system: "ICD-10-CM", code: "I10")],
+                          riskFactor: "hypertension", section: "history"),
+            MentionRecord(begin: 30, end: 40, text: "chest pain", conceptID: "C0008031", preferredName: "Chest pain",
+                          category: "condition", section: "ros", negated: true,
+                          evidence: [EvidenceRecord(attribute: "negated", trigger: "denies", begin: 23, end: 29)]),
+            MentionRecord(begin: 50, end: 59, text: "metformin", conceptID: "RX6809", preferredName: "Metformin", category: "drug"),
+        ], adrSentences: [
+            ADRSentenceRecord(sentence: 3, begin: 45, end: 90, text: "On metformin she had diarrhea.", probability: 0.876543,
+                              pairs: [PairRecord(drug: "metformin", effect: "diarrhea")]),
+        ]),
+        NoteResult(noteID: "a2", patientID: "P1", mentions: [
+            MentionRecord(begin: 0, end: 8, text: "diabetes", conceptID: "C0011849", preferredName: "Diabetes mellitus",
+                          category: "condition", codes: [CodingRecord(system: "ICD-10-CM", code: "E11.9")], riskFactor: "diabetes"),
+        ]),
+        NoteResult(noteID: "b1", patientID: "P2 with 'quotes' and ; semicolons"),
+    ]
+}
+
+private func profiles(_ notes: [NoteResult]) -> [PatientProfile] {
+    var b = ProfileBuilder()
+    for n in notes { b.add(n) }
+    return b.profiles()
+}
+
+private let run = RunInfo(toolVersion: "9.9.9", lexiconFingerprint: "lex", modelFingerprint: "model", startedAt: nil,
+                          quarantined: 2, inputs: ["in.jsonl"])
+
+private func temporaryPath() throws -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("noteminer-sqlite-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir.appendingPathComponent("results.sqlite").path
+}
+
+/// All rows of all tables, in rowid order, as text.
+private func dump(_ path: String) throws -> [String] {
+    let q = try DatabaseQueue(path: path)
+    return try q.read { db in
+        var out: [String] = []
+        for table in ["runs", "notes", "mentions", "adr_sentences", "profiles", "risk_factors"] {
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY rowid") {
+                out.append(table + ": " + row.description)
+            }
+        }
+        return out
+    }
+}
+
+@Suite struct SQLiteWriterTests {
+    @Test func tablesIndexesAndRowCounts() throws {
+        let path = try temporaryPath()
+        let ns = notes()
+        try SQLiteWriter.write(path: path, notes: ns, profiles: profiles(ns), run: run)
+        let q = try DatabaseQueue(path: path)
+        try q.read { db in
+            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")
+            #expect(tables == ["adr_sentences", "mentions", "notes", "profiles", "risk_factors", "runs"])
+            let indexes = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type='index' AND sql IS NOT NULL ORDER BY name")
+            #expect(indexes.contains("mentions_patient_id") && indexes.contains("mentions_concept_id"))
+            #expect(indexes.contains("notes_patient_id") && indexes.contains("adr_sentences_patient_id"))
+            // The planner uses the indexes for the queries users run most.
+            let detail = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT * FROM mentions WHERE concept_id = ?", arguments: ["x"])
+                .map { $0["detail"] as String? ?? "" }.joined()
+            #expect(detail.contains("mentions_concept_id"))
+            #expect(try Int.fetchOne(db, sql: "PRAGMA user_version") == SQLiteWriter.schemaVersion)
+
+            func count(_ t: String) throws -> Int { try Int.fetchOne(db, sql: "SELECT count(*) FROM \(t)") ?? -1 }
+            #expect(try count("runs") == 1)
+            #expect(try count("notes") == 3)
+            #expect(try count("mentions") == 4)
+            #expect(try count("adr_sentences") == 1)
+            #expect(try count("profiles") == 2)
+            #expect(try count("risk_factors") == 2 * RiskFactorID.allCases.count)
+
+            let runRow = try #require(try Row.fetchOne(db, sql: "SELECT * FROM runs"))
+            #expect(runRow["notes"] as Int == 3 && runRow["mentions"] as Int == 4 && runRow["quarantined"] as Int == 2)
+            #expect(runRow["started_at"] as String? == nil)
+
+            let negated = try Row.fetchOne(db, sql: "SELECT * FROM mentions WHERE concept_id = 'C0008031'")!
+            #expect(negated["negated"] as Bool == true && negated["span_begin"] as Int == 30)
+            #expect(negated["evidence_json"] as String == #"[{"attribute":"negated","trigger":"denies","begin":23,"end":29}]"#)
+            #expect(try String.fetchOne(db, sql: "SELECT codes FROM mentions WHERE concept_id = 'C0020538'") == "ICD-10-CM:I10")
+
+            let status = try String.fetchOne(db, sql: "SELECT status FROM risk_factors WHERE patient_id = 'P1' AND risk_factor = 'hypertension'")
+            #expect(status == "present")
+            #expect(try Double.fetchOne(db, sql: "SELECT probability FROM adr_sentences") == 0.8765)
+            let drug = try String.fetchOne(db, sql: "SELECT json_extract(pairs_json, '$[0].drug') FROM adr_sentences")
+            #expect(drug == "metformin")
+            let profile = try String.fetchOne(db, sql: "SELECT profile_json FROM profiles WHERE patient_id = 'P1'")
+            #expect(profile.map { Array($0.utf8) + [10] } == profiles(ns).first?.jsonLine())
+        }
+    }
+
+    @Test func sameInputGivesSameRows() throws {
+        let a = try temporaryPath(), b = try temporaryPath()
+        let ns = notes()
+        try SQLiteWriter.write(path: a, notes: ns, profiles: profiles(ns), run: run)
+        try SQLiteWriter.write(path: b, notes: ns, profiles: profiles(ns), run: run)
+        let rows = try dump(a)
+        #expect(rows.count > 40)
+        #expect(rows == (try dump(b)))
+        // Overwriting an existing database replaces it rather than appending.
+        try SQLiteWriter.write(path: a, notes: ns, profiles: profiles(ns), run: run)
+        #expect(try dump(a) == rows)
+        #expect(!FileManager.default.fileExists(atPath: a + ".tmp"))
+    }
+
+    @Test func duplicateNoteIdsKeepTheFirstRecord() throws {
+        let path = try temporaryPath()
+        var ns = notes()
+        ns.append(NoteResult(noteID: "a1", patientID: "other"))
+        try SQLiteWriter.write(path: path, notes: ns, profiles: profiles(ns), run: run)
+        let q = try DatabaseQueue(path: path)
+        let patient = try q.read { try String.fetchOne($0, sql: "SELECT patient_id FROM notes WHERE note_id = 'a1'") }
+        #expect(patient == "P1")
+    }
+}
