@@ -16,7 +16,8 @@ import Darwin
 ///   ALL CAPS, the current section has its category or one its row's `within` names ("Labs: ..." inside
 ///   results and "Vitals: ..." inside a physical exam are labels; "VITALS: ..." is written as a section header
 ///   and starts one).
-/// A line ending in `.` is never a header ("Allergies." is a problem title in an assessment list). A trailing
+/// On a list item (bullet or number) a header must be ALL CAPS or alone on its line with a colon, so "2. Allergies"
+/// in a problem list stays in the plan. A line ending in `.` is never a header ("Allergies." is a problem title in an assessment list). A trailing
 /// parenthetical is ignored when the whole candidate is not a header ("Labs (03/05/2019):").
 ///
 /// Unknown headers: an ALL-CAPS line of at most six words ending in a colon, alone on its line after a blank
@@ -104,8 +105,8 @@ public struct SectionDetector: Sendable {
     @inline(__always) private static func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
     @inline(__always) private static func isUpper(_ b: UInt8) -> Bool { b &- 0x41 < 26 }
     @inline(__always) private static func isLower(_ b: UInt8) -> Bool { b &- 0x61 < 26 }
-    /// Trailing decoration around a header: `*` `_` `#` `=`.
-    @inline(__always) private static func isDecoration(_ b: UInt8) -> Bool { b == 0x2A || b == 0x5F || b == 0x23 || b == 0x3D }
+    /// Trailing decoration around a header: `*` `_` `#` `=` `-`.
+    @inline(__always) private static func isDecoration(_ b: UInt8) -> Bool { b == 0x2A || b == 0x5F || b == 0x23 || b == 0x3D || b == 0x2D }
 
     /// Classifies one line `[start, end)` (no newline).
     func examine(_ t: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, previousBlank: Bool, current: SectionCategory, key: UnsafeMutablePointer<UInt8>, capacity: Int) -> LineKind {
@@ -115,6 +116,7 @@ public struct SectionDetector: Sendable {
 
         // Leading decoration: markdown, bullets, numbering; a few rounds for "1. **HPI:**" or "- ## Plan".
         var bullet = false
+        var numbered = false
         var rounds = 0
         while p < end, rounds < 4 {
             rounds += 1
@@ -125,9 +127,9 @@ public struct SectionDetector: Sendable {
             } else if b == 0x2A {  // '*': "* " is a bullet, "**" is bold
                 while q < end, t[q] == 0x2A { q += 1 }
                 if q - p == 1 { bullet = true }
-            } else if b == 0x2D || b == 0x2B {  // '-' / '+' bullets
+            } else if b == 0x2D || b == 0x2B {  // "- " / "+ " bullets; "-- Plan --" is decoration
                 while q < end, t[q] == b { q += 1 }
-                bullet = true
+                if q - p == 1 { bullet = true }
             } else if b == 0xE2, p + 2 < end, t[p + 1] == 0x80, t[p + 2] == 0xA2 {  // '•'
                 q = p + 3
                 bullet = true
@@ -136,12 +138,14 @@ public struct SectionDetector: Sendable {
                 guard q < end, t[q] == 0x2E || t[q] == 0x29 else { return .text }
                 q += 1
                 guard q < end, Self.isSpace(t[q]) else { return .text }
+                numbered = true
             } else if Self.isUpper(b) {  // "A." "IV." "B)" followed by a space
                 var r = p
                 while r < end, r - p < 4, t[r] == 0x49 || t[r] == 0x56 || t[r] == 0x58 { r += 1 }  // I V X
                 if r == p { r = p + 1 }
                 guard r < end, t[r] == 0x2E || t[r] == 0x29, r + 1 < end, Self.isSpace(t[r + 1]) else { break }
                 q = r + 1
+                numbered = true
             } else {
                 break
             }
@@ -172,6 +176,10 @@ public struct SectionDetector: Sendable {
         while candEnd > hb, Self.isSpace(t[candEnd - 1]) || Self.isDecoration(t[candEnd - 1]) { candEnd -= 1 }
         if candEnd == hb || t[candEnd - 1] == 0x2E { return .text }
         if !ownLine && bullet { return .text }
+        // A list item ("2. Allergies", "3. Allergies: seasonal, continue Flonase") is a problem in a list unless
+        // it is written as a header: ALL CAPS, or alone on its line with a colon.
+        let listItem = bullet || numbered
+        if listItem, !(ownLine && hasColon), !Self.isAllCaps(t, hb, candEnd) { return .text }
 
         let headerEnd = hasColon ? q + 1 : candEnd
         var n = SectionHeaderKey.normalize(t, hb, candEnd, into: key, capacity: capacity)
@@ -229,7 +237,10 @@ public struct SectionDetector: Sendable {
             let c = t[i]
             if isUpper(c) {
                 letters += 1
-                if !inWord { words += 1; inWord = true }
+                if !inWord {
+                    words += 1
+                    inWord = true
+                }
             } else if c == 0x20 || c == 0x09 {
                 inWord = false
             } else if c == 0x26 || c == 0x2F || c == 0x27 || c == 0x2D {

@@ -3,24 +3,24 @@ import NoteMinerModel
 /// The section headers NoteMiner recognizes, loaded from `Lexicons/sections.tsv` (schema in `Lexicons/README.md`).
 ///
 /// Headers are stored under a normalized key (see `SectionHeaderKey`) in an open-addressing hash table over one
-/// byte pool, so the detector can look up a line's prefix without allocating: one FNV-1a hash and one `memcmp`
-/// per candidate line.
+/// byte pool, so the detector can look up a line's prefix without allocating: one FNV-1a hash and one byte
+/// comparison per candidate line.
 public struct SectionHeaderLexicon: Sendable {
     /// How a header may appear without a colon after it, alone on its line. Ambiguous words ("Plan", "PE",
     /// "Results") are prose as often as they are headers, so they need stronger evidence than a bare line.
-    public enum Bare: String, Sendable, CaseIterable {
+    enum Bare: String, Sendable, CaseIterable {
         /// Any case: "history of present illness" alone on a line is a header.
         case any
         /// First letter upper case ("Plan", "PLAN"), so a wrapped prose line "plan" is not.
         case capitalized
-        /// Only in ALL CAPS ("PE", "EXAM"); "Exam" alone on a line is not a header.
+        /// Only in ALL CAPS ("PE", "CC"); a line "Pe" or "cc" is not a header.
         case caps
         /// Never without a colon.
         case no
     }
 
     /// What a matched line does.
-    public enum Role: String, Sendable, CaseIterable {
+    enum Role: String, Sendable, CaseIterable {
         /// Starts a section of the row's category.
         case section
         /// A label inside a section (ROS and exam body systems: "MSK:", "NEURO:"). It never starts a section,
@@ -264,7 +264,9 @@ enum SectionHeaderKey {
                     dst[n] = 0x20
                     n += 1
                 }
-                dst[n] = 0x61; dst[n + 1] = 0x6E; dst[n + 2] = 0x64
+                dst[n] = 0x61  // a
+                dst[n + 1] = 0x6E  // n
+                dst[n + 2] = 0x64  // d
                 n += 3
                 pendingSpace = true
             case 0x2F:  // '/' swallows the spaces around it

@@ -116,10 +116,10 @@ private func expectTiling(_ sections: [Section], _ text: String, sourceLocation:
     }
 
     @Test func decorationIsTolerated() {
-        let text = "## Chief Complaint\nCough\n**HPI:** cough for 3 days\n1. Past Medical History:\nHTN\n__PLAN__\nrest\nII. ALLERGIES\nNKDA\n• SOCIAL HISTORY\nnonsmoker\n"
+        let text = "## Chief Complaint\nCough\n**HPI:** cough for 3 days\n1. Past Medical History:\nHTN\n__PLAN__\nrest\n-- Review of Systems --\nnegative\nII. ALLERGIES\nNKDA\n• SOCIAL HISTORY\nnonsmoker\n"
         let r = detect(text)
-        #expect(r.found.map(\.category) == [.chiefComplaint, .historyOfPresentIllness, .pastMedicalHistory, .plan, .allergies, .socialHistory])
-        #expect(r.found.map(\.header) == ["Chief Complaint", "HPI:", "Past Medical History:", "PLAN", "ALLERGIES", "SOCIAL HISTORY"])
+        #expect(r.found.map(\.category) == [.chiefComplaint, .historyOfPresentIllness, .pastMedicalHistory, .plan, .reviewOfSystems, .allergies, .socialHistory])
+        #expect(r.found.map(\.header) == ["Chief Complaint", "HPI:", "Past Medical History:", "PLAN", "Review of Systems", "ALLERGIES", "SOCIAL HISTORY"])
         expectTiling(r.sections, text)
     }
 
@@ -146,6 +146,14 @@ private func expectTiling(_ sections: [Section], _ text: String, sourceLocation:
     @Test func bulletedInlineLabelsAreSubItems() {
         let text = "ASSESSMENT AND PLAN\n1. Hypertension\n- Plan: continue lisinopril.\n• Impression: stable.\n* Labs: BMP in 1 week.\n"
         #expect(detect(text).found.map(\.category) == [.assessmentAndPlan])
+    }
+
+    /// Problem titles in a numbered or bulleted plan that happen to be header words stay in the plan.
+    @Test func listItemsNeedHeaderStyle() {
+        let text = "ASSESSMENT AND PLAN\n1. Hypertension\n2. Allergies\n3. Allergies: seasonal, continue Flonase.\n• Medications\n4. Follow-up\n5. PLAN\n"
+        let r = detect(text)
+        #expect(r.found.map(\.category) == [.assessmentAndPlan, .plan])
+        #expect(r.found.last?.header == "PLAN")
     }
 
     @Test func leadingTextIsOtherWithEmptyHeader() {
