@@ -54,6 +54,7 @@ struct ADRFeatureExtractor: Sendable {
 
     /// Computes the vector; with `names`, also the readable name of every id (only for explanations).
     func extract(_ input: ADRSentenceInput, gazetteer: ADRGazetteer?, names: UnsafeMutablePointer<ADRFeatureNames>? = nil) -> ADRFeatureVector {
+        let input = input.bounded()
         var text = input.text
         return text.withUTF8 { bytes in
             let tokens = ADRText.tokenize(bytes)

@@ -115,6 +115,7 @@ public struct ADRModel: Sendable {
     private enum Explanation { case none, all, top(Int) }
 
     private func predict(_ input: ADRSentenceInput, explanation: Explanation) -> ADRPrediction {
+        let input = input.bounded()
         var text = input.text
         return text.withUTF8 { bytes in
             let tokens = ADRText.tokenize(bytes)
@@ -166,6 +167,7 @@ public struct ADRModel: Sendable {
 
     /// Pairs for a sentence regardless of its classification (for evaluation of the extractor alone).
     public func extractPairs(_ input: ADRSentenceInput) -> [ADRPair] {
+        let input = input.bounded()
         var text = input.text
         return text.withUTF8 { bytes in
             ADRPairExtractor(gazetteer: gazetteer).pairs(bytes: bytes, tokens: ADRText.tokenize(bytes), input: input)

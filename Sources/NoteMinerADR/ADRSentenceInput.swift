@@ -38,6 +38,29 @@ public struct ADRSentenceInput: Sendable, Hashable {
         self.drugs = drugs
         self.effects = effects
     }
+
+    /// What the classifier reads: at most this many bytes of a sentence. Pairing drugs with effects is quadratic
+    /// in the mentions of one sentence, so a run-on text without punctuation (a 200 KB "sentence" of drug and
+    /// symptom words) took minutes and gigabytes; 4 KB is over five times the longest sentence in the ADE training
+    /// data (742 bytes) and keeps every input's cost bounded.
+    public static let maxBytes = 4096
+
+    /// The input cut to `maxBytes` at a space (or a character boundary), keeping only the mentions that end
+    /// inside the cut. Inputs within the limit are returned unchanged.
+    func bounded() -> ADRSentenceInput {
+        let utf8 = text.utf8
+        guard utf8.count > ADRSentenceInput.maxBytes else { return self }
+        let bytes = Array(utf8)
+        var cut = ADRSentenceInput.maxBytes
+        while cut > 0, bytes[cut] & 0xC0 == 0x80 { cut -= 1 }  // not inside a UTF-8 sequence
+        var space = cut
+        while space > cut - 256, space > 0, bytes[space] != 0x20 { space -= 1 }
+        if space > 0, bytes[space] == 0x20 { cut = space }
+        return ADRSentenceInput(
+            text: String(decoding: bytes[0..<cut], as: UTF8.self),
+            drugs: drugs.filter { $0.utf8End <= cut },
+            effects: effects.filter { $0.utf8End <= cut })
+    }
 }
 
 /// A gold (drug, effect) pair as strings, compared case-insensitively.

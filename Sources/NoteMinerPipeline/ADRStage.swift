@@ -13,6 +13,11 @@ public struct ADRStage: Sendable {
     public let model: ADRModel
     /// Contributions shown per flagged sentence.
     public var explanationSize = 8
+    /// Longer "sentences" are not scored. The classifier was trained on sentences of a few hundred characters,
+    /// and a run-on text without punctuation (a pasted list, a corrupted export) would be one sentence holding
+    /// thousands of mentions, where pairing every drug with every effect costs quadratic time: a 2 MB note of
+    /// that shape took minutes. 4 KB is over five times the longest sentence in the ADE training data (742 bytes).
+    public var maxSentenceBytes = 4096
 
     public init(model: ADRModel) { self.model = model }
 
@@ -25,6 +30,7 @@ public struct ADRStage: Sendable {
             guard ms.contains(where: { $0.record.category == "drug" }), ms.contains(where: { $0.record.category != "drug" }),
                   index < doc.sentences.count else { continue }
             let s = doc.sentences[index]
+            guard Int(s.utf8End) - Int(s.utf8Begin) <= maxSentenceBytes else { continue }
             let base = Int(s.utf8Begin)
             func mention(_ m: ExtractedMention) -> ADRMention {
                 ADRMention(utf8Begin: m.utf8Begin - base, utf8End: m.utf8End - base, conceptID: m.record.conceptID,

@@ -124,10 +124,11 @@ public struct BatchRunner {
                 summary.mentions += result.mentions.count
                 summary.adrSentences += result.adrSentences.count
                 if fresh {
-                    var entry = Array(key.utf8)
-                    entry.append(0x09)
-                    entry += line  // ends with "\n"
-                    _ = entry.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, cacheWriter) }
+                    // Key, tab, the line (ends with "\n"), written without joining them: a note's line can be 100 MB.
+                    var prefix = Array(key.utf8)
+                    prefix.append(0x09)
+                    _ = prefix.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, cacheWriter) }
+                    _ = line.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, cacheWriter) }
                     fflush(cacheWriter)
                 } else {
                     summary.fromCache += 1

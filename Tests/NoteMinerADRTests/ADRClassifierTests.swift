@@ -95,6 +95,28 @@ enum Synthetic {
         }
     }
 
+    @Test func longInputsAreReadUpToTheLimitAtASpace() {
+        let unit = "lisinopril induced cough and rash after starting warfarin "
+        let text = String(repeating: unit, count: 200_000 / unit.utf8.count)
+        let drug = ADRMention(utf8Begin: 0, utf8End: 10)
+        let late = ADRMention(utf8Begin: text.utf8.count - 20, utf8End: text.utf8.count - 15)
+        let input = ADRSentenceInput(text: text, drugs: [drug, late])
+        let b = input.bounded()
+        #expect(b.text.utf8.count <= ADRSentenceInput.maxBytes)
+        #expect(b.text.utf8.count > ADRSentenceInput.maxBytes - 256)
+        #expect(text.hasPrefix(b.text))
+        #expect(text.utf8[text.utf8.index(text.utf8.startIndex, offsetBy: b.text.utf8.count)] == UInt8(ascii: " "))
+        #expect(b.drugs == [drug])
+        // Every entry point reads the bounded input: the same score as the cut text (a run-on text of thousands of
+        // mentions once cost minutes and gigabytes in pairing).
+        let m = ADRModelTests.model
+        #expect(m.predict(input).logit == m.predict(b).logit)
+        #expect(m.logit(input) == m.logit(b))
+        #expect(m.extractPairs(input) == m.extractPairs(b))
+        let short = ADRSentenceInput(text: "Vancomycin-induced rash.", drugs: [ADRMention(utf8Begin: 0, utf8End: 10)])
+        #expect(short.bounded() == short)
+    }
+
     @Test func explanationNamesAreReadable() {
         let p = ADRModelTests.model.predict(ADRSentenceInput(text: "Clozapine-induced neutropenia in a 44-year-old."))
         let names = p.contributions.map(\.feature)
