@@ -19,6 +19,11 @@ def write(name, data):
 for k, mb in ((1, 12.5), (2, 25), (4, 50)):
     n = int(mb * 1024 * 1024)
     write(f"single_line_{k}x", (unit * (n // len(unit) + 1))[:n])
+# The torture corpus's big note: one run-on "sentence" with a mention every ~10 bytes (no punctuation at all).
+for k, mb in ((1, 1), (2, 2), (4, 4)):
+    n = mb * 1024 * 1024
+    unit2 = "fever cough dyspnea lisinopril denies "
+    write(f"run_on_mentions_{k}x", (unit2 * (n // len(unit2) + 1))[:n])
 for k, lines in ((1, 50_000), (2, 100_000), (4, 200_000)):
     write(f"short_lines_{k}x", "".join("No fever.\n" if i % 7 == 0 else "BP 120/80\n" if i % 3 == 0 else "cough\n" for i in range(lines)))
 for k, chars in ((1, 250_000), (2, 500_000), (4, 1_000_000)):
@@ -29,7 +34,7 @@ for k, count in ((1, 20_000), (2, 40_000), (4, 80_000)):
     write(f"no_and_conditions_{k}x", " ".join(["no", "fever", "or", "chest", "pain", "denies", "diabetes,"] * (count // 7)) + ".\n")
 PY
 printf '%-22s %9s %9s %9s %9s %7s\n' note MB seconds MB/s peak_MB ratio
-for shape in ${SHAPES:-single_line short_lines long_word repeated_no no_and_conditions}; do
+for shape in ${SHAPES:-single_line run_on_mentions short_lines long_word repeated_no no_and_conditions}; do
   prev=""
   for k in 1x 2x 4x; do
     f="$WORK/${shape}_$k.txt"
