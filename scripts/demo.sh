@@ -20,7 +20,7 @@ for p in profiles:
     print(f"  {p['patient_id']:<20} age {p['age']}, Charlson {p['scores']['charlson']['index']}")
     for k, s in rf.items():
         ev = p["risk_factors"][k]["evidence"]
-        quote = f'  e.g. "{ev[0]["text"]}" in {ev[0]["section"]}' if ev else ""
+        quote = f'  e.g. "{" ".join(ev[0]["text"].split())}" in {ev[0]["section"]}' if ev else ""
         print(f"      {k:<26} {s:<12}{quote}")
 print()
 print("Negated, family and hypothetical mentions NoteMiner kept away from the patient's conditions (first 8):")
