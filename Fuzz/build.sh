@@ -2,7 +2,7 @@
 # Builds the libFuzzer targets in Fuzz/Targets with swiftc -sanitize=fuzzer,address, outside SwiftPM so the main
 # Package.swift stays free of fuzzing flags. The library modules are compiled from Sources/ with coverage
 # instrumentation and -enable-testing (targets may reach internal entry points through @testable import).
-# Usage: Fuzz/build.sh [target ...]    (default: every Fuzz/Targets/*.swift except Support.swift)
+# Usage: Fuzz/build.sh [target ...]    (default: every Fuzz/Targets/*.swift except the shared Support*.swift)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${FUZZ_BUILD:-.build-fuzz}
@@ -38,18 +38,21 @@ VERSION=5 module CSV "$CSV_SOURCES"
 module NoteMinerModel
 module NoteMinerText
 module NoteMinerIO
+module NoteMinerLexicon
+module NoteMinerContext
+module NoteMinerADR
 
 targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then
     targets=()
     for f in Fuzz/Targets/*.swift; do
         n=$(basename "$f" .swift)
-        [[ $n == Support ]] || targets+=("$n")
+        [[ $n == Support* ]] || targets+=("$n")
     done
 fi
 for t in "${targets[@]}"; do
     echo "fuzz: linking fuzz-$t" >&2
-    swiftc -swift-version 6 "${SWIFTFLAGS[@]}" -I "$OUT/modules/CICUShim" -module-name "Fuzz$t" "Fuzz/Targets/$t.swift" Fuzz/Targets/Support.swift \
-        "$OUT/modules/libNoteMinerIO.a" "$OUT/modules/libCSV.a" "$OUT/modules/libNoteMinerText.a" "$OUT/modules/libNoteMinerModel.a" "$OUT/modules/nm_icu.o" \
+    swiftc -swift-version 6 "${SWIFTFLAGS[@]}" -I "$OUT/modules/CICUShim" -module-name "Fuzz$t" "Fuzz/Targets/$t.swift" Fuzz/Targets/Support*.swift \
+        "$OUT/modules/libNoteMinerADR.a" "$OUT/modules/libNoteMinerContext.a" "$OUT/modules/libNoteMinerLexicon.a" "$OUT/modules/libNoteMinerIO.a" "$OUT/modules/libCSV.a" "$OUT/modules/libNoteMinerText.a" "$OUT/modules/libNoteMinerModel.a" "$OUT/modules/nm_icu.o" \
         -licui18n -licuuc -licudata -o "$OUT/bin/fuzz-$t" 2>&1 | { grep -v "Cannot export local symbol" >&2 || true; }
 done
