@@ -34,7 +34,8 @@ let package = Package(
         ),
         .target(
             name: "NoteMinerSQLite",
-            dependencies: ["NoteMinerModel", "NoteMinerProfiles", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["NoteMinerModel", "NoteMinerProfiles", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         .target(name: "NoteMinerAnnotations", dependencies: ["NoteMinerModel", "NoteMinerProfiles"]),
         .target(

@@ -59,6 +59,15 @@ public struct JSONWriter: Sendable {
     public mutating func field(_ k: String, _ v: String?) { key(k); optionalString(v) }
     public mutating func field(_ k: String, _ v: Double, digits: Int = 6) { key(k); double(v, digits: digits) }
 
+    /// Hands over the bytes written so far and continues with an empty buffer in the same nesting state, so a
+    /// big document can be written out in pieces instead of held whole.
+    public mutating func takeBytes() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.capacity)
+        swap(&out, &bytes)
+        return out
+    }
+
     public mutating func newline() { bytes.append(UInt8(ascii: "\n")) }
     public mutating func reset() { bytes.removeAll(keepingCapacity: true); needsComma = [false]; pendingValueAfterKey = false }
 

@@ -22,24 +22,34 @@ public struct ADRStage: Sendable {
     public init(model: ADRModel) { self.model = model }
 
     public func sentences(_ doc: Document, mentions: [ExtractedMention]) -> [ADRSentenceRecord] {
-        var bySentence: [Int: [ExtractedMention]] = [:]
-        for m in mentions where !m.ambiguous { bySentence[m.record.sentence, default: []].append(m) }
+        // Mentions grouped by sentence as runs of indices (mentions come in text order, so normally already
+        // grouped): copying each mention into per-sentence arrays cost a second copy of every mention.
+        var order = mentions.indices.filter { !mentions[$0].ambiguous }
+        if !zip(order, order.dropFirst()).allSatisfy({ mentions[$0].record.sentence <= mentions[$1].record.sentence }) {
+            order.sort { (mentions[$0].record.sentence, $0) < (mentions[$1].record.sentence, $1) }
+        }
         var out: [ADRSentenceRecord] = []
-        for index in bySentence.keys.sorted() {
-            let ms = bySentence[index]!
-            guard ms.contains(where: { $0.record.category == "drug" }), ms.contains(where: { $0.record.category != "drug" }),
-                  index < doc.sentences.count else { continue }
+        var runStart = 0
+        while runStart < order.count {
+            let index = mentions[order[runStart]].record.sentence
+            var runEnd = runStart + 1
+            while runEnd < order.count, mentions[order[runEnd]].record.sentence == index { runEnd += 1 }
+            let run = order[runStart..<runEnd]
+            runStart = runEnd
+            guard run.contains(where: { mentions[$0].record.category == "drug" }),
+                  run.contains(where: { mentions[$0].record.category != "drug" }),
+                  index >= 0, index < doc.sentences.count else { continue }
             let s = doc.sentences[index]
             guard Int(s.utf8End) - Int(s.utf8Begin) <= maxSentenceBytes else { continue }
             let base = Int(s.utf8Begin)
-            func mention(_ m: ExtractedMention) -> ADRMention {
-                ADRMention(utf8Begin: m.utf8Begin - base, utf8End: m.utf8End - base, conceptID: m.record.conceptID,
-                           name: m.record.text, negated: m.record.negated, hypothetical: m.record.hypothetical)
+            var drugs: [ADRMention] = [], effects: [ADRMention] = []
+            for i in run {
+                let m = mentions[i]
+                let am = ADRMention(utf8Begin: m.utf8Begin - base, utf8End: m.utf8End - base, conceptID: m.record.conceptID,
+                                    name: m.record.text, negated: m.record.negated, hypothetical: m.record.hypothetical)
+                if m.record.category == "drug" { drugs.append(am) } else { effects.append(am) }
             }
-            let input = ADRSentenceInput(
-                text: doc.text(s.utf8Range),
-                drugs: ms.filter { $0.record.category == "drug" }.map(mention),
-                effects: ms.filter { $0.record.category != "drug" }.map(mention))
+            let input = ADRSentenceInput(text: doc.text(s.utf8Range), drugs: drugs, effects: effects)
             // Only flagged sentences pay for naming their top features.
             let p = model.predict(input, explainTop: explanationSize)
             guard p.isADR else { continue }

@@ -60,6 +60,8 @@ public struct BatchRunner {
     }
 
     static let cacheFile = "results.tsv"
+    /// A result whose line would be bigger than this (estimated) is written in pieces instead of built whole.
+    public var streamedLineBytes = 16 << 20
 
     public static func contentKey(_ note: Note) -> String {
         var h = SHA256()
@@ -71,7 +73,8 @@ public struct BatchRunner {
     }
 
     enum Outcome: Sendable {
-        case result(NoteResult, line: [UInt8], key: String, fresh: Bool, text: String)
+        /// `line` nil: the result is too big to serialize in memory; it is written in pieces when emitted.
+        case result(NoteResult, line: [UInt8]?, key: String, fresh: Bool, text: String)
         case refused(QuarantineRecord)
     }
 
@@ -92,6 +95,7 @@ public struct BatchRunner {
         var textBytes = 0
         let noteTextBudget = self.noteTextBudget
         let progress = self.progress
+        let streamedLineBytes = self.streamedLineBytes
         progress?.start(totalBytes: reader.estimatedTotalBytes)
 
         try await processInOrder(reader, jobs: jobs, transform: { item -> Outcome in
@@ -104,7 +108,8 @@ public struct BatchRunner {
                     return .result(result, line: line, key: key, fresh: false, text: note.text)
                 }
                 let result = processor.process(note, warnings: warnings)
-                return .result(result, line: result.jsonLine(), key: key, fresh: true, text: note.text)
+                let big = result.mentions.count * 480 + result.adrSentences.count * 1200 > streamedLineBytes
+                return .result(result, line: big ? nil : result.jsonLine(), key: key, fresh: true, text: note.text)
             }
         }, emit: { outcome in
             summary.notesIn += 1
@@ -123,17 +128,19 @@ public struct BatchRunner {
                 }
                 summary.mentions += result.mentions.count
                 summary.adrSentences += result.adrSentences.count
-                if fresh {
-                    // Key, tab, the line (ends with "\n"), written without joining them: a note's line can be 100 MB.
-                    var prefix = Array(key.utf8)
-                    prefix.append(0x09)
-                    _ = prefix.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, cacheWriter) }
-                    _ = line.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, cacheWriter) }
-                    fflush(cacheWriter)
+                func cache(_ bytes: [UInt8]) { _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, cacheWriter) } }
+                // Key, tab, the line (ends with "\n"), written without joining them: a note's line can be 100 MB.
+                if fresh { cache(Array(key.utf8) + [0x09]) } else { summary.fromCache += 1 }
+                if let line {
+                    if fresh { cache(line) }
+                    notesOut.write(line)
                 } else {
-                    summary.fromCache += 1
+                    result.writeJSONLine { piece in
+                        if fresh { cache(piece) }
+                        notesOut.write(piece)
+                    }
                 }
-                notesOut.write(line)
+                if fresh { fflush(cacheWriter) }
                 builder.add(result)
             }
             progress?.update(notes: summary.notesIn, bytes: summary.bytes)

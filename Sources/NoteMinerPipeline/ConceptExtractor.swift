@@ -32,11 +32,15 @@ public struct ConceptExtractor: Sendable {
     public let text: TextAnalyzer
     public let concepts: ConceptMatcher
     public let context: ContextEngine
+    /// Each concept's codes as result records, built once: every mention of a concept then shares one array
+    /// instead of allocating its own (a dense note has a mention every ~50 bytes).
+    private let codingRecords: [[CodingRecord]]
 
     public init(text: TextAnalyzer, concepts: ConceptMatcher, context: ContextEngine) {
         self.text = text
         self.concepts = concepts
         self.context = context
+        codingRecords = concepts.lexicon.concepts.map { c in c.codes.map { CodingRecord(system: $0.system, code: $0.code) } }
     }
 
     /// Loads the shipped lexicons found in `lexiconDirectory` (`conditions.tsv`, `drugs.tsv`,
@@ -69,37 +73,47 @@ public struct ConceptExtractor: Sendable {
         var buffer = PhraseMatches()
         let found = concepts.mentions(in: doc, buffer: &buffer)
         if found.isEmpty { return [] }
-        let assertions = context.assess(doc, targets: found.map { ContextTarget(tokenBegin: $0.tokenBegin, tokenEnd: $0.tokenEnd, sentence: $0.sentence) })
         let lexicon = concepts.lexicon
         var out: [ExtractedMention] = []
         out.reserveCapacity(found.count)
-        for (m, a) in zip(found, assertions) {
-            let concept = lexicon.concepts[Int(m.concept)]
-            let b = Int(doc.tokens[Int(m.tokenBegin)].utf8Begin), e = Int(doc.tokens[Int(m.tokenEnd) - 1].utf8End)
-            let cp = doc.codePointRange(b..<e)
-            let section = doc.sectionIndex(containing: b).map { doc.sections[$0].category.rawValue } ?? SectionCategory.other.rawValue
-            let evidence = a.evidence.map { ev -> EvidenceRecord in
-                let r = doc.codePointRange(Int(ev.utf8Begin)..<Int(ev.utf8End))
-                return EvidenceRecord(attribute: ev.attribute, trigger: doc.text(Int(ev.utf8Begin)..<Int(ev.utf8End)), begin: r.lowerBound, end: r.upperBound)
+        // ConText judges each target on its own, so assertions are made and turned into records a block at a time:
+        // on a note with a million mentions, holding every assertion at once was a third of the run's peak memory.
+        var blockStart = 0
+        while blockStart < found.count {
+            let block = found[blockStart..<min(found.count, blockStart + max(1, assertionBlock))]
+            blockStart = block.endIndex
+            let assertions = context.assess(doc, targets: block.map { ContextTarget(tokenBegin: $0.tokenBegin, tokenEnd: $0.tokenEnd, sentence: $0.sentence) })
+            for (m, a) in zip(block, assertions) {
+                let concept = lexicon.concepts[Int(m.concept)]
+                let b = Int(doc.tokens[Int(m.tokenBegin)].utf8Begin), e = Int(doc.tokens[Int(m.tokenEnd) - 1].utf8End)
+                let cp = doc.codePointRange(b..<e)
+                let section = doc.sectionIndex(containing: b).map { doc.sections[$0].category.rawValue } ?? SectionCategory.other.rawValue
+                let evidence = a.evidence.map { ev -> EvidenceRecord in
+                    let r = doc.codePointRange(Int(ev.utf8Begin)..<Int(ev.utf8End))
+                    return EvidenceRecord(attribute: ev.attribute, trigger: doc.text(Int(ev.utf8Begin)..<Int(ev.utf8End)), begin: r.lowerBound, end: r.upperBound)
+                }
+                var record = MentionRecord(
+                    begin: cp.lowerBound, end: cp.upperBound, text: doc.text(b..<e), conceptID: concept.id,
+                    preferredName: concept.preferredName, category: concept.category.rawValue,
+                    codes: codingRecords[Int(m.concept)],
+                    riskFactor: concept.riskFactor?.rawValue, section: section, sentence: Int(m.sentence),
+                    negated: a.negated, possible: a.possible, historical: a.historical, hypothetical: a.hypothetical,
+                    family: a.family, evidence: evidence)
+                if concept.deniesRiskFactor {
+                    // "never smoker": the words deny the risk factor; a negation around them ("not a non-smoker") undoes it.
+                    record.negated.toggle()
+                    record.evidence.append(EvidenceRecord(attribute: "negated", trigger: record.text, begin: record.begin, end: record.end))
+                }
+                out.append(ExtractedMention(record: record, ambiguous: m.ambiguous,
+                                            alternatives: m.alternatives.map { lexicon.concepts[Int($0)].id },
+                                            utf8Begin: b, utf8End: e))
             }
-            var record = MentionRecord(
-                begin: cp.lowerBound, end: cp.upperBound, text: doc.text(b..<e), conceptID: concept.id,
-                preferredName: concept.preferredName, category: concept.category.rawValue,
-                codes: concept.codes.map { CodingRecord(system: $0.system, code: $0.code) },
-                riskFactor: concept.riskFactor?.rawValue, section: section, sentence: Int(m.sentence),
-                negated: a.negated, possible: a.possible, historical: a.historical, hypothetical: a.hypothetical,
-                family: a.family, evidence: evidence)
-            if concept.deniesRiskFactor {
-                // "never smoker": the words deny the risk factor; a negation around them ("not a non-smoker") undoes it.
-                record.negated.toggle()
-                record.evidence.append(EvidenceRecord(attribute: "negated", trigger: record.text, begin: record.begin, end: record.end))
-            }
-            out.append(ExtractedMention(record: record, ambiguous: m.ambiguous,
-                                        alternatives: m.alternatives.map { lexicon.concepts[Int($0)].id },
-                                        utf8Begin: b, utf8End: e))
         }
         return out
     }
+
+    /// Targets judged per block (see `extract`); any size gives the same mentions.
+    var assertionBlock = 4096
 
     public func process(_ note: Note, warnings: [NoteWarning] = []) -> (Document, [ExtractedMention]) {
         let doc = text.analyze(note, warnings: warnings)

@@ -29,11 +29,15 @@ public struct PipelineProcessor: NoteProcessing {
     }
 
     public func process(_ note: Note, warnings: [NoteWarning]) -> NoteResult {
-        let (doc, mentions) = extractor.process(note, warnings: warnings)
-        let records = mentions.map(\.resultRecord)
+        // The document goes out of scope before the result records are built: for a big note the document,
+        // the mentions and their records together were the run's peak memory.
+        let (mentions, adrSentences): ([ExtractedMention], [ADRSentenceRecord]) = {
+            let (doc, mentions) = extractor.process(note, warnings: warnings)
+            return (mentions, adr?.sentences(doc, mentions: mentions) ?? [])
+        }()
         return NoteResult(noteID: note.noteID, patientID: note.effectivePatientID, date: note.date, noteType: note.noteType,
-                          age: AgeExtractor.age(in: note.text), mentions: records,
-                          adrSentences: adr?.sentences(doc, mentions: mentions) ?? [])
+                          age: AgeExtractor.age(in: note.text), mentions: mentions.map(\.resultRecord),
+                          adrSentences: adrSentences)
     }
 }
 

@@ -6,13 +6,7 @@ extension NoteResult {
         // About 450 bytes per mention and 1 KB per ADR sentence: reserving enough avoids the doubling copy, which on a
         // note of millions of mentions was a third of the run's peak memory.
         var w = JSONWriter(reserving: 256 + mentions.count * 480 + adrSentences.count * 1200)
-        w.beginObject()
-        w.field("schema_version", schemaVersion)
-        w.field("note_id", noteID)
-        w.field("patient_id", patientID)
-        w.field("date", date)
-        w.field("note_type", noteType)
-        w.key("age"); if let age { w.int(age) } else { w.null() }
+        writeHead(into: &w)
         w.key("mentions")
         NoteResult.writeMentions(mentions, into: &w)
         w.key("adr_sentences")
@@ -22,51 +16,89 @@ extension NoteResult {
         return w.bytes
     }
 
+    /// `jsonLine()` in pieces of about `pieceBytes`, handed to `sink` in order: a note with a million mentions
+    /// has a line of half a gigabyte, which need not exist in memory all at once.
+    public func writeJSONLine(pieceBytes: Int = 1 << 20, _ sink: ([UInt8]) throws -> Void) rethrows {
+        var w = JSONWriter(reserving: pieceBytes + 64 * 1024)
+        writeHead(into: &w)
+        w.key("mentions")
+        w.beginArray()
+        for m in mentions {
+            NoteResult.writeMention(m, into: &w)
+            if w.bytes.count >= pieceBytes { try sink(w.takeBytes()) }
+        }
+        w.endArray()
+        w.key("adr_sentences")
+        w.beginArray()
+        for a in adrSentences {
+            NoteResult.writeADRSentence(a, into: &w)
+            if w.bytes.count >= pieceBytes { try sink(w.takeBytes()) }
+        }
+        w.endArray()
+        w.endObject()
+        w.newline()
+        try sink(w.takeBytes())
+    }
+
+    private func writeHead(into w: inout JSONWriter) {
+        w.beginObject()
+        w.field("schema_version", schemaVersion)
+        w.field("note_id", noteID)
+        w.field("patient_id", patientID)
+        w.field("date", date)
+        w.field("note_type", noteType)
+        w.key("age"); if let age { w.int(age) } else { w.null() }
+    }
+
     /// The `adr_sentences` array of the per-note schema.
     public static func writeADRSentences(_ adrSentences: [ADRSentenceRecord], into w: inout JSONWriter) {
         w.beginArray()
-        for a in adrSentences {
-            w.beginObject()
-            w.field("sentence", a.sentence); w.field("begin", a.begin); w.field("end", a.end); w.field("text", a.text)
-            w.field("probability", a.probability, digits: 4)
-            w.key("pairs"); w.beginArray()
-            for p in a.pairs { w.beginObject(); w.field("drug", p.drug); w.field("effect", p.effect); w.endObject() }
-            w.endArray()
-            w.key("explanation"); w.beginArray()
-            for c in a.explanation { w.beginObject(); w.field("feature", c.feature); w.field("contribution", c.contribution, digits: 4); w.endObject() }
-            w.endArray()
-            w.endObject()
-        }
+        for a in adrSentences { writeADRSentence(a, into: &w) }
         w.endArray()
+    }
+
+    static func writeADRSentence(_ a: ADRSentenceRecord, into w: inout JSONWriter) {
+        w.beginObject()
+        w.field("sentence", a.sentence); w.field("begin", a.begin); w.field("end", a.end); w.field("text", a.text)
+        w.field("probability", a.probability, digits: 4)
+        w.key("pairs"); w.beginArray()
+        for p in a.pairs { w.beginObject(); w.field("drug", p.drug); w.field("effect", p.effect); w.endObject() }
+        w.endArray()
+        w.key("explanation"); w.beginArray()
+        for c in a.explanation { w.beginObject(); w.field("feature", c.feature); w.field("contribution", c.contribution, digits: 4); w.endObject() }
+        w.endArray()
+        w.endObject()
     }
 
     /// The `mentions` array of the extract schema.
     public static func writeMentions(_ mentions: [MentionRecord], into w: inout JSONWriter) {
         w.beginArray()
-        for m in mentions {
-            w.beginObject()
-            w.field("begin", m.begin); w.field("end", m.end); w.field("text", m.text)
-            w.field("concept_id", m.conceptID); w.field("preferred_name", m.preferredName); w.field("category", m.category)
-            w.key("codes"); w.beginArray()
-            for c in m.codes { w.beginObject(); w.field("system", c.system); w.field("code", c.code); w.endObject() }
-            w.endArray()
-            w.field("risk_factor", m.riskFactor)
-            w.field("section", m.section); w.field("sentence", m.sentence)
-            w.field("negated", m.negated); w.field("possible", m.possible); w.field("historical", m.historical)
-            w.field("hypothetical", m.hypothetical); w.field("family", m.family)
-            w.key("evidence"); w.beginArray()
-            for e in m.evidence {
-                w.beginObject(); w.field("attribute", e.attribute); w.field("trigger", e.trigger); w.field("begin", e.begin); w.field("end", e.end); w.endObject()
-            }
-            w.endArray()
-            if m.ambiguous {
-                w.field("ambiguous", true)
-                w.key("alternatives"); w.beginArray()
-                for a in m.alternatives { w.string(a) }
-                w.endArray()
-            }
-            w.endObject()
+        for m in mentions { writeMention(m, into: &w) }
+        w.endArray()
+    }
+
+    static func writeMention(_ m: MentionRecord, into w: inout JSONWriter) {
+        w.beginObject()
+        w.field("begin", m.begin); w.field("end", m.end); w.field("text", m.text)
+        w.field("concept_id", m.conceptID); w.field("preferred_name", m.preferredName); w.field("category", m.category)
+        w.key("codes"); w.beginArray()
+        for c in m.codes { w.beginObject(); w.field("system", c.system); w.field("code", c.code); w.endObject() }
+        w.endArray()
+        w.field("risk_factor", m.riskFactor)
+        w.field("section", m.section); w.field("sentence", m.sentence)
+        w.field("negated", m.negated); w.field("possible", m.possible); w.field("historical", m.historical)
+        w.field("hypothetical", m.hypothetical); w.field("family", m.family)
+        w.key("evidence"); w.beginArray()
+        for e in m.evidence {
+            w.beginObject(); w.field("attribute", e.attribute); w.field("trigger", e.trigger); w.field("begin", e.begin); w.field("end", e.end); w.endObject()
         }
         w.endArray()
+        if m.ambiguous {
+            w.field("ambiguous", true)
+            w.key("alternatives"); w.beginArray()
+            for a in m.alternatives { w.string(a) }
+            w.endArray()
+        }
+        w.endObject()
     }
 }

@@ -184,7 +184,10 @@ public struct PatientProfile: Sendable, Hashable {
 
     /// The `profiles.jsonl` line, keys in documented order.
     public func jsonLine() -> [UInt8] {
-        var w = JSONWriter()
+        // Reserved from the adverse events, which dominate big profiles (about 130 bytes plus their strings each, with a margin for escapes):
+        // growing by doubling held up to twice the line.
+        var w = JSONWriter(reserving: 16 * 1024 + (notes.count + conditions.count + medications.count) * 1200
+                           + adverseEvents.reduce(0) { $0 + 200 + $1.text.utf8.count + $1.drug.utf8.count + $1.effect.utf8.count + $1.noteID.utf8.count } * 9 / 8)
         w.beginObject()
         w.field("schema_version", Self.schemaVersion)
         w.field("patient_id", patientID)

@@ -32,28 +32,60 @@ enum AtomicFile {
     /// The chunks one after the other, without joining them in memory first (profiles.jsonl of a big run is
     /// tens of MB).
     static func write(chunks: some Sequence<[UInt8]>, to path: String) throws {
-        let tmp = path + partialSuffix
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw ReportError(path: path, reason: "cannot create: \(String(cString: strerror(errno)))") }
-        for bytes in chunks {
+        let file = try Writer(path: path)
+        do {
+            for bytes in chunks { try file.write(bytes) }
+        } catch {
+            file.abandon()
+            throw error
+        }
+        try file.commit()
+    }
+
+    /// An atomic file written piece by piece, for outputs too big to build in memory first (one patient's FHIR
+    /// bundle from a 50 MB note is hundreds of MB). `commit()` renames it into place; `abandon()` removes it.
+    final class Writer {
+        private let path: String
+        private let tmp: String
+        private var fd: Int32
+
+        init(path: String) throws {
+            self.path = path
+            tmp = path + partialSuffix
+            fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw ReportError(path: path, reason: "cannot create: \(String(cString: strerror(errno)))") }
+        }
+
+        deinit { if fd >= 0 { abandon() } }
+
+        func write(_ bytes: [UInt8]) throws {
             var offset = 0
             while offset < bytes.count {
                 let n = bytes.withUnsafeBytes { buf in systemWrite(fd, buf.baseAddress! + offset, buf.count - offset) }
                 if n < 0 {
                     if errno == EINTR { continue }
                     let reason = String(cString: strerror(errno))
-                    close(fd)
-                    unlink(tmp)
+                    abandon()
                     throw ReportError(path: path, reason: "cannot write: \(reason)")
                 }
                 offset += n
             }
         }
-        guard close(fd) == 0 else { unlink(tmp); throw ReportError(path: path, reason: "cannot close: \(String(cString: strerror(errno)))") }
-        guard rename(tmp, path) == 0 else {
-            let reason = String(cString: strerror(errno))
+
+        func commit() throws {
+            let closed = close(fd)
+            fd = -1
+            guard closed == 0 else { unlink(tmp); throw ReportError(path: path, reason: "cannot close: \(String(cString: strerror(errno)))") }
+            guard rename(tmp, path) == 0 else {
+                let reason = String(cString: strerror(errno))
+                unlink(tmp)
+                throw ReportError(path: path, reason: "cannot rename into place: \(reason)")
+            }
+        }
+
+        func abandon() {
+            if fd >= 0 { close(fd); fd = -1 }
             unlink(tmp)
-            throw ReportError(path: path, reason: "cannot rename into place: \(reason)")
         }
     }
 }

@@ -80,6 +80,17 @@ public enum FHIRWriter {
 
     /// The bundle for one patient, as compact JSON with keys in a fixed order.
     public static func bundle(for p: PatientProfile) -> [UInt8] {
+        var out: [UInt8] = []
+        writeBundle(for: p) { out += $0 }
+        return out
+    }
+
+    /// Bytes handed to `sink` whenever a resource ends and about this much is buffered: one patient with
+    /// hundreds of thousands of mentions must not need the whole bundle (and its growth copies) in memory.
+    static let defaultFlushBytes = 1 << 20
+
+    /// The bundle for one patient in pieces, in order; the pieces joined are `bundle(for:)`.
+    static func writeBundle(for p: PatientProfile, flushBytes: Int = defaultFlushBytes, sink: ([UInt8]) throws -> Void) rethrows {
         let pid = p.patientID
         let patientID = uuid(pid, "Patient")
         let patientRef = "urn:uuid:" + patientID
@@ -119,6 +130,7 @@ public enum FHIRWriter {
                 if let d = fhirDate(c.finding.firstDate) { w.field("recordedDate", d) }
                 notes(&w, c.finding, status: c.finding.status)
             }
+            if w.bytes.count >= flushBytes { try sink(w.takeBytes()) }
         }
 
         for c in p.conditions where c.finding.status == .familyOnly {
@@ -137,6 +149,7 @@ public enum FHIRWriter {
                 notes(&w, c.finding, status: c.finding.status)
                 w.endObject(); w.endArray()
             }
+            if w.bytes.count >= flushBytes { try sink(w.takeBytes()) }
         }
 
         for m in p.medications where m.finding.status != .familyOnly && m.finding.status != .notMentioned {
@@ -151,6 +164,7 @@ public enum FHIRWriter {
                 if let d = fhirDate(m.finding.lastDate) { w.field("dateAsserted", d) }
                 notes(&w, m.finding, status: m.finding.status)
             }
+            if w.bytes.count >= flushBytes { try sink(w.takeBytes()) }
         }
 
         for (i, e) in p.adverseEvents.enumerated() {
@@ -176,12 +190,13 @@ public enum FHIRWriter {
                 w.endObject(); w.endArray()
                 w.endObject(); w.endArray()
             }
+            if w.bytes.count >= flushBytes { try sink(w.takeBytes()) }
         }
 
         w.endArray()
         w.endObject()
         w.newline()
-        return w.bytes
+        try sink(w.takeBytes())
     }
 
     /// Writes one bundle per profile into `folder` (created if needed) plus `index.jsonl` (`patient_id`, `file`),
@@ -206,7 +221,9 @@ public enum FHIRWriter {
             var i = worker
             while i < profiles.count {
                 do {
-                    try AtomicFile.write(bundle(for: profiles[i]), to: dir + "/" + names[i])
+                    let file = try AtomicFile.Writer(path: dir + "/" + names[i])
+                    try writeBundle(for: profiles[i]) { try file.write($0) }
+                    try file.commit()
                 } catch {
                     errors.set(worker, index: i, error)
                     return

@@ -58,16 +58,16 @@ public struct ReportSet: Sendable {
             try AtomicFile.write(bytes, to: folder.appendingPathComponent(name).path)
             written.append(name)
         }
-        let lines = outputs.contains(.profiles) ? profiles.map { $0.jsonLine() } : nil
         // The database is the biggest single output and needs nothing the others write: build it on its own
-        // thread while the files below are written.
+        // thread while the files below are written. Each side serializes the profiles itself, one at a time:
+        // holding every profile's line for both (76 MB for 10,000 notes) cost more memory than the CPU it saved.
         let sqlite: SQLiteJob? = outputs.contains(.sqlite)
-            ? SQLiteJob(path: folder.appendingPathComponent("results.sqlite").path, notes: notes, profiles: profiles, lines: lines, run: run)
+            ? SQLiteJob(path: folder.appendingPathComponent("results.sqlite").path, notes: notes, profiles: profiles, lines: nil, run: run)
             : nil
         sqlite?.start()
         do {
-            if let lines {
-                try AtomicFile.write(chunks: lines, to: folder.appendingPathComponent("profiles.jsonl").path)
+            if outputs.contains(.profiles) {
+                try AtomicFile.write(chunks: profiles.lazy.map { $0.jsonLine() }, to: folder.appendingPathComponent("profiles.jsonl").path)
                 written.append("profiles.jsonl")
             }
             if outputs.contains(.features) { try put("features.csv", Array(FeatureMatrix.csv(profiles).utf8)) }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import NoteMinerModel
 import NoteMinerProfiles
 
@@ -121,32 +122,40 @@ public enum SQLiteWriter {
     }
 
     private static func insertNotes(_ db: Database, _ notes: [NoteResult]) throws {
-        let noteStmt = try db.makeStatement(sql: "INSERT INTO notes VALUES (?,?,?,?,?,?,?,?)")
-        let mentionStmt = try db.makeStatement(sql: "INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-        let adrStmt = try db.makeStatement(sql: "INSERT INTO adr_sentences VALUES (?,?,?,?,?,?,?,?,?,?)")
+        // Through the C API: with GRDB's boxed argument arrays, the mentions table was the costliest part of a
+        // batch run's reports.
+        let noteStmt = try RawStatement(db, sql: "INSERT INTO notes VALUES (?,?,?,?,?,?,?,?)")
+        let mentionStmt = try RawStatement(db, sql: "INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+        let adrStmt = try RawStatement(db, sql: "INSERT INTO adr_sentences VALUES (?,?,?,?,?,?,?,?,?,?)")
         var mentionID = 0, adrID = 0
         var seen = Set<String>()
+        var ev = JSONWriter()
         for (ordinal, n) in notes.enumerated() {
             // A note id given twice (a duplicated input) keeps its first record, like the profile builder keeps one.
             guard seen.insert(n.noteID).inserted else { continue }
-            try noteStmt.execute(arguments: StatementArguments([
-                n.noteID, ordinal, n.patientID, n.date, n.noteType, n.age, n.mentions.count, n.adrSentences.count,
-            ] as [(any DatabaseValueConvertible)?]))
+            try noteStmt.bind(1, n.noteID); try noteStmt.bind(2, ordinal); try noteStmt.bind(3, n.patientID)
+            try noteStmt.bind(4, n.date); try noteStmt.bind(5, n.noteType); try noteStmt.bind(6, n.age)
+            try noteStmt.bind(7, n.mentions.count); try noteStmt.bind(8, n.adrSentences.count)
+            try noteStmt.step()
             for (i, m) in n.mentions.enumerated() {
                 mentionID += 1
-                var ev = JSONWriter()
+                ev.reset()
                 ev.beginArray()
                 for e in m.evidence {
                     ev.beginObject(); ev.field("attribute", e.attribute); ev.field("trigger", e.trigger)
                     ev.field("begin", e.begin); ev.field("end", e.end); ev.endObject()
                 }
                 ev.endArray()
-                let codes = m.codes.map { $0.system + ":" + $0.code }.joined(separator: ";")
-                try mentionStmt.execute(arguments: StatementArguments([
-                    mentionID, n.noteID, n.patientID, i, m.begin, m.end, m.text, m.conceptID, m.preferredName,
-                    m.category, codes, m.riskFactor, m.section, m.sentence, m.negated, m.possible, m.historical,
-                    m.hypothetical, m.family, text(ev.bytes), m.ambiguous,
-                ] as [(any DatabaseValueConvertible)?]))
+                let codes = m.codes.count == 1 ? m.codes[0].system + ":" + m.codes[0].code
+                    : m.codes.map { $0.system + ":" + $0.code }.joined(separator: ";")
+                let s = mentionStmt
+                try s.bind(1, mentionID); try s.bind(2, n.noteID); try s.bind(3, n.patientID); try s.bind(4, i)
+                try s.bind(5, m.begin); try s.bind(6, m.end); try s.bind(7, m.text); try s.bind(8, m.conceptID)
+                try s.bind(9, m.preferredName); try s.bind(10, m.category); try s.bind(11, codes); try s.bind(12, m.riskFactor)
+                try s.bind(13, m.section); try s.bind(14, m.sentence); try s.bind(15, m.negated); try s.bind(16, m.possible)
+                try s.bind(17, m.historical); try s.bind(18, m.hypothetical); try s.bind(19, m.family)
+                try s.bind(20, bytes: ev.bytes); try s.bind(21, m.ambiguous)
+                try s.step()
             }
             for a in n.adrSentences {
                 adrID += 1
@@ -163,24 +172,34 @@ public enum SQLiteWriter {
                 expl.endArray()
                 // Rounded like notes.jsonl so the table and the JSON agree digit for digit.
                 let probability = Double(JSONWriter.format(a.probability, digits: 4)) ?? a.probability
-                try adrStmt.execute(arguments: StatementArguments([
-                    adrID, n.noteID, n.patientID, a.sentence, a.begin, a.end, a.text, probability,
-                    text(pairs.bytes), text(expl.bytes),
-                ] as [(any DatabaseValueConvertible)?]))
+                let s = adrStmt
+                try s.bind(1, adrID); try s.bind(2, n.noteID); try s.bind(3, n.patientID); try s.bind(4, a.sentence)
+                try s.bind(5, a.begin); try s.bind(6, a.end); try s.bind(7, a.text); try s.bind(8, probability)
+                try s.bind(9, bytes: pairs.bytes); try s.bind(10, bytes: expl.bytes)
+                try s.step()
             }
         }
     }
 
     private static func insertProfiles(_ db: Database, _ profiles: [PatientProfile], lines: [[UInt8]]?) throws {
-        let profileStmt = try db.makeStatement(sql: "INSERT INTO profiles VALUES (?,?,?,?,?,?,?,?)")
+        // The profile JSON is bound straight from its bytes: a patient's line can be hundreds of MB (a huge note
+        // with tens of thousands of ADR sentences), and a `String` copy for GRDB added that much to the peak.
+        let profileStmt = try RawStatement(db, sql: "INSERT INTO profiles VALUES (?,?,?,?,?,?,?,?)")
         let rfStmt = try db.makeStatement(sql: "INSERT INTO risk_factors VALUES (?,?,?,?,?,?,?)")
         for (i, p) in profiles.enumerated() {
-            var line = lines?[i] ?? p.jsonLine()
-            if line.last == UInt8(ascii: "\n") { line.removeLast() }
-            try profileStmt.execute(arguments: StatementArguments([
-                p.patientID, p.notes.count, p.age, p.charlson.index, p.conditions.count, p.medications.count,
-                p.adverseEvents.count, text(line),
-            ] as [(any DatabaseValueConvertible)?]))
+            let line = lines?[i] ?? p.jsonLine()
+            let length = line.last == UInt8(ascii: "\n") ? line.count - 1 : line.count
+            try profileStmt.bind(1, p.patientID)
+            try profileStmt.bind(2, p.notes.count)
+            try profileStmt.bind(3, p.age)
+            try profileStmt.bind(4, p.charlson.index)
+            try profileStmt.bind(5, p.conditions.count)
+            try profileStmt.bind(6, p.medications.count)
+            try profileStmt.bind(7, p.adverseEvents.count)
+            try line.withUnsafeBufferPointer { buf in
+                try profileStmt.bindStatic(8, UnsafeBufferPointer(rebasing: buf[..<length]))
+                try profileStmt.step()
+            }
             for (id, f) in p.riskFactors {
                 var ev = JSONWriter()
                 ev.beginArray()
@@ -196,7 +215,68 @@ public enum SQLiteWriter {
         }
     }
 
-    private static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
+    private static func text(_ bytes: some Collection<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
+}
+
+/// An INSERT driven through the SQLite C API, for rows where GRDB's argument arrays cost too much: they copy
+/// every text into a `String` and box every value.
+final class RawStatement {
+    private var stmt: OpaquePointer?
+    private let connection: OpaquePointer?
+
+    init(_ db: Database, sql: String) throws {
+        connection = db.sqliteConnection
+        guard sqlite3_prepare_v2(connection, sql, -1, &stmt, nil) == SQLITE_OK else { throw error("prepare") }
+    }
+
+    deinit { sqlite3_finalize(stmt) }
+
+    /// SQLITE_TRANSIENT: SQLite copies the bytes before the bind call returns.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    private func error(_ what: String) -> SQLiteWriterError {
+        SQLiteWriterError(path: "", reason: "\(what): " + String(cString: sqlite3_errmsg(connection)))
+    }
+
+    private func check(_ rc: Int32, _ what: String) throws { if rc != SQLITE_OK { throw error(what) } }
+
+    func bind(_ i: Int32, _ v: Int) throws { try check(sqlite3_bind_int64(stmt, i, sqlite3_int64(v)), "bind") }
+    func bind(_ i: Int32, _ v: Int?) throws {
+        if let v { try bind(i, v) } else { try check(sqlite3_bind_null(stmt, i), "bind") }
+    }
+    func bind(_ i: Int32, _ v: String) throws {
+        var v = v
+        try v.withUTF8 { buf in
+            guard let base = buf.baseAddress else { return try check(sqlite3_bind_text(stmt, i, "", 0, Self.transient), "bind") }
+            let p = UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self)
+            try check(sqlite3_bind_text(stmt, i, p, Int32(buf.count), Self.transient), "bind")
+        }
+    }
+    func bind(_ i: Int32, _ v: String?) throws {
+        if let v { try bind(i, v) } else { try check(sqlite3_bind_null(stmt, i), "bind") }
+    }
+    func bind(_ i: Int32, _ v: Bool) throws { try bind(i, v ? 1 : 0) }
+    func bind(_ i: Int32, _ v: Double) throws { try check(sqlite3_bind_double(stmt, i, v), "bind") }
+    func bind(_ i: Int32, bytes: [UInt8]) throws {
+        try bytes.withUnsafeBufferPointer { buf in
+            guard let base = buf.baseAddress else { return try check(sqlite3_bind_text(stmt, i, "", 0, Self.transient), "bind") }
+            let p = UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self)
+            try check(sqlite3_bind_text(stmt, i, p, Int32(buf.count), Self.transient), "bind")
+        }
+    }
+    /// Binds without a copy: the bytes must stay valid until `step()` returns.
+    func bindStatic(_ i: Int32, _ bytes: UnsafeBufferPointer<UInt8>) throws {
+        guard bytes.count <= Int(Int32.max) else { throw SQLiteWriterError(path: "", reason: "a value of \(bytes.count) bytes is too big for SQLite") }
+        guard let base = bytes.baseAddress else { return try check(sqlite3_bind_text(stmt, i, "", 0, Self.transient), "bind") }
+        try check(sqlite3_bind_text(stmt, i, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil), "bind")
+    }
+
+    func step() throws {
+        let rc = sqlite3_step(stmt)
+        sqlite3_reset(stmt)
+        sqlite3_clear_bindings(stmt)
+        guard rc == SQLITE_DONE else { throw error("insert") }
+    }
 }
 
 public struct SQLiteWriterError: Error, CustomStringConvertible, Sendable {

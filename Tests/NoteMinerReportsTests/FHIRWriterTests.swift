@@ -39,6 +39,18 @@ private func code(_ concept: Any?) -> String? {
 }
 
 @Suite struct FHIRWriterTests {
+    /// Bundles are written to disk in pieces (one patient's can be hundreds of MB); the pieces must join to exactly
+    /// the whole bundle, wherever they are cut.
+    @Test func bundlePiecesJoinToTheWholeBundle() throws {
+        for p in Fixtures.profiles {
+            let whole = FHIRWriter.bundle(for: p)
+            var pieces: [[UInt8]] = []
+            FHIRWriter.writeBundle(for: p, flushBytes: 1) { pieces.append($0) }
+            #expect(pieces.count > 1)
+            #expect(pieces.joined().elementsEqual(whole), "bundle of \(p.patientID)")
+        }
+    }
+
     @Test func bundleStructureAndRequiredFields() throws {
         let p = try #require(Fixtures.profiles.first { $0.patientID == "P001" })
         let bundle = try json(FHIRWriter.bundle(for: p))
