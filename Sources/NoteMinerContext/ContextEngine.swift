@@ -87,9 +87,23 @@ public struct ContextEngine: Sendable {
     private let matcher: PhraseMatcher
     private let unlessMatcher: PhraseMatcher
     private let sectionRuleOf: [SectionCategory: Int]
+    /// What `applyTriggers` needs of each rule, as plain values: reading it from `ContextRule` (strings, arrays)
+    /// for every trigger near every target cost more than the rest of the scope logic.
+    private let ruleTraits: [RuleTraits]
+
+    private struct RuleTraits {
+        /// Index in `AssertionAttribute.allCases`, or -1 for pseudo-triggers and terminations.
+        var attribute: Int
+        var direction: ContextDirection
+        var maxScope: Int?
+    }
 
     public init(rules: [ContextRule], sectionRules: [SectionRule], tokenizer: Tokenizer) {
         self.rules = rules
+        ruleTraits = rules.map { r in
+            RuleTraits(attribute: r.category.attribute.flatMap { AssertionAttribute.allCases.firstIndex(of: $0) } ?? -1,
+                       direction: r.direction, maxScope: r.maxScope)
+        }
         self.sectionRules = sectionRules
         matcher = PhraseMatcher(
             phrases: rules.enumerated().map { (phrase: $0.element.literal, payload: Int32($0.offset), caseSensitive: $0.element.caseSensitive) },
@@ -192,8 +206,7 @@ public struct ContextEngine: Sendable {
         var out: [Trigger] = []
         for m in buffer.matches {
             for p in buffer.payloads(of: m) {
-                let rule = rules[Int(p)]
-                if rule.atBoundary && !endsAtBoundary(doc, after: Int(m.tokenEnd), sentenceEnd: Int(sentence.tokenEnd)) { continue }
+                if rules[Int(p)].atBoundary && !endsAtBoundary(doc, after: Int(m.tokenEnd), sentenceEnd: Int(sentence.tokenEnd)) { continue }
                 out.append(Trigger(rule: Int(p), begin: Int(m.tokenBegin), end: Int(m.tokenEnd)))
             }
         }
@@ -231,9 +244,9 @@ public struct ContextEngine: Sendable {
             if triggers[mid].begin <= te + Self.maxTriggerDistance { last = mid + 1 } else { hi = mid }
         }
         for t in triggers[lo..<last] {
-            let rule = rules[t.rule]
-            guard let attribute = rule.category.attribute else { continue }
-            let ai = AssertionAttribute.allCases.firstIndex(of: attribute)!
+            let rule = ruleTraits[t.rule]
+            let ai = rule.attribute
+            guard ai >= 0 else { continue }
             var distance = Int.max
             if t.begin < te && tb < t.end {
                 // A trigger inside the mention ("history" in "psychiatric history") modifies nothing; one that
