@@ -147,6 +147,7 @@ public struct BatchRunner {
         })
         try notesOut.commit()
         try quarantineOut.commit()
+        Memory.releaseFreed()
         summary.patients = Set(results.notes.lazy.map(\.patientID)).count
         summary.seconds = (ContinuousClock.now - started).inSeconds
         results.builder = builder

@@ -1,4 +1,5 @@
 import Foundation
+import NoteMinerModel
 import NoteMinerProfiles
 import NoteMinerSQLite
 
@@ -76,6 +77,7 @@ public struct ReportSet: Sendable {
                 written += names.map { "fhir/" + $0 } + ["fhir/index.jsonl"]
             }
             if let html {
+                Memory.releaseFreed()
                 try put("report.html", Array(html.render(notes: notes, profiles: profiles, run: run, noteText: noteText).utf8))
             }
         } catch {

@@ -96,6 +96,7 @@ public enum SQLiteWriter {
                 try db.execute(sql: "PRAGMA user_version = \(schemaVersion)")
                 try insertRun(db, notes: notes, profiles: profiles, run: run)
                 try insertNotes(db, notes)
+                Memory.releaseFreed()
                 try insertProfiles(db, profiles, lines: profileLines)
                 try db.execute(sql: indexes)
             }
