@@ -46,4 +46,27 @@ public struct CodePointIndex: Sendable {
     }
 
     public func codePointOffset(utf8 offset: Int32) -> Int { codePointOffset(utf8: Int(offset)) }
+
+    /// The UTF-8 byte offset where code point `codePoint` starts; the text's byte length for a code point at or
+    /// past its end. The inverse of `codePointOffset(utf8:)`, in O(log n + 64).
+    public func utf8Offset(codePoint: Int) -> Int {
+        if codePoint <= 0 { return 0 }
+        if isASCII { return min(codePoint, utf8.count) }
+        // The last block that starts at or before the code point.
+        var lo = 0, hi = (utf8.count + Self.stride - 1) / Self.stride
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2
+            if Int(checkpoints[mid]) <= codePoint { lo = mid } else { hi = mid }
+        }
+        var count = Int(checkpoints[lo])
+        var i = lo * Self.stride
+        while i < utf8.count {
+            if utf8[i] & 0xC0 != 0x80 {
+                if count == codePoint { return i }
+                count += 1
+            }
+            i += 1
+        }
+        return utf8.count
+    }
 }

@@ -62,7 +62,7 @@ private struct ReportContext {
     /// Per-note lookups built on first use, so a snippet costs its own size rather than its note's: decoding a
     /// 50 MB note's scalars or scanning its 100,000 mentions once per evidence item made reports quadratic.
     final class Cache {
-        var scalars: [String: [Unicode.Scalar]] = [:]
+        var noteBytes: [String: NoteBytes] = [:]
         var mentionBySpan: [String: [Int: Int]] = [:]
         /// Mention indices ordered by (begin, index), for the mentions inside a sentence.
         var mentionsByBegin: [String: [Int]] = [:]
@@ -105,12 +105,20 @@ private struct ReportContext {
         return cache.adrByBegin[noteID]?[begin].map { note.adrSentences[$0] }
     }
 
-    func scalars(of noteID: String, _ text: String) -> [Unicode.Scalar] {
-        if let s = cache.scalars[noteID] { return s }
-        let s = Array(text.unicodeScalars)
-        cache.scalars[noteID] = s
-        return s
+    /// The code points of note `noteID` around `spans` (code point offsets), enough for every snippet cut
+    /// `HTMLHighlighter.highlight` can make around them, and the offset of the first one. Decoding only the
+    /// window keeps a 50 MB note from costing 200 MB of scalars while its report is written.
+    func scalarWindow(of noteID: String, _ text: String, around spans: [(Int, Int, Int)]) -> (scalars: [Unicode.Scalar], offset: Int) {
+        let note: NoteBytes
+        if let n = cache.noteBytes[noteID] {
+            note = n
+        } else {
+            note = NoteBytes(utf8: Array(text.utf8))
+            cache.noteBytes[noteID] = note
+        }
+        return HTMLHighlighter.window(of: note, around: spans)
     }
+
 
     /// The first mention of note `noteID` with exactly this span.
     func mention(_ noteID: String, begin: Int, end: Int) -> MentionRecord? {
@@ -255,7 +263,9 @@ private struct ReportContext {
         if let text = noteText?(e.noteID) {
             var spans: [(Int, Int, Int)] = triggers.map { ($0.begin, $0.end, 1) }
             spans.append((e.begin, e.end, 2))
-            segments = HTMLHighlighter.highlight(text: scalars(of: e.noteID, text), spans: spans, windowFrom: spans)
+            let window = scalarWindow(of: e.noteID, text, around: spans)
+            let shifted = spans.map { ($0.0 - window.offset, $0.1 - window.offset, $0.2) }
+            segments = HTMLHighlighter.highlight(text: window.scalars, spans: shifted, windowFrom: shifted)
         } else {
             segments = [HTMLHighlighter.segment(e.text, 2)]
             for t in triggers {
@@ -286,6 +296,16 @@ private struct ReportContext {
     }
 }
 
+/// A note's bytes with a code point index over the same storage.
+struct NoteBytes {
+    let utf8: [UInt8]
+    let index: CodePointIndex
+    init(utf8: [UInt8]) {
+        self.utf8 = utf8
+        index = CodePointIndex(utf8: utf8)
+    }
+}
+
 /// Snippet cutting and highlight runs, shared by evidence and ADR rows.
 enum HTMLHighlighter {
     static func segment(_ text: String, _ kind: Int) -> [String: Any] {
@@ -294,8 +314,37 @@ enum HTMLHighlighter {
 
     /// Cuts a window of `text` (code points) covering `windowFrom`, widened to sentence ends within `maxContext`
     /// code points, and splits it into runs labelled plain (0), trigger (1) or concept (2; wins over trigger).
+    /// Code points of context a snippet may show on each side of what it highlights.
+    static let maxContext = 160
+
+    /// The code points of `note` around `spans` that `highlight` can look at, and the offset of the first.
+    static func window(of note: NoteBytes, around spans: [(Int, Int, Int)]) -> (scalars: [Unicode.Scalar], offset: Int) {
+        let bytes = note.utf8
+        let first = spans.map(\.0).min() ?? 0, last = spans.map(\.1).max() ?? 0
+        // The highlighter looks at most `maxContext` code points beyond the spans, one more for a sentence end, and
+        // then across runs of spaces (backwards) or spaces and digits (forwards): widen until such a run ends.
+        let margin = maxContext + 64
+        var b = note.index.utf8Offset(codePoint: max(0, first - margin))
+        var e = note.index.utf8Offset(codePoint: max(0, last + margin))
+        func isContinuation(_ i: Int) -> Bool { bytes[i] & 0xC0 == 0x80 }
+        while b > 0, bytes[b] == 0x20 || bytes[b] == 0x09 || bytes[b] == 0x0D {
+            b -= 1
+            while b > 0, isContinuation(b) { b -= 1 }
+        }
+        while e < bytes.count {
+            var start = e - 1
+            while start > b, isContinuation(start) { start -= 1 }
+            guard start >= b, let scalar = String(decoding: bytes[start..<e], as: UTF8.self).unicodeScalars.first,
+                  scalar == " " || scalar == "\t" || scalar == "\r" || scalar.properties.numericType != nil else { break }
+            e += 1
+            while e < bytes.count, isContinuation(e) { e += 1 }
+        }
+        let scalars = Array(String(decoding: bytes[b..<e], as: UTF8.self).unicodeScalars)
+        return (scalars, note.index.codePointOffset(utf8: b))
+    }
+
     static func highlight(text: [Unicode.Scalar], spans: [(Int, Int, Int)], windowFrom: [(Int, Int, Int)],
-                          maxContext: Int = 160) -> [[String: Any]] {
+                          maxContext: Int = maxContext) -> [[String: Any]] {
         let n = text.count
         let clamp = { (x: Int) in min(max(x, 0), n) }
         var lo = clamp(windowFrom.map(\.0).min() ?? 0), hi = clamp(windowFrom.map(\.1).max() ?? 0)

@@ -22,6 +22,20 @@ import Testing
         #expect(idx.codePointOffset(utf8: bytes.count) == text.unicodeScalars.count)
     }
 
+    @Test func utf8OffsetInvertsCodePointOffset() {
+        for text in ["", "plain ascii text", String(repeating: "é😀a", count: 100), "x" + String(repeating: "中文", count: 70) + "."] {
+            let bytes = Array(text.utf8)
+            let idx = CodePointIndex(utf8: bytes)
+            var offset = 0
+            for (cp, scalar) in text.unicodeScalars.enumerated() {
+                #expect(idx.utf8Offset(codePoint: cp) == offset, "code point \(cp) of \(text.prefix(10))")
+                offset += String(scalar).utf8.count
+            }
+            #expect(idx.utf8Offset(codePoint: text.unicodeScalars.count) == bytes.count)
+            #expect(idx.utf8Offset(codePoint: text.unicodeScalars.count + 5) == bytes.count)
+        }
+    }
+
     @Test func jsonWriterOrderAndEscaping() {
         var w = JSONWriter()
         w.beginObject()

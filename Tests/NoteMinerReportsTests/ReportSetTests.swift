@@ -194,3 +194,55 @@ enum ReportContextProbe {
         #expect(try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("fhir").path).count == profiles.count + 1)
     }
 }
+
+/// Report snippets are cut from a window of the note rather than from all of its code points; the window must
+/// give exactly the snippet the whole note gives, whatever the text around it (spaces, digits, line breaks,
+/// sentence ends, multi-byte characters).
+@Suite struct SnippetWindowTests {
+    static func runs(_ segments: [[String: Any]]) -> [String] {
+        segments.map { "\($0["text"] as? String ?? "?")|\($0["plain"] as? Bool ?? false)\($0["trigger"] as? Bool ?? false)\($0["concept"] as? Bool ?? false)" }
+    }
+
+    @Test func windowGivesTheSameSnippetAsTheWholeNote() {
+        let pieces = ["word ", "é ", "中文 ", ". ", ".\n", "\n", "\n\n", "   ", "\t", "123", "4.", " 5) ", "½", "- ", "• ", "😀", "No fever", ":\n", "\r\n"]
+        var rng = SplitMix(seed: 7)
+        for round in 0..<300 {
+            var text = ""
+            let length = 50 + Int(rng.next() % 1500)
+            while text.unicodeScalars.count < length {
+                // Long runs of spaces or digits now and then, to cross the window's margin.
+                if rng.next() % 40 == 0 {
+                    text += String(repeating: rng.next() % 2 == 0 ? " " : "7", count: 100 + Int(rng.next() % 300))
+                } else {
+                    text += pieces[Int(rng.next() % UInt64(pieces.count))]
+                }
+            }
+            let scalars = Array(text.unicodeScalars)
+            let n = scalars.count
+            let b = Int(rng.next() % UInt64(n)), e = min(n, b + 1 + Int(rng.next() % 20))
+            var spans = [(b, e, 2)]
+            if rng.next() % 2 == 0 {
+                let tb = max(0, b - Int(rng.next() % 40))
+                spans.append((tb, min(n, tb + 3), 1))
+            }
+            let whole = HTMLHighlighter.highlight(text: scalars, spans: spans, windowFrom: spans)
+            let window = HTMLHighlighter.window(of: NoteBytes(utf8: Array(text.utf8)), around: spans)
+            let shifted = spans.map { ($0.0 - window.offset, $0.1 - window.offset, $0.2) }
+            let cut = HTMLHighlighter.highlight(text: window.scalars, spans: shifted, windowFrom: shifted)
+            #expect(Self.runs(cut) == Self.runs(whole), "round \(round)")
+            #expect(window.scalars.count <= n)
+        }
+    }
+}
+
+private struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
