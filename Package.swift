@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "NoteMinerProfilesTests", dependencies: ["NoteMinerProfiles", "TestSupport"]),
         .testTarget(name: "NoteMinerReportsTests", dependencies: ["NoteMinerReports", "NoteMinerSQLite", "TestSupport"]),
         .testTarget(name: "NoteMinerSQLiteTests", dependencies: ["NoteMinerSQLite", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "NoteMinerPipelineTests", dependencies: ["NoteMinerPipeline", "TestSupport"]),
+        .testTarget(name: "NoteMinerPipelineTests", dependencies: ["NoteMinerPipeline", "NoteMinerADR", "TestSupport"]),
         .testTarget(name: "NoteMinerAnnotationsTests", dependencies: ["NoteMinerAnnotations", "NoteMinerPipeline", "TestSupport"]),
         // Runs the built `noteminer` binary (stream / profile / run) as engines and shell pipelines do.
         .testTarget(name: "CLITests", dependencies: ["NoteMinerProfiles"]),

@@ -1,3 +1,4 @@
+import Foundation
 import NoteMinerADR
 import NoteMinerModel
 import NoteMinerProfiles
@@ -53,12 +54,75 @@ public struct ADRStage: Sendable {
             // Only flagged sentences pay for naming their top features.
             let p = model.predict(input, explainTop: explanationSize)
             guard p.isADR else { continue }
+            let (pairs, onlyIndications) = Self.clinicalPairs(p.pairs, text: input.text, drugs: drugs, effects: effects)
+            if onlyIndications { continue }
             let cp = doc.codePointRange(s.utf8Range)
             out.append(ADRSentenceRecord(
                 sentence: index, begin: cp.lowerBound, end: cp.upperBound, text: input.text, probability: p.probability,
-                pairs: p.pairs.map { PairRecord(drug: $0.drug, effect: $0.effect) },
+                pairs: pairs.map { PairRecord(drug: $0.drug, effect: $0.effect) },
                 explanation: p.topContributions(explanationSize).map { ContributionRecord(feature: $0.feature, contribution: $0.value) }))
         }
         return out
+    }
+
+    /// The classifier's pairs minus those the layout of a clinical sentence rules out (the classifier and its pair
+    /// rules were trained on case-report sentences, which rarely look like these):
+    /// - an indication: a condition (a `cond:` concept, not an adverse effect) right before "on <drug>"
+    ///   ("afib on warfarin", "HTN on lisinopril") is what the drug treats; "bleeding on warfarin" stays;
+    /// - an allergy or intolerance list: an effect in parentheses right after a drug ("amoxicillin (rash);
+    ///   codeine (nausea)") belongs to that drug only;
+    /// - a shorter effect inside a longer one with the same drug ("cough" beside "dry cough").
+    /// `onlyIndications`: there were pairs and every one was an indication; such a sentence is not reported.
+    static func clinicalPairs(_ pairs: [ADRPair], text: String, drugs: [ADRMention], effects: [ADRMention]) -> (pairs: [ADRPair], onlyIndications: Bool) {
+        guard !pairs.isEmpty else { return (pairs, false) }
+        let bytes = Array(text.utf8)
+        func between(_ a: Int, _ b: Int) -> String {
+            guard a <= b, b <= bytes.count else { return "\u{0}" }
+            return String(decoding: bytes[a..<b], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        }
+        func isIndication(_ e: ADRMention, _ d: ADRMention) -> Bool {
+            (e.conceptID?.hasPrefix("cond:") ?? false) && between(e.utf8End, d.utf8Begin) == "on"
+        }
+        /// The drug whose parenthetical holds `e`: "(" before `e` with no ")" between, after a drug and its dose
+        /// in the same list item ("atorvastatin 20 mg q.h.s. (stopped because of muscle aches)").
+        func owner(of e: ADRMention) -> ADRMention? {
+            var i = e.utf8Begin - 1
+            while i >= 0, bytes[i] != UInt8(ascii: "("), bytes[i] != UInt8(ascii: ")") { i -= 1 }
+            guard i >= 0, bytes[i] == UInt8(ascii: "("),
+                  let d = drugs.filter({ $0.utf8End <= i }).max(by: { $0.utf8End < $1.utf8End }) else { return nil }
+            let gap = bytes[d.utf8End..<i]
+            return gap.count <= 40 && !gap.contains { $0 == UInt8(ascii: ";") || $0 == 0x0A || $0 == UInt8(ascii: ")") || $0 == UInt8(ascii: ",") } ? d : nil
+        }
+        /// Where the effect is named: its mentions, or else (an effect the pair rules cut from a longer phrase,
+        /// "nausea" in "nausea/vomiting") the places its words occur.
+        func effectSpans(_ effect: String) -> [ADRMention] {
+            let ms = effects.filter { $0.name == effect }
+            if !ms.isEmpty { return ms }
+            let needle = Array(effect.lowercased().utf8), hay = Array(text.lowercased().utf8)
+            guard !needle.isEmpty, hay.count == bytes.count, needle.count <= hay.count else { return [] }
+            var out: [ADRMention] = []
+            for i in 0...(hay.count - needle.count) where hay[i] == needle[0] && Array(hay[i..<(i + needle.count)]) == needle {
+                out.append(ADRMention(utf8Begin: i, utf8End: i + needle.count, conceptID: nil, name: effect))
+            }
+            return out
+        }
+        var kept: [ADRPair] = []
+        var indications = 0
+        for pair in pairs {
+            let ds = drugs.filter { $0.name == pair.drug }, es = effectSpans(pair.effect)
+            if es.contains(where: { e in ds.contains { d in isIndication(e, d) } }) {
+                indications += 1
+                continue
+            }
+            if !es.isEmpty, es.allSatisfy({ e in owner(of: e).map { $0.name != pair.drug } ?? false }) { continue }
+            kept.append(pair)
+        }
+        kept = kept.filter { p in
+            let effect = p.effect.lowercased()
+            return !kept.contains { q in
+                q.drug == p.drug && q.effect.utf8.count > p.effect.utf8.count && q.effect.lowercased().contains(effect)
+            }
+        }
+        return (kept, indications == pairs.count)
     }
 }
