@@ -86,7 +86,7 @@ public struct ADRStage: Sendable {
         /// The drug whose parenthetical holds `e`: "(" before `e` with no ")" between, after a drug and its dose
         /// in the same list item ("atorvastatin 20 mg q.h.s. (stopped because of muscle aches)").
         func owner(of e: ADRMention) -> ADRMention? {
-            var i = e.utf8Begin - 1
+            var i = min(e.utf8Begin, bytes.count) - 1
             while i >= 0, bytes[i] != UInt8(ascii: "("), bytes[i] != UInt8(ascii: ")") { i -= 1 }
             guard i >= 0, bytes[i] == UInt8(ascii: "("),
                   let d = drugs.filter({ $0.utf8End <= i }).max(by: { $0.utf8End < $1.utf8End }) else { return nil }
