@@ -111,13 +111,15 @@ struct ADRFeatureExtractor: Sendable {
                 chunk.append(0x20)
                 let m = chunk.count
                 for s in 0..<m where chunk[s] & 0xC0 != 0x80 {
+                    // One running hash per start: the n-gram of length len + 1 extends the one of length len.
+                    var h = FNV1a64()
+                    h.combine(UInt8(ascii: "c"))
+                    var hashed = s
                     for len in config.charMinN...config.charMaxN {
                         let e = s + len
                         if e > m { break }
+                        while hashed < e { h.combine(chunk[hashed]); hashed += 1 }
                         if e < m, chunk[e] & 0xC0 == 0x80 { continue }
-                        var h = FNV1a64()
-                        h.combine(UInt8(ascii: "c"))
-                        for k in s..<e { h.combine(chunk[k]) }
                         raw.append(h.value)
                         if let names, names.pointee.wants(h.value) {
                             names.pointee.map[h.value] = "char:" + String(decoding: chunk[s..<e], as: UTF8.self)

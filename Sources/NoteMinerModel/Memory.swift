@@ -6,7 +6,7 @@ import Glibc
 public enum Memory {
     #if canImport(Glibc)
     /// glibc's `malloc_trim`, looked up at run time: `malloc.h` is not part of Swift's Glibc module.
-    nonisolated(unsafe) private static let mallocTrim: (@convention(c) (Int) -> Int32)? = {
+    private static let mallocTrim: (@convention(c) (Int) -> Int32)? = {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return nil }
         return unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
     }()
