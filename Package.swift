@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "NoteMinerPipelineTests", dependencies: ["NoteMinerPipeline", "NoteMinerADR", "TestSupport"]),
         .testTarget(name: "NoteMinerAnnotationsTests", dependencies: ["NoteMinerAnnotations", "NoteMinerPipeline", "TestSupport"]),
         // Runs the built `noteminer` binary (stream / profile / run) as engines and shell pipelines do.
-        .testTarget(name: "CLITests", dependencies: ["NoteMinerProfiles"]),
+        .testTarget(name: "CLITests", dependencies: ["NoteMinerProfiles", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -110,17 +110,7 @@ public struct JSONWriter: Sendable {
         if let done: Void = s.withContiguousStorageIfAvailable({ appendStringBytes($0) }) { return done }
         bytes.append(UInt8(ascii: "\""))
         for b in s {
-            switch b {
-            case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(b)
-            case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(b)
-            case 0x0A: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "n"))
-            case 0x0D: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "r"))
-            case 0x09: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "t"))
-            case 0..<0x20, 0x7F:
-                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                          JSONWriter.hex[Int(b >> 4)], JSONWriter.hex[Int(b & 0xF)]])
-            default: bytes.append(b)
-            }
+            if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F { appendEscaped(b) } else { bytes.append(b) }
         }
         bytes.append(UInt8(ascii: "\""))
     }

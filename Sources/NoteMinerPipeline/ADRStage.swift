@@ -101,7 +101,7 @@ public struct ADRStage: Sendable {
             let needle = Array(effect.lowercased().utf8), hay = Array(text.lowercased().utf8)
             guard !needle.isEmpty, hay.count == bytes.count, needle.count <= hay.count else { return [] }
             var out: [ADRMention] = []
-            for i in 0...(hay.count - needle.count) where hay[i] == needle[0] && Array(hay[i..<(i + needle.count)]) == needle {
+            for i in 0...(hay.count - needle.count) where hay[i] == needle[0] && hay[i..<(i + needle.count)].elementsEqual(needle) {
                 out.append(ADRMention(utf8Begin: i, utf8End: i + needle.count, conceptID: nil, name: effect))
             }
             return out

@@ -108,7 +108,7 @@ public struct BatchRunner {
                     return .result(result, line: line, key: key, fresh: false, text: note.text)
                 }
                 let result = processor.process(note, warnings: warnings)
-                let big = result.mentions.count * 480 + result.adrSentences.count * 1200 > streamedLineBytes
+                let big = result.estimatedLineBytes > streamedLineBytes
                 return .result(result, line: big ? nil : result.jsonLine(), key: key, fresh: true, text: note.text)
             }
         }, emit: { outcome in

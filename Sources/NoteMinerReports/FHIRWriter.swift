@@ -196,7 +196,7 @@ public enum FHIRWriter {
         w.endArray()
         w.endObject()
         w.newline()
-        try sink(w.takeBytes())
+        try sink(w.bytes)
     }
 
     /// Writes one bundle per profile into `folder` (created if needed) plus `index.jsonl` (`patient_id`, `file`),

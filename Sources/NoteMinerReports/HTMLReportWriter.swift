@@ -63,17 +63,17 @@ private struct ReportContext {
     /// 50 MB note's scalars or scanning its 100,000 mentions once per evidence item made reports quadratic.
     final class Cache {
         var noteBytes: [String: NoteBytes] = [:]
-        var mentionBySpan: [String: [Int: Int]] = [:]
-        /// Mention indices ordered by (begin, index), for the mentions inside a sentence.
+        /// Mention indices ordered by (begin, index): exact spans and the mentions inside a sentence.
         var mentionsByBegin: [String: [Int]] = [:]
         /// The first ADR sentence starting at each offset.
         var adrByBegin: [String: [Int: Int]] = [:]
     }
 
-    /// Drug and adverse-effect mentions of note `noteID` inside [begin, end), found by binary search: scanning
-    /// every mention of the note for each of up to 2,000 ADR rows took 50 s for one 50 MB note.
-    func mentions(_ noteID: String, inside begin: Int, _ end: Int) -> [MentionRecord] {
-        guard let note = notesByID[noteID] else { return [] }
+    /// Note `noteID` and its mention indices ordered by (begin, index), positioned at the first mention that
+    /// begins at or after `begin` (binary search): scanning every mention of the note for each evidence item and
+    /// each of up to 2,000 ADR rows took 50 s for one 50 MB note.
+    private func mentions(of noteID: String, from begin: Int) -> (note: NoteResult, order: [Int], start: Int)? {
+        guard let note = notesByID[noteID] else { return nil }
         let order: [Int]
         if let o = cache.mentionsByBegin[noteID] {
             order = o
@@ -86,11 +86,18 @@ private struct ReportContext {
             let mid = (lo + hi) / 2
             if note.mentions[order[mid]].begin < begin { lo = mid + 1 } else { hi = mid }
         }
+        return (note, order, lo)
+    }
+
+    /// Drug and adverse-effect mentions of note `noteID` inside [begin, end).
+    func mentions(_ noteID: String, inside begin: Int, _ end: Int) -> [MentionRecord] {
+        guard let (note, order, start) = mentions(of: noteID, from: begin) else { return [] }
         var out: [MentionRecord] = []
-        while lo < order.count, note.mentions[order[lo]].begin < end {
-            let m = note.mentions[order[lo]]
+        var i = start
+        while i < order.count, note.mentions[order[i]].begin < end {
+            let m = note.mentions[order[i]]
             if m.end <= end, m.category == "drug" || m.category == "adverse_effect" { out.append(m) }
-            lo += 1
+            i += 1
         }
         return out
     }
@@ -122,16 +129,13 @@ private struct ReportContext {
 
     /// The first mention of note `noteID` with exactly this span.
     func mention(_ noteID: String, begin: Int, end: Int) -> MentionRecord? {
-        guard let note = notesByID[noteID] else { return nil }
-        if cache.mentionBySpan[noteID] == nil {
-            var index: [Int: Int] = [:]
-            for (k, m) in note.mentions.enumerated() where index[m.begin &* 1_000_003 &+ m.end] == nil { index[m.begin &* 1_000_003 &+ m.end] = k }
-            cache.mentionBySpan[noteID] = index
+        guard let (note, order, start) = mentions(of: noteID, from: begin) else { return nil }
+        var i = start
+        while i < order.count, note.mentions[order[i]].begin == begin {
+            if note.mentions[order[i]].end == end { return note.mentions[order[i]] }
+            i += 1
         }
-        // The key may collide for different spans: confirm the span.
-        guard let k = cache.mentionBySpan[noteID]?[begin &* 1_000_003 &+ end] else { return nil }
-        if note.mentions[k].begin == begin, note.mentions[k].end == end { return note.mentions[k] }
-        return note.mentions.first { $0.begin == begin && $0.end == end }
+        return nil
     }
 
     init(writer: HTMLReportWriter, notes: [NoteResult], profiles: [PatientProfile], run: RunInfo,

@@ -63,7 +63,7 @@ public struct ReportSet: Sendable {
         // thread while the files below are written. Each side serializes the profiles itself, one at a time:
         // holding every profile's line for both (76 MB for 10,000 notes) cost more memory than the CPU it saved.
         let sqlite: SQLiteJob? = outputs.contains(.sqlite)
-            ? SQLiteJob(path: folder.appendingPathComponent("results.sqlite").path, notes: notes, profiles: profiles, lines: nil, run: run)
+            ? SQLiteJob(path: folder.appendingPathComponent("results.sqlite").path, notes: notes, profiles: profiles, run: run)
             : nil
         sqlite?.start()
         do {
@@ -100,17 +100,16 @@ private final class SQLiteJob: @unchecked Sendable {
     private let path: String
     private let notes: [NoteResult]
     private let profiles: [PatientProfile]
-    private let lines: [[UInt8]]?
     private let run: RunInfo
 
-    init(path: String, notes: [NoteResult], profiles: [PatientProfile], lines: [[UInt8]]?, run: RunInfo) {
-        (self.path, self.notes, self.profiles, self.lines, self.run) = (path, notes, profiles, lines, run)
+    init(path: String, notes: [NoteResult], profiles: [PatientProfile], run: RunInfo) {
+        (self.path, self.notes, self.profiles, self.run) = (path, notes, profiles, run)
     }
 
     func start() {
         let thread = Thread { [self] in
             do {
-                try SQLiteWriter.write(path: path, notes: notes, profiles: profiles, profileLines: lines, run: run)
+                try SQLiteWriter.write(path: path, notes: notes, profiles: profiles, run: run)
             } catch {
                 self.error = error
             }

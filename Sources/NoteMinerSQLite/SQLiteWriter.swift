@@ -74,11 +74,8 @@ public enum SQLiteWriter {
         CREATE INDEX risk_factors_status ON risk_factors(risk_factor, status);
         """
 
-    /// Writes `path` (replacing it). `notes` in input order; `profiles` as `ProfileBuilder.profiles()` gives them;
-    /// `profileLines`, when the caller already serialized them for `profiles.jsonl`, saves doing it twice.
-    public static func write(path: String, notes: [NoteResult], profiles: [PatientProfile], profileLines: [[UInt8]]? = nil,
-                             run: RunInfo) throws {
-        precondition(profileLines == nil || profileLines!.count == profiles.count, "one line per profile")
+    /// Writes `path` (replacing it). `notes` in input order; `profiles` as `ProfileBuilder.profiles()` gives them.
+    public static func write(path: String, notes: [NoteResult], profiles: [PatientProfile], run: RunInfo) throws {
         let fm = FileManager.default
         let tmp = path + ".tmp"
         for p in [tmp, tmp + "-journal"] where fm.fileExists(atPath: p) { try fm.removeItem(atPath: p) }
@@ -97,7 +94,7 @@ public enum SQLiteWriter {
                 try insertRun(db, notes: notes, profiles: profiles, run: run)
                 try insertNotes(db, notes)
                 Memory.releaseFreed()
-                try insertProfiles(db, profiles, lines: profileLines)
+                try insertProfiles(db, profiles)
                 try db.execute(sql: indexes)
             }
             try queue.close()
@@ -182,13 +179,13 @@ public enum SQLiteWriter {
         }
     }
 
-    private static func insertProfiles(_ db: Database, _ profiles: [PatientProfile], lines: [[UInt8]]?) throws {
+    private static func insertProfiles(_ db: Database, _ profiles: [PatientProfile]) throws {
         // The profile JSON is bound straight from its bytes: a patient's line can be hundreds of MB (a huge note
         // with tens of thousands of ADR sentences), and a `String` copy for GRDB added that much to the peak.
         let profileStmt = try RawStatement(db, sql: "INSERT INTO profiles VALUES (?,?,?,?,?,?,?,?)")
         let rfStmt = try db.makeStatement(sql: "INSERT INTO risk_factors VALUES (?,?,?,?,?,?,?)")
-        for (i, p) in profiles.enumerated() {
-            let line = lines?[i] ?? p.jsonLine()
+        for p in profiles {
+            let line = p.jsonLine()
             let length = line.last == UInt8(ascii: "\n") ? line.count - 1 : line.count
             try profileStmt.bind(1, p.patientID)
             try profileStmt.bind(2, p.notes.count)
@@ -247,11 +244,7 @@ final class RawStatement {
     }
     func bind(_ i: Int32, _ v: String) throws {
         var v = v
-        try v.withUTF8 { buf in
-            guard let base = buf.baseAddress else { return try check(sqlite3_bind_text(stmt, i, "", 0, Self.transient), "bind") }
-            let p = UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self)
-            try check(sqlite3_bind_text(stmt, i, p, Int32(buf.count), Self.transient), "bind")
-        }
+        try v.withUTF8 { try bindText(i, $0, copy: true) }
     }
     func bind(_ i: Int32, _ v: String?) throws {
         if let v { try bind(i, v) } else { try check(sqlite3_bind_null(stmt, i), "bind") }
@@ -259,17 +252,17 @@ final class RawStatement {
     func bind(_ i: Int32, _ v: Bool) throws { try bind(i, v ? 1 : 0) }
     func bind(_ i: Int32, _ v: Double) throws { try check(sqlite3_bind_double(stmt, i, v), "bind") }
     func bind(_ i: Int32, bytes: [UInt8]) throws {
-        try bytes.withUnsafeBufferPointer { buf in
-            guard let base = buf.baseAddress else { return try check(sqlite3_bind_text(stmt, i, "", 0, Self.transient), "bind") }
-            let p = UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self)
-            try check(sqlite3_bind_text(stmt, i, p, Int32(buf.count), Self.transient), "bind")
-        }
+        try bytes.withUnsafeBufferPointer { try bindText(i, $0, copy: true) }
     }
     /// Binds without a copy: the bytes must stay valid until `step()` returns.
-    func bindStatic(_ i: Int32, _ bytes: UnsafeBufferPointer<UInt8>) throws {
+    func bindStatic(_ i: Int32, _ bytes: UnsafeBufferPointer<UInt8>) throws { try bindText(i, bytes, copy: false) }
+
+    /// UTF-8 text; `copy` false hands SQLite the caller's bytes (SQLITE_STATIC), true lets it copy them.
+    private func bindText(_ i: Int32, _ bytes: UnsafeBufferPointer<UInt8>, copy: Bool) throws {
         guard bytes.count <= Int(Int32.max) else { throw SQLiteWriterError(path: "", reason: "a value of \(bytes.count) bytes is too big for SQLite") }
         guard let base = bytes.baseAddress else { return try check(sqlite3_bind_text(stmt, i, "", 0, Self.transient), "bind") }
-        try check(sqlite3_bind_text(stmt, i, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil), "bind")
+        try check(sqlite3_bind_text(stmt, i, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(bytes.count),
+                                    copy ? Self.transient : nil), "bind")
     }
 
     func step() throws {

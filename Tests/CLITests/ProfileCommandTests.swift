@@ -1,6 +1,7 @@
 import Foundation
 import NoteMinerProfiles
 import Testing
+import TestSupport
 
 /// `noteminer profile` merges per-note results produced anywhere (Spark partitions, array jobs, resumed runs).
 /// The outputs must not depend on how the results were split or in which order the pieces arrive.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import NoteMinerReports
 import NoteMinerModel
 import NoteMinerProfiles
@@ -205,7 +206,7 @@ enum ReportContextProbe {
 
     @Test func windowGivesTheSameSnippetAsTheWholeNote() {
         let pieces = ["word ", "é ", "中文 ", ". ", ".\n", "\n", "\n\n", "   ", "\t", "123", "4.", " 5) ", "½", "- ", "• ", "😀", "No fever", ":\n", "\r\n"]
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)
         for round in 0..<300 {
             var text = ""
             let length = 50 + Int(rng.next() % 1500)
@@ -232,17 +233,5 @@ enum ReportContextProbe {
             #expect(Self.runs(cut) == Self.runs(whole), "round \(round)")
             #expect(window.scalars.count <= n)
         }
-    }
-}
-
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -239,19 +239,6 @@ func checkTokenInvariants(_ text: String, sourceLocation: SourceLocation = #_sou
     #expect(lastNorm == norm.count, sourceLocation: sourceLocation)
 }
 
-/// A tiny deterministic generator so junk tests are reproducible.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Notes of the shared development corpora, when present (CI and developer machines have them at
 /// `../shared/corpora` relative to the package; elsewhere the tests that use them do nothing).
 enum CorpusNotes {

@@ -36,18 +36,6 @@ public enum TortureCorpus {
         }
     }
 
-    /// A small deterministic generator: the same corpus on every run.
-    struct SplitMix64 {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let clinical = "HISTORY OF PRESENT ILLNESS: 62 yo man with chest pain. Denies fever. Started lisinopril 10 mg daily; developed cough.\n"
 
     /// - Parameter bigNoteBytes: size of the single-line note (50 MB by default; over the 10 MB default limit).
@@ -75,7 +63,7 @@ public enum TortureCorpus {
         try file("lone_surrogate", utf8("Pain ") + [0xED, 0xA0, 0xBD] + utf8(" and ") + [0xED, 0xB8, 0x80] + utf8(" resolved. ") + utf8(clinical),
                  .resultWithWarning("invalid_utf8_repaired"))
         try file("nul_bytes", utf8("HPI: cough") + [0, 0, 0] + utf8(clinical), .quarantined("nul_bytes"))
-        var rng = SplitMix64(state: 0x5EED)
+        var rng = SplitMix64(seed: 0x5EED)
         try file("binary_junk", (0..<8192).map { _ in UInt8(truncatingIfNeeded: rng.next()) | 0x01 }, .quarantined("binary_content"))
         try file("zero_bytes", [], .result)
         // One line, no newline: "word word word ..." up to the size.
