@@ -45,7 +45,8 @@ let package = Package(
         .executableTarget(
             name: "noteminer",
             dependencies: [
-                "NoteMinerPipeline", "NoteMinerModel", "NoteMinerIO", "NoteMinerProfiles", "NoteMinerReports", "NoteMinerADR", "NoteMinerAnnotations",
+                "NoteMinerPipeline", "NoteMinerModel", "NoteMinerIO", "NoteMinerProfiles", "NoteMinerReports", "NoteMinerSQLite", "NoteMinerADR",
+                "NoteMinerAnnotations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

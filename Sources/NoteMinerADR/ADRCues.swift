@@ -73,10 +73,11 @@ enum ADRCues {
     }
 
     /// Cue names present in the sentence (with repeats; the caller deduplicates).
-    static func find(bytes: UnsafeBufferPointer<UInt8>, tokens: [ADRToken]) -> [String] {
+    /// `drugLike[i]`: `looksLikeDrug` of token i (the caller needs it too).
+    static func find(bytes: UnsafeBufferPointer<UInt8>, tokens: [ADRToken], drugLike isDrugLike: [Bool]) -> [String] {
         var found: [String] = []
         var drugLike = 0
-        for t in tokens where looksLikeDrug(bytes: bytes, token: t) { drugLike += 1 }
+        for d in isDrugLike where d { drugLike += 1 }
         if drugLike > 0 { found.append("drug-like word") }
         if drugLike > 1 { found.append("drug-like words>1") }
         forEachMatch(tokens: tokens, range: 0..<tokens.count) { cue, _ in found.append(cue.name) }

@@ -127,19 +127,19 @@ public struct ADRModel: Sendable {
             } else {
                 vector = extractor.extract(bytes: bytes, tokens: tokens, input: input, gazetteer: gazetteer, names: nil)
             }
-            var byID: [(id: UInt64, value: Double)] = []
-            var z = bias
-            weights.withUnsafeBufferPointer { wp in
-                for (id, x) in zip(vector.ids, vector.values) {
-                    let weight = wp[Int(id & UInt64(mask))]
-                    guard weight != 0 else { continue }
-                    let c = Double(weight) * x
-                    z += c
-                    if case .none = explanation {} else { byID.append((id, c)) }
-                }
-            }
+            // The logit in vector order, as `dot` sums it; contributions are listed only when they will be shown.
+            let z = ADRModel.dot(vector, weights, bias, mask: mask)
             let p = ADRModel.sigmoid(z)
             let flagged = p >= threshold
+            var byID: [(id: UInt64, value: Double)] = []
+            switch explanation {
+            case .all:
+                byID = contributionsByID(vector)
+            case .top where flagged:
+                byID = contributionsByID(vector)
+            default:
+                break
+            }
             var contributions: [ADRContribution] = []
             switch explanation {
             case .none:
@@ -151,8 +151,7 @@ public struct ADRModel: Sendable {
             case .top(let k):
                 // Candidates: every contribution at least as large as the k-th largest, so ties broken by name in
                 // `topContributions` see all of them; then name just those.
-                let magnitudes = byID.map { abs($0.value) }.sorted(by: >)
-                let cut = magnitudes.isEmpty || k <= 0 ? Double.infinity : magnitudes[min(k, magnitudes.count) - 1]
+                let cut = ADRModel.kthLargestMagnitude(byID, k)
                 let chosen = byID.filter { abs($0.value) >= cut }
                 names.wanted = Set(chosen.map(\.id))
                 _ = withUnsafeMutablePointer(to: &names) { extractor.extract(bytes: bytes, tokens: tokens, input: input, gazetteer: gazetteer, names: $0) }
@@ -163,6 +162,34 @@ public struct ADRModel: Sendable {
             if case .top(let k) = explanation { prediction.contributions = prediction.topContributions(k) }
             return prediction
         }
+    }
+
+    /// Every non-zero weight's contribution, in vector order.
+    private func contributionsByID(_ vector: ADRFeatureVector) -> [(id: UInt64, value: Double)] {
+        var out: [(id: UInt64, value: Double)] = []
+        weights.withUnsafeBufferPointer { wp in
+            for (id, x) in zip(vector.ids, vector.values) {
+                let weight = wp[Int(id & UInt64(mask))]
+                if weight != 0 { out.append((id, Double(weight) * x)) }
+            }
+        }
+        return out
+    }
+
+    /// The k-th largest |value| (infinity when there is none): a running top-k instead of sorting every one.
+    static func kthLargestMagnitude(_ items: [(id: UInt64, value: Double)], _ k: Int) -> Double {
+        guard k > 0, !items.isEmpty else { return .infinity }
+        var top: [Double] = []  // descending, at most k
+        top.reserveCapacity(k + 1)
+        for item in items {
+            let m = abs(item.value)
+            if top.count == k, m <= top[k - 1] { continue }
+            var i = top.count
+            while i > 0, top[i - 1] < m { i -= 1 }
+            top.insert(m, at: i)
+            if top.count > k { top.removeLast() }
+        }
+        return top[top.count - 1]
     }
 
     /// Pairs for a sentence regardless of its classification (for evaluation of the extractor alone).

@@ -6,34 +6,65 @@
 /// commas and escaping. Numbers are written in a fixed form (`double(_:)` rounds to 6 significant decimals).
 public struct JSONWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
-    private var needsComma: [Bool] = [false]
+    /// Whether the open container at each depth already holds a value: one bit per level for the first 64
+    /// levels (every document this tool writes), an array beyond. A `[Bool]` stack cost a uniqueness check
+    /// and a bounds check on every value written.
+    private var commaBits: UInt64 = 0
+    private var depth = 0
+    private var deepCommas: [Bool] = []
+    private var pendingValueAfterKey = false
 
     public init(reserving capacity: Int = 1024) { bytes.reserveCapacity(capacity) }
 
-    private mutating func separate() {
-        if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
-        needsComma[needsComma.count - 1] = true
+    @inline(__always)
+    private var needsComma: Bool {
+        get { depth < 64 ? commaBits & (1 << UInt64(depth)) != 0 : deepCommas[depth - 64] }
+        set {
+            if depth < 64 {
+                if newValue { commaBits |= 1 << UInt64(depth) } else { commaBits &= ~(1 << UInt64(depth)) }
+            } else {
+                deepCommas[depth - 64] = newValue
+            }
+        }
     }
 
-    public mutating func beginObject() { valuePrefix(); bytes.append(UInt8(ascii: "{")); needsComma.append(false) }
-    public mutating func endObject() { needsComma.removeLast(); bytes.append(UInt8(ascii: "}")) }
-    public mutating func beginArray() { valuePrefix(); bytes.append(UInt8(ascii: "[")); needsComma.append(false) }
-    public mutating func endArray() { needsComma.removeLast(); bytes.append(UInt8(ascii: "]")) }
+    @inline(__always)
+    private mutating func push() {
+        depth += 1
+        if depth >= 64 { deepCommas.append(false) } else { commaBits &= ~(1 << UInt64(depth)) }
+    }
+
+    @inline(__always)
+    private mutating func pop() {
+        if depth >= 64 { deepCommas.removeLast() }
+        depth -= 1
+    }
+
+    @inline(__always)
+    private mutating func separate() {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        needsComma = true
+    }
+
+    public mutating func beginObject() { valuePrefix(); bytes.append(UInt8(ascii: "{")); push() }
+    public mutating func endObject() { pop(); bytes.append(UInt8(ascii: "}")) }
+    public mutating func beginArray() { valuePrefix(); bytes.append(UInt8(ascii: "[")); push() }
+    public mutating func endArray() { pop(); bytes.append(UInt8(ascii: "]")) }
 
     /// Writes `"key":`; the value call that follows must not add another comma.
     public mutating func key(_ k: String) {
         separate()
         appendString(k)
         bytes.append(UInt8(ascii: ":"))
-        needsComma[needsComma.count - 1] = false
+        needsComma = false
         pendingValueAfterKey = true
     }
-    private var pendingValueAfterKey = false
 
+    @inline(__always)
     private mutating func valuePrefix() {
         if pendingValueAfterKey {
             pendingValueAfterKey = false
-            needsComma[needsComma.count - 1] = true
+            needsComma = true
         } else {
             separate()
         }
@@ -41,7 +72,7 @@ public struct JSONWriter: Sendable {
 
     public mutating func string(_ s: String) { valuePrefix(); appendString(s) }
     public mutating func string(utf8 s: some Collection<UInt8>) { valuePrefix(); appendStringBytes(s) }
-    public mutating func int(_ v: Int) { valuePrefix(); bytes.append(contentsOf: String(v).utf8) }
+    public mutating func int(_ v: Int) { valuePrefix(); appendInt(v) }
     public mutating func bool(_ v: Bool) { valuePrefix(); bytes.append(contentsOf: (v ? "true" : "false").utf8) }
     public mutating func null() { valuePrefix(); bytes.append(contentsOf: "null".utf8) }
     public mutating func optionalString(_ s: String?) { if let s { string(s) } else { null() } }
@@ -69,7 +100,30 @@ public struct JSONWriter: Sendable {
     }
 
     public mutating func newline() { bytes.append(UInt8(ascii: "\n")) }
-    public mutating func reset() { bytes.removeAll(keepingCapacity: true); needsComma = [false]; pendingValueAfterKey = false }
+    public mutating func reset() {
+        bytes.removeAll(keepingCapacity: true)
+        commaBits = 0
+        depth = 0
+        deepCommas = []
+        pendingValueAfterKey = false
+    }
+
+    /// Decimal digits without a temporary String (offsets and counts are most of what the records hold).
+    private mutating func appendInt(_ v: Int) {
+        if v >= 0, v < 10 { bytes.append(UInt8(ascii: "0") + UInt8(v)); return }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: Int.min has 20 digits
+        var magnitude = v.magnitude
+        var n = 0
+        withUnsafeMutableBytes(of: &digits) { buf in
+            repeat {
+                buf[23 - n] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                n += 1
+            } while magnitude > 0
+            if v < 0 { bytes.append(UInt8(ascii: "-")) }
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buf[(24 - n)...]))
+        }
+    }
 
     private mutating func appendString(_ s: String) {
         var s = s

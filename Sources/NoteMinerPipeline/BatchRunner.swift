@@ -40,17 +40,20 @@ public struct RunResults: Sendable {
 /// `noteminer run`: every note through the pipeline in parallel (bounded), per-note results written in input
 /// order, refused notes to `quarantine.jsonl`, then profiles and reports from the per-note results.
 ///
-/// Resume: each computed result is appended (and flushed) to `cache/results.tsv` keyed by a SHA-256 of the
-/// note's id, metadata and text, under a header carrying the pipeline fingerprint. A rerun into the same
-/// folder reuses every cached line whose key matches — also after the earlier run was killed with SIGKILL,
-/// since a torn last line is simply not a valid entry — and the final outputs are written from scratch, so
-/// they are byte-identical to an uninterrupted run. A different fingerprint discards the cache.
+/// Resume: every result line is appended (and flushed) to the cache in `cache/` (see `ResumeCache`), keyed by a
+/// SHA-256 of the note's id, metadata and text, under a header carrying the pipeline fingerprint; the cache's
+/// lines file becomes `notes.jsonl` when the run completes. A rerun into the same folder reuses every cached line
+/// whose key matches — also after the earlier run was killed with SIGKILL, since a torn last entry is simply not
+/// valid — and the final outputs are written from scratch, so they are byte-identical to an uninterrupted run.
+/// A different fingerprint discards the cache.
 public struct BatchRunner {
     public var jobs: Int
     public var resume = true
     /// Writes reports from the results (profiles.jsonl, features.csv, FHIR, SQLite, HTML).
     public var writeReports: (OutputFolder, RunResults) throws -> Void
     public var progress: ProgressReporter?
+    /// Sees every result as it is written to notes.jsonl, in input order (`run` feeds the database with it).
+    public var onResult: ((NoteResult) -> Void)?
     /// Note texts kept for report snippets, in bytes; beyond it reports show matched words only.
     public var noteTextBudget = 64 * 1024 * 1024
 
@@ -59,7 +62,6 @@ public struct BatchRunner {
         self.writeReports = writeReports
     }
 
-    static let cacheFile = "results.tsv"
     /// A result whose line would be bigger than this (estimated) is written in pieces instead of built whole.
     public var streamedLineBytes = 16 << 20
 
@@ -80,14 +82,9 @@ public struct BatchRunner {
 
     public func run(reader: NoteReader, processor: some NoteProcessing, output: OutputFolder) async throws -> RunSummary {
         let started = ContinuousClock.now
-        let cacheFolder = try output.subfolder("cache")
-        let cachePath = try cacheFolder.filePath(Self.cacheFile)
-        let header = "#noteminer-cache\t" + processor.fingerprint
-        let cached = resume ? Self.loadCache(path: cachePath, header: header) : [:]
-        let cacheWriter = try Self.openCache(path: cachePath, header: header, keepExisting: !cached.isEmpty)
-        defer { fclose(cacheWriter) }
-
-        let notesOut = try FileWriter(folder: output, name: "notes.jsonl")
+        PhaseTrace.mark("start")
+        let cache = try ResumeCache(folder: try output.subfolder("cache"), fingerprint: processor.fingerprint, reuse: resume)
+        let cached = cache.snapshot
         let quarantineOut = try FileWriter(folder: output, name: "quarantine.jsonl")
         var summary = RunSummary()
         var builder = ProfileBuilder()
@@ -95,6 +92,7 @@ public struct BatchRunner {
         var textBytes = 0
         let noteTextBudget = self.noteTextBudget
         let progress = self.progress
+        let onResult = self.onResult
         let streamedLineBytes = self.streamedLineBytes
         progress?.start(totalBytes: reader.estimatedTotalBytes)
 
@@ -104,7 +102,8 @@ public struct BatchRunner {
                 return .refused(record)
             case .note(let note, let warnings, _):
                 let key = Self.contentKey(note)
-                if let line = cached[key], let result = try? JSONDecoder().decode(NoteResult.self, from: Data(line)) {
+                if !cached.isEmpty, let line = cached.line(for: key),
+                   let result = try? JSONDecoder().decode(NoteResult.self, from: Data(line)) {
                     return .result(result, line: line, key: key, fresh: false, text: note.text)
                 }
                 let result = processor.process(note, warnings: warnings)
@@ -128,24 +127,22 @@ public struct BatchRunner {
                 }
                 summary.mentions += result.mentions.count
                 summary.adrSentences += result.adrSentences.count
-                func cache(_ bytes: [UInt8]) { _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, cacheWriter) } }
-                // Key, tab, the line (ends with "\n"), written without joining them: a note's line can be 100 MB.
-                if fresh { cache(Array(key.utf8) + [0x09]) } else { summary.fromCache += 1 }
+                if !fresh { summary.fromCache += 1 }
+                // The cache's lines file becomes notes.jsonl; a note's line can be 100 MB, so a big one is
+                // written in pieces.
                 if let line {
-                    if fresh { cache(line) }
-                    notesOut.write(line)
+                    cache.write(line)
                 } else {
-                    result.writeJSONLine { piece in
-                        if fresh { cache(piece) }
-                        notesOut.write(piece)
-                    }
+                    result.writeJSONLine { cache.write($0) }
                 }
-                if fresh { fflush(cacheWriter) }
+                cache.endLine(key: key)
                 builder.add(result)
+                onResult?(result)
             }
             progress?.update(notes: summary.notesIn, bytes: summary.bytes)
         })
-        try notesOut.commit()
+        PhaseTrace.mark("notes done")
+        try cache.publish(as: "notes.jsonl", in: output)
         try quarantineOut.commit()
         Memory.releaseFreed()
         summary.patients = Set(results.notes.lazy.map(\.patientID)).count
@@ -153,6 +150,7 @@ public struct BatchRunner {
         results.builder = builder
         results.summary = summary
         try writeReports(output, results)
+        PhaseTrace.mark("reports done")
         try output.write("manifest.json", bytes: Self.manifest(summary, fingerprint: processor.fingerprint))
         progress?.finish()
         return summary
@@ -188,49 +186,5 @@ public struct BatchRunner {
         w.endObject()
         w.newline()
         return w.bytes
-    }
-
-    static func loadCache(path: String, header: String) -> [String: [UInt8]] {
-        guard let data = FileManager.default.contents(atPath: path) else { return [:] }
-        let bytes = [UInt8](data)
-        var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
-        // A torn last line (killed mid-write) has no newline after it: drop it.
-        if bytes.last != 0x0A { lines.removeLast() }
-        guard let first = lines.first, Array(first) == Array(header.utf8) else { return [:] }
-        var out: [String: [UInt8]] = [:]
-        for line in lines.dropFirst() where !line.isEmpty {
-            guard let tab = line.firstIndex(of: 0x09), tab - line.startIndex == 64 else { continue }
-            var json = Array(line[(tab + 1)...])
-            guard json.first == UInt8(ascii: "{"), json.last == UInt8(ascii: "}") else { continue }
-            json.append(0x0A)
-            out[String(decoding: line[line.startIndex..<tab], as: UTF8.self)] = json
-        }
-        return out
-    }
-
-    static func openCache(path: String, header: String, keepExisting: Bool) throws -> UnsafeMutablePointer<FILE> {
-        if keepExisting {
-            // Rewrite the kept entries without any torn tail before appending.
-            let kept = loadCacheLines(path: path)
-            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-            guard fd >= 0, let f = fdopen(fd, "wb") else { throw InputError("cannot write resume cache '\(path)'") }
-            _ = kept.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
-            fflush(f)
-            return f
-        }
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard fd >= 0, let f = fdopen(fd, "wb") else { throw InputError("cannot write resume cache '\(path)'") }
-        let h = Array((header + "\n").utf8)
-        _ = h.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
-        fflush(f)
-        return f
-    }
-
-    /// The cache file up to its last complete line.
-    static func loadCacheLines(path: String) -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else { return [] }
-        var bytes = [UInt8](data)
-        if let lastNewline = bytes.lastIndex(of: 0x0A) { bytes.removeSubrange((lastNewline + 1)...) } else { bytes = [] }
-        return bytes
     }
 }

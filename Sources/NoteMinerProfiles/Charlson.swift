@@ -80,9 +80,18 @@ public enum Charlson {
     /// Score of a set of ICD-10(-CM) codes (dotted or not) and an optional age.
     public static func score(codes: some Sequence<String>, age: Int?) -> Score {
         var hit = Set<String>()
+        var key: [UInt8] = []
         for raw in codes {
-            let code = raw.replacingOccurrences(of: ".", with: "").uppercased()
-            for c in components where c.prefixes.contains(where: { code.hasPrefix($0) }) { hit.insert(c.id) }
+            // Dotless, upper-cased; then every prefix of it looked up (prefixes are 3 to 4 characters).
+            key.removeAll(keepingCapacity: true)
+            for b in raw.utf8 where b != UInt8(ascii: ".") {
+                key.append(b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") ? b - 32 : b)
+                if key.count == prefixTable.maxLength { break }
+            }
+            for n in stride(from: key.count, through: 1, by: -1) {
+                guard let ids = prefixTable.ids[String(decoding: key[..<n], as: UTF8.self)] else { continue }
+                for i in ids { hit.insert(components[i].id) }
+            }
         }
         for (severe, mild) in hierarchy where hit.contains(severe) { hit.remove(mild) }
         var points: [String: Int] = [:]
@@ -90,4 +99,18 @@ public enum Charlson {
         let age = agePoints(age)
         return Score(index: points.values.reduce(0, +) + age, components: points, agePoints: age)
     }
+
+    /// Prefix → the components that list it; a profile has dozens of codes, so scoring looks up a code's few
+    /// prefixes instead of testing it against every component's prefix list.
+    private static let prefixTable: (ids: [String: [Int]], maxLength: Int) = {
+        var ids: [String: [Int]] = [:]
+        var maxLength = 0
+        for (i, c) in components.enumerated() {
+            for p in c.prefixes {
+                if ids[p]?.contains(i) != true { ids[p, default: []].append(i) }
+                maxLength = max(maxLength, p.utf8.count)
+            }
+        }
+        return (ids, maxLength)
+    }()
 }

@@ -46,16 +46,20 @@ public struct ProfileBuilder: Sendable {
         return w.bytes
     }
 
-    /// Profiles sorted by patient id (byte order).
+    /// Profiles sorted by patient id (byte order). Patients are built in parallel; the result does not depend on it.
     public func profiles() -> [PatientProfile] {
         var byPatient: [String: [NoteResult]] = [:]
         for (_, v) in notes { byPatient[v.patientID, default: []].append(v) }
-        return byPatient.keys.sorted(by: utf8Less).map { pid in
-            let results = byPatient[pid]!.sorted { a, b in
+        let ids = byPatient.keys.sorted(by: utf8Less)
+        let groups = ids.map { byPatient[$0]! }
+        byPatient = [:]
+        let evidenceLimit = self.evidenceLimit
+        return Parallel.map(count: ids.count) { i in
+            let results = groups[i].sorted { a, b in
                 let da = a.date ?? "", db = b.date ?? ""
                 return da != db ? utf8Less(da, db) : utf8Less(a.noteID, b.noteID)
             }
-            return PatientProfile.build(patientID: pid, notes: results, evidenceLimit: evidenceLimit)
+            return PatientProfile.build(patientID: ids[i], notes: results, evidenceLimit: evidenceLimit)
         }
     }
 }

@@ -201,51 +201,59 @@ public enum FHIRWriter {
 
     /// Writes one bundle per profile into `folder` (created if needed) plus `index.jsonl` (`patient_id`, `file`),
     /// and removes `*.json` files there that this write did not produce (a previous run's patients) and leftovers of
-    /// an interrupted write, so the
-    /// folder always matches the profiles. Returns the file names in profile order.
+    /// an interrupted write, so the folder always matches the profiles. Returns the file names in profile order.
     @discardableResult
     public static func write(_ profiles: [PatientProfile], to folder: URL) throws -> [String] {
-        let fm = FileManager.default
-        try fm.createDirectory(at: folder, withIntermediateDirectories: true)
-        let names = SafeFileName.assign(profiles.map(\.patientID)).map { $0 + ".json" }
-        // Belt and braces: names never contain a separator and never are "." or "..", so they stay in `folder`.
-        for name in names where name.contains("/") || name.hasPrefix(".") || name.utf8.contains(0) {
-            throw ReportError(path: folder.path + "/" + name, reason: "patient file name escapes the fhir folder")
-        }
-        // Bundles are independent, so both cores build and write them; each file's bytes do not depend on the
+        let out = try Folder(profiles, folder: folder)
+        // Bundles are independent, so every core builds and writes them; each file's bytes do not depend on the
         // split, and the first error (by profile order) is the one reported.
-        let dir = folder.path
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, profiles.count))
-        let errors = ErrorSlots(count: workers)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var i = worker
-            while i < profiles.count {
-                do {
-                    let file = try AtomicFile.Writer(path: dir + "/" + names[i])
-                    try writeBundle(for: profiles[i]) { try file.write($0) }
-                    try file.commit()
-                } catch {
-                    errors.set(worker, index: i, error)
-                    return
-                }
-                i += workers
+        let errors = Parallel.map(count: profiles.count) { i -> (any Error)? in
+            do { try out.writeBundle(profiles[i], at: i) } catch { return error }
+            return nil
+        }
+        if let error = errors.lazy.compactMap({ $0 }).first { throw error }
+        try out.finish(profiles)
+        return out.names
+    }
+
+    /// One run's `fhir/` folder: file names assigned up front, bundles written in any order (from any thread),
+    /// then `finish` writes the index and removes what this run did not write.
+    struct Folder: Sendable {
+        let url: URL
+        let names: [String]
+
+        init(_ profiles: [PatientProfile], folder: URL) throws {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            url = folder
+            names = SafeFileName.assign(profiles.map(\.patientID)).map { $0 + ".json" }
+            // Belt and braces: names never contain a separator and never are "." or "..", so they stay in `folder`.
+            for name in names where name.contains("/") || name.hasPrefix(".") || name.utf8.contains(0) {
+                throw ReportError(path: folder.path + "/" + name, reason: "patient file name escapes the fhir folder")
             }
         }
-        if let error = errors.first { throw error }
-        var index: [UInt8] = []
-        for (p, name) in zip(profiles, names) {
-            var line = JSONWriter(reserving: 128)
-            line.beginObject(); line.field("patient_id", p.patientID); line.field("file", name); line.endObject()
-            line.newline()
-            index += line.bytes
+
+        func writeBundle(_ profile: PatientProfile, at i: Int) throws {
+            let file = try AtomicFile.Writer(path: url.path + "/" + names[i])
+            try FHIRWriter.writeBundle(for: profile) { try file.write($0) }
+            try file.commit()
         }
-        try AtomicFile.write(index, to: folder.appendingPathComponent("index.jsonl").path)
-        let keep = Set(names)
-        for f in try fm.contentsOfDirectory(atPath: folder.path)
-        where (f.hasSuffix(".json") && !keep.contains(f)) || f.hasSuffix(".json" + AtomicFile.partialSuffix) {
-            try fm.removeItem(at: folder.appendingPathComponent(f))
+
+        func finish(_ profiles: [PatientProfile]) throws {
+            var index: [UInt8] = []
+            for (p, name) in zip(profiles, names) {
+                var line = JSONWriter(reserving: 128)
+                line.beginObject(); line.field("patient_id", p.patientID); line.field("file", name); line.endObject()
+                line.newline()
+                index += line.bytes
+            }
+            try AtomicFile.write(index, to: url.appendingPathComponent("index.jsonl").path)
+            let keep = Set(names)
+            let fm = FileManager.default
+            for f in try fm.contentsOfDirectory(atPath: url.path)
+            where (f.hasSuffix(".json") && !keep.contains(f)) || f.hasSuffix(".json" + AtomicFile.partialSuffix) {
+                try fm.removeItem(at: url.appendingPathComponent(f))
+            }
         }
-        return names
     }
 
     // MARK: - pieces
@@ -322,13 +330,6 @@ public enum FHIRWriter {
 }
 
 /// One slot per worker, each written only by its own worker before `concurrentPerform` returns.
-private final class ErrorSlots: @unchecked Sendable {
-    private var slots: [(index: Int, error: any Error)?]
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ worker: Int, index: Int, _ error: any Error) { slots[worker] = (index, error) }
-    var first: (any Error)? { slots.compactMap { $0 }.min { $0.index < $1.index }?.error }
-}
-
 public struct ReportError: Error, CustomStringConvertible, Sendable {
     public var path: String
     public var reason: String

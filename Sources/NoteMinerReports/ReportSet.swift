@@ -37,9 +37,22 @@ public struct ReportSet: Sendable {
     }
 
     /// Writes the selected outputs into `folder` (created if needed) and returns the paths written, relative to it.
-    /// `notes` in input order; `profiles` nil → built from `notes` with `ProfileBuilder`.
+    /// `notes` in input order; `profiles` nil → built from `notes` with `ProfileBuilder`. `database`: a stream into
+    /// `results.sqlite` that was already given every note of `notes` in order (`noteminer run` feeds it as notes
+    /// finish); the profiles are added and it is finished here. Without it, one is started from `notes`.
     @discardableResult
-    public func write(to folder: URL, notes: [NoteResult], profiles: [PatientProfile]? = nil, run: RunInfo) throws -> [String] {
+    public func write(to folder: URL, notes: [NoteResult], profiles: [PatientProfile]? = nil, run: RunInfo,
+                      database: SQLiteStream? = nil) throws -> [String] {
+        do {
+            return try writeAll(to: folder, notes: notes, profiles: profiles, run: run, database: database)
+        } catch {
+            database?.cancel()
+            throw error
+        }
+    }
+
+    private func writeAll(to folder: URL, notes: [NoteResult], profiles: [PatientProfile]?, run: RunInfo,
+                          database: SQLiteStream?) throws -> [String] {
         // Find the template before writing anything, so a missing Reports folder fails the run cleanly.
         var html: HTMLReportWriter?
         if outputs.contains(.html) {
@@ -48,68 +61,108 @@ public struct ReportSet: Sendable {
             w.maxADRRows = maxADRRows
             html = w
         }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        // The database is the biggest single output and needs nothing the others write: it is built on a thread
+        // of its own (during the pipeline, when `run` feeds it) while the files below are written.
+        var db: SQLiteStream?
+        if outputs.contains(.sqlite) {
+            if let database {
+                db = database
+            } else {
+                let stream = try SQLiteStream(path: folder.appendingPathComponent("results.sqlite").path)
+                for n in notes { stream.add(n) }
+                db = stream
+            }
+        } else {
+            database?.cancel()
+        }
         let profiles = profiles ?? {
             var b = ProfileBuilder()
             for n in notes { b.add(n) }
             return b.profiles()
         }()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        PhaseTrace.mark("profiles built")
         var written: [String] = []
-        func put(_ name: String, _ bytes: [UInt8]) throws {
-            try AtomicFile.write(bytes, to: folder.appendingPathComponent(name).path)
-            written.append(name)
+        // report.html needs every profile but nothing else written here: rendered on its own thread meanwhile.
+        let htmlJob = html.map { writer in
+            BackgroundJob { [noteText] in
+                let page = writer.render(notes: notes, profiles: profiles, run: run, noteText: noteText)
+                try AtomicFile.write(Array(page.utf8), to: folder.appendingPathComponent("report.html").path)
+                PhaseTrace.mark("html")
+            }
         }
-        // The database is the biggest single output and needs nothing the others write: build it on its own
-        // thread while the files below are written. Each side serializes the profiles itself, one at a time:
-        // holding every profile's line for both (76 MB for 10,000 notes) cost more memory than the CPU it saved.
-        let sqlite: SQLiteJob? = outputs.contains(.sqlite)
-            ? SQLiteJob(path: folder.appendingPathComponent("results.sqlite").path, notes: notes, profiles: profiles, run: run)
-            : nil
-        sqlite?.start()
         do {
-            if outputs.contains(.profiles) {
-                try AtomicFile.write(chunks: profiles.lazy.map { $0.jsonLine() }, to: folder.appendingPathComponent("profiles.jsonl").path)
-                written.append("profiles.jsonl")
-            }
-            if outputs.contains(.features) { try put("features.csv", Array(FeatureMatrix.csv(profiles).utf8)) }
-            if outputs.contains(.fhir) {
-                let names = try FHIRWriter.write(profiles, to: folder.appendingPathComponent("fhir", isDirectory: true))
-                written += names.map { "fhir/" + $0 } + ["fhir/index.jsonl"]
-            }
-            if let html {
-                Memory.releaseFreed()
-                try put("report.html", Array(html.render(notes: notes, profiles: profiles, run: run, noteText: noteText).utf8))
+            try writePatients(profiles, to: folder, database: db, written: &written)
+            if outputs.contains(.features) {
+                try AtomicFile.write(Array(FeatureMatrix.csv(profiles).utf8), to: folder.appendingPathComponent("features.csv").path)
+                written.append("features.csv")
             }
         } catch {
-            _ = sqlite?.wait()
+            _ = htmlJob?.wait()
             throw error
         }
-        if let sqlite {
-            if let error = sqlite.wait() { throw error }
+        if let htmlJob {
+            if let error = htmlJob.wait() { throw error }
+            written.append("report.html")
+        }
+        if let db {
+            try db.finish(run: run)
+            PhaseTrace.mark("sqlite finished")
             written.append("results.sqlite")
         }
         return written
     }
+
+    /// profiles.jsonl, the FHIR bundles and the database's profile rows in one pass over the patients: a chunk of
+    /// patients is serialized on every core, then its lines go to the file and the database in order, so each
+    /// profile is serialized once and only a chunk's lines are held at a time.
+    private func writePatients(_ profiles: [PatientProfile], to folder: URL, database: SQLiteStream?, written: inout [String]) throws {
+        let fhir = outputs.contains(.fhir) ? try FHIRWriter.Folder(profiles, folder: folder.appendingPathComponent("fhir", isDirectory: true)) : nil
+        let lines = outputs.contains(.profiles)
+            ? try AtomicFile.Writer(path: folder.appendingPathComponent("profiles.jsonl").path) : nil
+        let needLines = lines != nil || database != nil
+        let chunk = 32 * Parallel.processorCount
+        var start = 0
+        while start < profiles.count {
+            let base = start
+            let results = Parallel.map(count: min(chunk, profiles.count - base)) { k -> Result<[UInt8], any Error> in
+                let i = base + k
+                do {
+                    try fhir?.writeBundle(profiles[i], at: i)
+                    return .success(needLines ? profiles[i].jsonLine() : [])
+                } catch {
+                    return .failure(error)
+                }
+            }
+            for (k, result) in results.enumerated() {
+                let line = try result.get()
+                try lines?.write(line)
+                database?.add(profiles[base + k], line: line)
+            }
+            start += chunk
+        }
+        if let lines {
+            try lines.commit()
+            written.append("profiles.jsonl")
+        }
+        if let fhir {
+            try fhir.finish(profiles)
+            written += fhir.names.map { "fhir/" + $0 } + ["fhir/index.jsonl"]
+            PhaseTrace.mark("profiles.jsonl and fhir")
+        }
+    }
 }
 
-/// `SQLiteWriter.write` on a thread of its own; `wait()` joins it and returns its error.
-private final class SQLiteJob: @unchecked Sendable {
+/// A closure on a thread of its own; `wait()` joins it and returns its error.
+private final class BackgroundJob: @unchecked Sendable {
     // Written by the worker before `done` is signalled and read only after `wait()`: the semaphore orders them.
     private var error: (any Error)?
     private let done = DispatchSemaphore(value: 0)
-    private let path: String
-    private let notes: [NoteResult]
-    private let profiles: [PatientProfile]
-    private let run: RunInfo
 
-    init(path: String, notes: [NoteResult], profiles: [PatientProfile], run: RunInfo) {
-        (self.path, self.notes, self.profiles, self.run) = (path, notes, profiles, run)
-    }
-
-    func start() {
+    init(_ body: @escaping @Sendable () throws -> Void) {
         let thread = Thread { [self] in
             do {
-                try SQLiteWriter.write(path: path, notes: notes, profiles: profiles, run: run)
+                try body()
             } catch {
                 self.error = error
             }

@@ -76,85 +76,107 @@ public enum SQLiteWriter {
 
     /// Writes `path` (replacing it). `notes` in input order; `profiles` as `ProfileBuilder.profiles()` gives them.
     public static func write(path: String, notes: [NoteResult], profiles: [PatientProfile], run: RunInfo) throws {
-        let fm = FileManager.default
-        let tmp = path + ".tmp"
-        for p in [tmp, tmp + "-journal"] where fm.fileExists(atPath: p) { try fm.removeItem(atPath: p) }
-        do {
-            var config = Configuration()
-            // The file is private until the rename below, so journaling and syncing buy nothing: a crash leaves
-            // only the temporary file, which the next write removes.
-            config.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA journal_mode = OFF")
-                try db.execute(sql: "PRAGMA synchronous = OFF")
-            }
-            let queue = try DatabaseQueue(path: tmp, configuration: config)
-            try queue.write { db in
-                try db.execute(sql: schema)
-                try db.execute(sql: "PRAGMA user_version = \(schemaVersion)")
-                try insertRun(db, notes: notes, profiles: profiles, run: run)
-                try insertNotes(db, notes)
-                Memory.releaseFreed()
-                try insertProfiles(db, profiles)
-                try db.execute(sql: indexes)
-            }
-            try queue.close()
-        } catch {
-            try? fm.removeItem(atPath: tmp)
-            throw SQLiteWriterError(path: path, reason: String(describing: error))
-        }
-        if fm.fileExists(atPath: path) { try fm.removeItem(atPath: path) }
-        try fm.moveItem(atPath: tmp, toPath: path)
+        let stream = try SQLiteStream(path: path)
+        for n in notes { stream.add(n) }
+        for p in profiles { stream.add(p, line: p.jsonLine()) }
+        try stream.finish(run: run)
     }
 
-    private static func insertRun(_ db: Database, notes: [NoteResult], profiles: [PatientProfile], run: RunInfo) throws {
+    struct Counts {
+        var notes = 0, patients = 0, mentions = 0, adrSentences = 0
+    }
+
+    static func insertRun(_ db: Database, counts: Counts, run: RunInfo) throws {
         var inputs = JSONWriter()
         inputs.beginArray()
         for i in run.inputs { inputs.string(i) }
         inputs.endArray()
         let args: [(any DatabaseValueConvertible)?] = [
             1, schemaVersion, run.toolVersion, run.lexiconFingerprint, run.modelFingerprint, run.startedAt,
-            text(inputs.bytes), Set(notes.map(\.noteID)).count, profiles.count, notes.reduce(0) { $0 + $1.mentions.count },
-            notes.reduce(0) { $0 + $1.adrSentences.count }, run.quarantined,
+            text(inputs.bytes), counts.notes, counts.patients, counts.mentions, counts.adrSentences, run.quarantined,
         ]
         try db.execute(sql: "INSERT INTO runs VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", arguments: StatementArguments(args))
     }
 
-    private static func insertNotes(_ db: Database, _ notes: [NoteResult]) throws {
+    /// The prepared INSERTs and the running keys of one database being written.
+    final class Inserter {
         // Through the C API: with GRDB's boxed argument arrays, the mentions table was the costliest part of a
         // batch run's reports.
-        let noteStmt = try RawStatement(db, sql: "INSERT INTO notes VALUES (?,?,?,?,?,?,?,?)")
-        let mentionStmt = try RawStatement(db, sql: "INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-        let adrStmt = try RawStatement(db, sql: "INSERT INTO adr_sentences VALUES (?,?,?,?,?,?,?,?,?,?)")
-        var mentionID = 0, adrID = 0
-        var seen = Set<String>()
-        var ev = JSONWriter()
-        for (ordinal, n) in notes.enumerated() {
+        private let noteStmt, mentionStmt, adrStmt, profileStmt, riskStmt: RawStatement
+        private var mentionID = 0, adrID = 0
+        private var seen = Set<String>()
+        private var json = JSONWriter()
+        private var scratch: [UInt8] = []
+        var counts = Counts()
+
+        init(_ db: Database) throws {
+            noteStmt = try RawStatement(db, sql: "INSERT INTO notes VALUES (?,?,?,?,?,?,?,?)")
+            mentionStmt = try RawStatement(db, sql: "INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+            adrStmt = try RawStatement(db, sql: "INSERT INTO adr_sentences VALUES (?,?,?,?,?,?,?,?,?,?)")
+            profileStmt = try RawStatement(db, sql: "INSERT INTO profiles VALUES (?,?,?,?,?,?,?,?)")
+            riskStmt = try RawStatement(db, sql: "INSERT INTO risk_factors VALUES (?,?,?,?,?,?,?)")
+        }
+
+        func note(_ n: NoteResult) throws {
+            let ordinal = counts.notes
+            counts.notes += 1
+            counts.mentions += n.mentions.count
+            counts.adrSentences += n.adrSentences.count
             // A note id given twice (a duplicated input) keeps its first record, like the profile builder keeps one.
-            guard seen.insert(n.noteID).inserted else { continue }
+            guard seen.insert(n.noteID).inserted else { return }
             try noteStmt.bind(1, n.noteID); try noteStmt.bind(2, ordinal); try noteStmt.bind(3, n.patientID)
             try noteStmt.bind(4, n.date); try noteStmt.bind(5, n.noteType); try noteStmt.bind(6, n.age)
             try noteStmt.bind(7, n.mentions.count); try noteStmt.bind(8, n.adrSentences.count)
             try noteStmt.step()
+            // Per mention, the texts go into one scratch buffer bound without copies (SQLITE_STATIC, valid until
+            // `step`); the note's ids are bound once and kept: a copy and an allocation per text was most of the
+            // cost of this, the biggest table.
+            let s = mentionStmt
+            try s.bind(2, n.noteID); try s.bind(3, n.patientID)
             for (i, m) in n.mentions.enumerated() {
                 mentionID += 1
-                ev.reset()
-                ev.beginArray()
-                for e in m.evidence {
-                    ev.beginObject(); ev.field("attribute", e.attribute); ev.field("trigger", e.trigger)
-                    ev.field("begin", e.begin); ev.field("end", e.end); ev.endObject()
+                scratch.removeAll(keepingCapacity: true)
+                var spans: [(Int32, Int, Int)] = []
+                spans.reserveCapacity(8)
+                func put(_ column: Int32, _ text: String) {
+                    let start = scratch.count
+                    scratch.append(contentsOf: text.utf8)
+                    spans.append((column, start, scratch.count - start))
                 }
-                ev.endArray()
-                let codes = m.codes.count == 1 ? m.codes[0].system + ":" + m.codes[0].code
-                    : m.codes.map { $0.system + ":" + $0.code }.joined(separator: ";")
-                let s = mentionStmt
-                try s.bind(1, mentionID); try s.bind(2, n.noteID); try s.bind(3, n.patientID); try s.bind(4, i)
-                try s.bind(5, m.begin); try s.bind(6, m.end); try s.bind(7, m.text); try s.bind(8, m.conceptID)
-                try s.bind(9, m.preferredName); try s.bind(10, m.category); try s.bind(11, codes); try s.bind(12, m.riskFactor)
-                try s.bind(13, m.section); try s.bind(14, m.sentence); try s.bind(15, m.negated); try s.bind(16, m.possible)
+                put(7, m.text); put(8, m.conceptID); put(9, m.preferredName); put(10, m.category)
+                let codesStart = scratch.count
+                for (k, c) in m.codes.enumerated() {
+                    if k > 0 { scratch.append(UInt8(ascii: ";")) }
+                    scratch.append(contentsOf: c.system.utf8)
+                    scratch.append(UInt8(ascii: ":"))
+                    scratch.append(contentsOf: c.code.utf8)
+                }
+                spans.append((11, codesStart, scratch.count - codesStart))
+                if let r = m.riskFactor { put(12, r) } else { try s.bindNull(12) }
+                put(13, m.section)
+                json.reset()
+                json.beginArray()
+                for e in m.evidence {
+                    json.beginObject(); json.field("attribute", e.attribute); json.field("trigger", e.trigger)
+                    json.field("begin", e.begin); json.field("end", e.end); json.endObject()
+                }
+                json.endArray()
+                let evidenceStart = scratch.count
+                scratch.append(contentsOf: json.bytes)
+                spans.append((20, evidenceStart, scratch.count - evidenceStart))
+                try s.bind(1, mentionID); try s.bind(4, i)
+                try s.bind(5, m.begin); try s.bind(6, m.end)
+                try s.bind(14, m.sentence); try s.bind(15, m.negated); try s.bind(16, m.possible)
                 try s.bind(17, m.historical); try s.bind(18, m.hypothetical); try s.bind(19, m.family)
-                try s.bind(20, bytes: ev.bytes); try s.bind(21, m.ambiguous)
-                try s.step()
+                try s.bind(21, m.ambiguous)
+                try scratch.withUnsafeBufferPointer { buf in
+                    for (column, start, count) in spans {
+                        try s.bindStatic(column, UnsafeBufferPointer(rebasing: buf[start..<(start + count)]))
+                    }
+                    try s.step(keepBindings: true)
+                }
             }
+            try s.clearBindings()
             for a in n.adrSentences {
                 adrID += 1
                 var pairs = JSONWriter()
@@ -177,15 +199,12 @@ public enum SQLiteWriter {
                 try s.step()
             }
         }
-    }
 
-    private static func insertProfiles(_ db: Database, _ profiles: [PatientProfile]) throws {
-        // The profile JSON is bound straight from its bytes: a patient's line can be hundreds of MB (a huge note
-        // with tens of thousands of ADR sentences), and a `String` copy for GRDB added that much to the peak.
-        let profileStmt = try RawStatement(db, sql: "INSERT INTO profiles VALUES (?,?,?,?,?,?,?,?)")
-        let rfStmt = try db.makeStatement(sql: "INSERT INTO risk_factors VALUES (?,?,?,?,?,?,?)")
-        for p in profiles {
-            let line = p.jsonLine()
+        /// `line` is the profile's `profiles.jsonl` line, serialized once for both outputs. It is bound straight
+        /// from its bytes: a patient's line can be hundreds of MB (a huge note with tens of thousands of ADR
+        /// sentences), and a `String` copy added that much to the peak.
+        func profile(_ p: PatientProfile, line: [UInt8]) throws {
+            counts.patients += 1
             let length = line.last == UInt8(ascii: "\n") ? line.count - 1 : line.count
             try profileStmt.bind(1, p.patientID)
             try profileStmt.bind(2, p.notes.count)
@@ -199,16 +218,17 @@ public enum SQLiteWriter {
                 try profileStmt.step()
             }
             for (id, f) in p.riskFactors {
-                var ev = JSONWriter()
-                ev.beginArray()
+                json.reset()
+                json.beginArray()
                 for e in f.evidence {
-                    ev.beginObject(); ev.field("note_id", e.noteID); ev.field("begin", e.begin); ev.field("end", e.end)
-                    ev.field("text", e.text); ev.field("section", e.section); ev.endObject()
+                    json.beginObject(); json.field("note_id", e.noteID); json.field("begin", e.begin); json.field("end", e.end)
+                    json.field("text", e.text); json.field("section", e.section); json.endObject()
                 }
-                ev.endArray()
-                try rfStmt.execute(arguments: StatementArguments([
-                    p.patientID, id.rawValue, f.status.rawValue, f.firstDate, f.lastDate, f.mentions, text(ev.bytes),
-                ] as [(any DatabaseValueConvertible)?]))
+                json.endArray()
+                let s = riskStmt
+                try s.bind(1, p.patientID); try s.bind(2, id.rawValue); try s.bind(3, f.status.rawValue)
+                try s.bind(4, f.firstDate); try s.bind(5, f.lastDate); try s.bind(6, f.mentions); try s.bind(7, bytes: json.bytes)
+                try s.step()
             }
         }
     }
@@ -265,12 +285,19 @@ final class RawStatement {
                                     copy ? Self.transient : nil), "bind")
     }
 
-    func step() throws {
+    func bindNull(_ i: Int32) throws { try check(sqlite3_bind_null(stmt, i), "bind") }
+
+    /// Runs the INSERT. `keepBindings`: the values stay bound for the next row, for columns that repeat. A column
+    /// bound with `bindStatic` must then be rebound before the next `step` (its buffer is gone by then), and
+    /// `clearBindings()` called after the last row.
+    func step(keepBindings: Bool = false) throws {
         let rc = sqlite3_step(stmt)
         sqlite3_reset(stmt)
-        sqlite3_clear_bindings(stmt)
+        if !keepBindings { sqlite3_clear_bindings(stmt) }
         guard rc == SQLITE_DONE else { throw error("insert") }
     }
+
+    func clearBindings() throws { try check(sqlite3_clear_bindings(stmt), "clear bindings") }
 }
 
 public struct SQLiteWriterError: Error, CustomStringConvertible, Sendable {

@@ -5,6 +5,7 @@ import NoteMinerModel
 import NoteMinerPipeline
 import NoteMinerProfiles
 import NoteMinerReports
+import NoteMinerSQLite
 
 struct ProfileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -116,13 +117,14 @@ private func textLookup(_ texts: [String: String]) -> @Sendable (String) -> Stri
 /// Writes the patient-level outputs shared by `run` and `profile`.
 enum Reports {
     @discardableResult
-    static func write(to folder: OutputFolder, results: RunResults, inputs: [String], lexiconDirectory: String?, fingerprint: String = "") throws -> Int {
+    static func write(to folder: OutputFolder, results: RunResults, inputs: [String], lexiconDirectory: String?, fingerprint: String = "",
+                      database: SQLiteStream? = nil) throws -> Int {
         let profiles = results.builder.profiles()
         let texts = results.texts
         var set = ReportSet()
         if !texts.isEmpty { set.noteText = textLookup(texts) }
         let run = RunInfo(toolVersion: NoteMinerVersion.string, lexiconFingerprint: fingerprint, quarantined: results.summary.quarantined, inputs: inputs)
-        try set.write(to: URL(fileURLWithPath: folder.path), notes: results.notes, profiles: profiles, run: run)
+        try set.write(to: URL(fileURLWithPath: folder.path), notes: results.notes, profiles: profiles, run: run, database: database)
         return profiles.count
     }
 }

@@ -4,6 +4,7 @@ import NoteMinerIO
 import NoteMinerModel
 import NoteMinerPipeline
 import NoteMinerProfiles
+import NoteMinerSQLite
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -41,9 +42,13 @@ struct RunCommand: AsyncParsableCommand {
             umask(0o077)  // outputs hold patient text: owner-only files, also those the report writers create
             let inputs = input.inputs
             let fingerprint = processor.fingerprint
+            // results.sqlite is built while the notes are processed (see SQLiteStream).
+            let database = try SQLiteStream(path: try folder.filePath("results.sqlite"))
             var runner = BatchRunner(jobs: input.jobs) { folder, results in
-                try Reports.write(to: folder, results: results, inputs: inputs, lexiconDirectory: nil, fingerprint: fingerprint)
+                try Reports.write(to: folder, results: results, inputs: inputs, lexiconDirectory: nil, fingerprint: fingerprint,
+                                  database: database)
             }
+            runner.onResult = { database.add($0) }
             runner.resume = !noResume
             runner.progress = ProgressReporter()
             let s = try await runner.run(reader: reader, processor: processor, output: folder)

@@ -73,8 +73,9 @@ import TestSupport
             let summary = try await runner.run(reader: try NoteReader(inputs: [input.path]), processor: p, output: out)
             #expect(summary.results == 6)
             outputs.append(try #require(FileManager.default.contents(atPath: out.path + "/notes.jsonl")).map { $0 })
-            let cache = try #require(FileManager.default.contents(atPath: out.path + "/cache/results.tsv"))
-            #expect(cache.filter { $0 == 0x0A }.count == 7, "cache: header and one line per note")
+            let index = try #require(FileManager.default.contents(atPath: out.path + "/cache/index-1.tsv"))
+            #expect(index.filter { $0 == 0x0A }.count == 7, "cache index: header and one entry per note")
+            #expect(FileManager.default.contents(atPath: out.path + "/cache/lines-1.jsonl") == FileManager.default.contents(atPath: out.path + "/notes.jsonl"))
         }
         #expect(outputs[0] == outputs[1])
         #expect(outputs[0].filter { $0 == 0x0A }.count == 6)

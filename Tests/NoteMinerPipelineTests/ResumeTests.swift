@@ -33,7 +33,7 @@ import TestSupport
         #expect(first.status == 0, "\(first.stderr)")
 
         let killed = try CLIRunner.start(["run", input.path, "--out", resumed, "--jobs", "2"])
-        let cache = resumed + "/cache/results.tsv"
+        let cache = resumed + "/cache/index-1.tsv"
         var cachedLines = 0
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline {
@@ -56,6 +56,27 @@ import TestSupport
             let b = FileManager.default.contents(atPath: resumed + "/" + name)
             #expect(a != nil && a == b, "\(name) differs after resume")
         }
+        // The completed run left one cache generation, whose lines file is notes.jsonl itself (a hard link).
+        let left = try FileManager.default.contentsOfDirectory(atPath: resumed + "/cache").sorted()
+        #expect(left == ["index-2.tsv", "lines-2.jsonl"], "\(left)")
+        var a = stat(), b = stat()
+        #expect(stat(resumed + "/cache/lines-2.jsonl", &a) == 0 && stat(resumed + "/notes.jsonl", &b) == 0)
+        #expect(a.st_ino == b.st_ino)
+
+        // A third run reuses everything, and a changed result line in the cache is not trusted blindly: an index
+        // entry pointing past the end of its lines file is skipped and the note computed again.
+        let third = try CLIRunner.run(["run", input.path, "--out", resumed, "--jobs", "2"])
+        #expect(third.status == 0 && third.stderr.contains("2500 from cache"), "\(third.stderr)")
+        #expect(FileManager.default.contents(atPath: resumed + "/notes.jsonl") == FileManager.default.contents(atPath: clean + "/notes.jsonl"))
+        let index = resumed + "/cache/index-3.tsv"
+        var rows = try String(contentsOfFile: index, encoding: .utf8).split(separator: "\n").map(String.init)
+        var fields = rows[1].split(separator: "\t").map(String.init)
+        fields[1] = "999999999999"
+        rows[1] = fields.joined(separator: "\t")
+        try (rows.joined(separator: "\n") + "\n").write(toFile: index, atomically: false, encoding: .utf8)
+        let fourth = try CLIRunner.run(["run", input.path, "--out", resumed, "--jobs", "2"])
+        #expect(fourth.status == 0 && fourth.stderr.contains("2499 from cache"), "\(fourth.stderr)")
+        #expect(FileManager.default.contents(atPath: resumed + "/notes.jsonl") == FileManager.default.contents(atPath: clean + "/notes.jsonl"))
     }
 
     @Test func parallelismDoesNotChangeOutputs() throws {

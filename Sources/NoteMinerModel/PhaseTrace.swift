@@ -1,0 +1,38 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Phase timings on stderr when `NOTEMINER_TRACE` is set: wall time since the first mark and the process's CPU
+/// time, so a slow run shows which phase to look at without a profiler.
+public enum PhaseTrace {
+    public static let enabled = getenv("NOTEMINER_TRACE") != nil
+    /// The first mark's time (a lazily initialized static, so any thread may mark).
+    private static let start: timespec = {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return t
+    }()
+
+    public static func mark(_ label: String) {
+        guard enabled else { return }
+        let start = self.start
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        let wall = Double(now.tv_sec - start.tv_sec) + Double(now.tv_nsec - start.tv_nsec) / 1e9
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        let line = "trace: \(label): wall \(String(wall, places: 2)) s, cpu \(String(cpu, places: 2)) s, rss \(usage.ru_maxrss / 1024) MB\n"
+        var bytes = Array(line.utf8)
+        _ = write(2, &bytes, bytes.count)
+    }
+}
+
+private extension String {
+    init(_ x: Double, places: Int) {
+        var p = 1.0
+        for _ in 0..<places { p *= 10 }
+        let r = (x * p).rounded() / p
+        self = "\(r)"
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import NoteMinerIO
+import NoteMinerModel
+
+/// The resume cache in `<out>/cache/`, which is also where `notes.jsonl` is written.
+///
+/// A run writes generation `g`: `lines-g.jsonl` holds every result line in input order (exactly the bytes of
+/// `notes.jsonl`) and `index-g.tsv` a header with the pipeline fingerprint, then `key \t offset \t length` per
+/// line, each flushed after its line. When the run completes, `notes.jsonl` becomes a hard link to
+/// `lines-g.jsonl` and older generations are deleted: the cache costs an index, not a second copy of every
+/// result (for dense notes the results are about eight times the size of the notes).
+///
+/// A rerun reads every generation whose header carries its fingerprint — also the torn generation of a run
+/// killed with SIGKILL, where an index entry exists only for a line flushed before it and a torn last entry
+/// does not parse — and writes generation `g + 1` with the reused and the new lines alike, so its `notes.jsonl`
+/// is built exactly like an uninterrupted run's.
+final class ResumeCache {
+    /// Where a cached line is; read on the workers' threads, so immutable after loading.
+    final class Snapshot: Sendable {
+        struct Entry: Sendable {
+            var file: Int32
+            var offset: Int
+            var length: Int
+        }
+        private let entries: [String: Entry]
+        private let files: [Int32]
+
+        init(entries: [String: Entry], files: [Int32]) {
+            self.entries = entries
+            self.files = files
+        }
+
+        deinit { for f in files { close(f) } }
+
+        var isEmpty: Bool { entries.isEmpty }
+
+        /// The cached line (with its newline), or nil when there is none or it does not read back whole.
+        func line(for key: String) -> [UInt8]? {
+            guard let e = entries[key] else { return nil }
+            var bytes = [UInt8](repeating: 0, count: e.length)
+            let n = bytes.withUnsafeMutableBytes { pread(e.file, $0.baseAddress, e.length, off_t(e.offset)) }
+            guard n == e.length, bytes.first == UInt8(ascii: "{"), bytes.last == 0x0A else { return nil }
+            return bytes
+        }
+    }
+
+    static let header = "#noteminer-cache"
+    let snapshot: Snapshot
+    private let folder: OutputFolder
+    private let generation: Int
+    private let oldGenerations: [Int]
+    private let lines: UnsafeMutablePointer<FILE>
+    private let index: UnsafeMutablePointer<FILE>
+    private var offset = 0
+    private var lineStart = 0
+    private var closed = false
+
+    /// `reuse` false: earlier generations are not read (and are deleted when this run completes).
+    init(folder: OutputFolder, fingerprint: String, reuse: Bool) throws {
+        self.folder = folder
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        // A cache from before generations (one file holding a copy of every line) is simply dropped.
+        if names.contains("results.tsv") { unlink(folder.path + "/results.tsv") }
+        let generations = names.compactMap(Self.generation(ofIndex:)).sorted()
+        generation = (generations.last ?? 0) + 1
+        oldGenerations = generations
+        let headerLine = Self.header + "\t" + fingerprint
+        snapshot = reuse ? Self.load(folder: folder, generations: generations, header: headerLine) : Snapshot(entries: [:], files: [])
+        func create(_ name: String) throws -> UnsafeMutablePointer<FILE> {
+            let path = try folder.filePath(name)
+            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, folder.ownerOnly ? 0o600 : 0o644)
+            guard fd >= 0, let f = fdopen(fd, "wb") else {
+                throw InputError("cannot write resume cache '\(path)': \(String(cString: strerror(errno)))")
+            }
+            return f
+        }
+        lines = try create("lines-\(generation).jsonl")
+        index = try create("index-\(generation).tsv")
+        let h = Array((headerLine + "\n").utf8)
+        _ = h.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, index) }
+        fflush(index)
+    }
+
+    deinit {
+        if !closed {
+            fclose(lines)
+            fclose(index)
+        }
+    }
+
+    private static func generation(ofIndex name: String) -> Int? {
+        guard name.hasPrefix("index-"), name.hasSuffix(".tsv") else { return nil }
+        return Int(name.dropFirst(6).dropLast(4))
+    }
+
+    private static func load(folder: OutputFolder, generations: [Int], header: String) -> Snapshot {
+        var entries: [String: Snapshot.Entry] = [:]
+        var files: [Int32] = []
+        for g in generations {
+            guard let data = FileManager.default.contents(atPath: folder.path + "/index-\(g).tsv") else { continue }
+            let bytes = [UInt8](data)
+            var rows = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
+            // A torn last entry (killed mid-write) has no newline after it: drop it.
+            if bytes.last != 0x0A { rows.removeLast() }
+            guard let first = rows.first, Array(first) == Array(header.utf8) else { continue }
+            let fd = open(folder.path + "/lines-\(g).jsonl", O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { continue }
+            var st = stat()
+            guard fstat(fd, &st) == 0 else { close(fd); continue }
+            files.append(fd)
+            let size = Int(st.st_size)
+            for row in rows.dropFirst() {
+                let fields = row.split(separator: 0x09, omittingEmptySubsequences: false)
+                guard fields.count == 3, fields[0].count == 64,
+                      let offset = Int(String(decoding: fields[1], as: UTF8.self)),
+                      let length = Int(String(decoding: fields[2], as: UTF8.self)),
+                      offset >= 0, length > 0, offset + length <= size else { continue }
+                let key = String(decoding: fields[0], as: UTF8.self)
+                if entries[key] == nil { entries[key] = Snapshot.Entry(file: fd, offset: offset, length: length) }
+            }
+        }
+        return Snapshot(entries: entries, files: files)
+    }
+
+    /// Appends part of the current result's line; `endLine(key:)` records it once the line is complete.
+    func write(_ bytes: [UInt8]) {
+        _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, lines) }
+        offset += bytes.count
+    }
+
+    /// The line written since the last call is complete: flushed, then indexed (so an index entry never points
+    /// at bytes a kill could lose).
+    func endLine(key: String) {
+        fflush(lines)
+        let row = Array("\(key)\t\(lineStart)\t\(offset - lineStart)\n".utf8)
+        _ = row.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, index) }
+        fflush(index)
+        lineStart = offset
+    }
+
+    /// Makes `name` in `target` the complete lines file (a hard link, or a copy where links are refused) and
+    /// deletes the older generations.
+    func publish(as name: String, in target: OutputFolder) throws {
+        closed = true
+        let written = fflush(lines) == 0 && ferror(lines) == 0
+        let closedCleanly = fclose(lines) == 0
+        fclose(index)
+        let source = try folder.filePath("lines-\(generation).jsonl")
+        guard written, closedCleanly else { throw InputError("cannot write '\(source)': \(String(cString: strerror(errno)))") }
+        let final = try target.filePath(name)
+        let temporary = target.path + "/." + name + ".tmp-\(getpid())"
+        unlink(temporary)
+        if link(source, temporary) != 0 {
+            guard let data = FileManager.default.contents(atPath: source),
+                  FileManager.default.createFile(atPath: temporary, contents: data,
+                                                 attributes: [.posixPermissions: target.ownerOnly ? 0o600 : 0o644]) else {
+                throw InputError("cannot write '\(final)': \(String(cString: strerror(errno)))")
+            }
+        }
+        guard rename(temporary, final) == 0 else {
+            unlink(temporary)
+            throw InputError("cannot move '\(temporary)' to '\(final)': \(String(cString: strerror(errno)))")
+        }
+        for g in oldGenerations {
+            unlink(folder.path + "/index-\(g).tsv")
+            unlink(folder.path + "/lines-\(g).jsonl")
+        }
+    }
+}

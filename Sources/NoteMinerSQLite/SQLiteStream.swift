@@ -1,0 +1,209 @@
+import Foundation
+import GRDB
+import NoteMinerModel
+import NoteMinerProfiles
+
+/// `results.sqlite` built on a thread of its own while the run goes on: notes are inserted as the pipeline
+/// emits them and profiles as the report phase serializes them, so the database — the slowest single output,
+/// one writer by SQLite's design — is mostly done when the last note is, instead of starting only then.
+///
+/// Call `add` from one thread, in the order rows should get their keys (notes in input order, then profiles by
+/// patient id), then `finish`. Rows and keys depend only on that order, so the file is the same whatever the
+/// timing. The database is built in `<path>.tmp` and renamed over `path` by `finish`; `cancel` (or dropping the
+/// stream unfinished) removes the temporary file, so a failed run never leaves a half-written `results.sqlite`.
+public final class SQLiteStream: Sendable {
+    private let worker: SQLiteStreamWorker
+    public var path: String { worker.path }
+
+    public init(path: String) throws { worker = try SQLiteStreamWorker(path: path) }
+
+    /// A stream dropped without `finish` is cancelled: its temporary file is removed.
+    deinit { worker.cancelIfRunning() }
+
+    public func add(_ note: NoteResult) { worker.add(note) }
+
+    /// `line` is `profile.jsonLine()`, serialized once by the caller for `profiles.jsonl` and this table alike.
+    public func add(_ profile: PatientProfile, line: [UInt8]) { worker.add(profile, line: line) }
+
+    /// Writes the run row and the indexes, waits for the thread and renames the database into place.
+    public func finish(run: RunInfo) throws { try worker.finish(run: run) }
+
+    /// Stops the thread and removes the temporary file; `path` is left as it was.
+    public func cancel() { worker.cancel() }
+}
+
+/// The thread and its queue; separate from `SQLiteStream` so the thread's reference does not keep the stream
+/// alive (the stream's deinit is what cancels an abandoned database).
+final class SQLiteStreamWorker: @unchecked Sendable {
+    private enum Item {
+        case note(NoteResult)
+        case profile(PatientProfile, line: [UInt8])
+        case finish(RunInfo)
+        case cancel
+    }
+
+    // All state below is guarded by `condition`.
+    private let condition = NSCondition()
+    private var queue: [Item] = []
+    private var head = 0
+    private var queuedBytes = 0
+    private var failure: (any Error)?
+    private var ended = false
+    private var done = false
+
+    /// Queued profile lines are held only here (notes are shared with the caller's results), so they are bounded.
+    private let maxQueuedBytes = 64 << 20
+    let path: String
+    private let tmp: String
+
+    init(path: String) throws {
+        self.path = path
+        tmp = path + ".tmp"
+        let fm = FileManager.default
+        for p in [tmp, tmp + "-journal"] where fm.fileExists(atPath: p) { try fm.removeItem(atPath: p) }
+        let thread = Thread { [self] in work() }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    func cancelIfRunning() {
+        condition.lock()
+        let running = !ended
+        condition.unlock()
+        if running { cancel() }
+    }
+
+    func add(_ note: NoteResult) { enqueue(.note(note), bytes: 0) }
+
+    func add(_ profile: PatientProfile, line: [UInt8]) { enqueue(.profile(profile, line: line), bytes: line.count) }
+
+    func finish(run: RunInfo) throws {
+        enqueue(.finish(run), bytes: 0)
+        try waitUntilDone()
+    }
+
+    func cancel() {
+        enqueue(.cancel, bytes: 0)
+        _ = try? waitUntilDone()
+    }
+
+    private func enqueue(_ item: Item, bytes: Int) {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !ended else { return }
+        switch item {
+        case .finish, .cancel: ended = true
+        default: break
+        }
+        // After a failure the thread takes nothing more: drop the rows, `finish` reports the error.
+        guard failure == nil else {
+            if ended { condition.broadcast() }
+            return
+        }
+        while bytes > 0, queuedBytes > 0, queuedBytes + bytes > maxQueuedBytes, failure == nil { condition.wait() }
+        queue.append(item)
+        queuedBytes += bytes
+        condition.broadcast()
+    }
+
+    private func next() -> Item? {
+        condition.lock()
+        defer { condition.unlock() }
+        while head == queue.count {
+            if failure != nil, ended { return nil }
+            condition.wait()
+        }
+        let item = queue[head]
+        queue[head] = .cancel  // drop the reference now, not when the queue is compacted
+        head += 1
+        if head > 1024, head * 2 > queue.count {
+            queue.removeFirst(head)
+            head = 0
+        }
+        if case .profile(_, let line) = item { queuedBytes -= line.count }
+        condition.broadcast()
+        return item
+    }
+
+    private func waitUntilDone() throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while !done { condition.wait() }
+        if let failure { throw failure }
+    }
+
+    private func work() {
+        var outcome: (any Error)?
+        do {
+            try build()
+        } catch {
+            outcome = error
+        }
+        condition.lock()
+        if let outcome, failure == nil {
+            failure = outcome as? SQLiteWriterError ?? SQLiteWriterError(path: path, reason: String(describing: outcome))
+        }
+        condition.unlock()
+        // A failed build still drains the queue, so producers never wait on a full queue that nobody empties.
+        if outcome != nil {
+            condition.lock()
+            condition.broadcast()
+            while !ended { condition.wait() }
+            queue.removeAll()
+            head = 0
+            condition.unlock()
+        }
+        if outcome != nil || failure != nil { try? FileManager.default.removeItem(atPath: tmp) }
+        condition.lock()
+        done = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private struct Cancelled: Error {}
+
+    private func build() throws {
+        var config = Configuration()
+        // The file is private until the rename below, so journaling and syncing buy nothing: a crash leaves
+        // only the temporary file, which the next write removes.
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = OFF")
+            try db.execute(sql: "PRAGMA synchronous = OFF")
+        }
+        let queue = try DatabaseQueue(path: tmp, configuration: config)
+        var cancelled = false
+        try queue.write { db in
+            try db.execute(sql: SQLiteWriter.schema)
+            try db.execute(sql: "PRAGMA user_version = \(SQLiteWriter.schemaVersion)")
+            let inserter = try SQLiteWriter.Inserter(db)
+            var profilesStarted = false
+            loop: while let item = next() {
+                switch item {
+                case .note(let n):
+                    try inserter.note(n)
+                case .profile(let p, let line):
+                    if !profilesStarted {
+                        profilesStarted = true
+                        Memory.releaseFreed()
+                    }
+                    try inserter.profile(p, line: line)
+                case .finish(let run):
+                    try SQLiteWriter.insertRun(db, counts: inserter.counts, run: run)
+                    try db.execute(sql: SQLiteWriter.indexes)
+                    break loop
+                case .cancel:
+                    cancelled = true
+                    break loop
+                }
+            }
+        }
+        try queue.close()
+        if cancelled {
+            try? FileManager.default.removeItem(atPath: tmp)
+            return
+        }
+        let fm = FileManager.default
+        if fm.fileExists(atPath: path) { try fm.removeItem(atPath: path) }
+        try fm.moveItem(atPath: tmp, toPath: path)
+    }
+}
