@@ -30,6 +30,9 @@ public struct ADRFeatureConfig: Sendable, Hashable, Codable {
 struct ADRFeatureNames {
     var map: [UInt64: String] = [:]
     var wanted: Set<UInt64>?
+    /// With `wanted`, the blocks (`ADRFeatureVector.Block` bits) holding them: the others need not be computed
+    /// at all. The character block is most of the work and rarely holds a flagged sentence's top features.
+    var blocks: UInt8 = 0xFF
 
     @inline(__always)
     func wants(_ id: UInt64) -> Bool { wanted?.contains(id) ?? true }
@@ -40,6 +43,15 @@ struct ADRFeatureNames {
 struct ADRFeatureVector: Sendable {
     var ids: [UInt64] = []
     var values: [Double] = []
+    /// Where each block ends in `ids`: words, characters, entity-blinded, cues (the lexicon block ends at the end).
+    var blockEnds: (Int, Int, Int, Int) = (0, 0, 0, 0)
+
+    enum Block: UInt8 { case words = 0, characters, blinded, cues, lexicon }
+
+    func block(at index: Int) -> Block {
+        index < blockEnds.0 ? .words : index < blockEnds.1 ? .characters : index < blockEnds.2 ? .blinded
+            : index < blockEnds.3 ? .cues : .lexicon
+    }
 }
 
 /// Feature ids are FNV-1a over a one-byte block tag followed by content bytes:
@@ -67,6 +79,8 @@ struct ADRFeatureExtractor: Sendable {
         var out = ADRFeatureVector()
         out.ids.reserveCapacity(bytes.count * 5)
         out.values.reserveCapacity(bytes.count * 5)
+        let blocks = names?.pointee.blocks ?? 0xFF
+        func computes(_ b: ADRFeatureVector.Block) -> Bool { blocks & (1 << b.rawValue) != 0 }
 
         // Word n-grams over word tokens (punctuation skipped, as in common bag-of-n-gram setups).
         var words: [Int] = []
@@ -74,7 +88,7 @@ struct ADRFeatureExtractor: Sendable {
         for (i, t) in tokens.enumerated() where t.isWord { words.append(i) }
         var raw: [UInt64] = []
         raw.reserveCapacity(words.count * 3)
-        if config.wordMaxN >= config.wordMinN {
+        if config.wordMaxN >= config.wordMinN, computes(.words) {
             for n in config.wordMinN...config.wordMaxN where n <= words.count {
                 for s in 0...(words.count - n) {
                     var h = FNV1a64()
@@ -91,10 +105,11 @@ struct ADRFeatureExtractor: Sendable {
             }
         }
         appendBlock(&raw, scale: config.wordScale, into: &out)
+        out.blockEnds.0 = out.ids.count
 
         // Character n-grams inside white-space-delimited chunks padded with one space each side.
         raw.removeAll(keepingCapacity: true)
-        if config.charMaxN >= config.charMinN {
+        if config.charMaxN >= config.charMinN, computes(.characters) {
             var chunk: [UInt8] = []
             chunk.reserveCapacity(64)
             var i = 0
@@ -129,13 +144,19 @@ struct ADRFeatureExtractor: Sendable {
             }
         }
         appendBlock(&raw, scale: config.charScale, into: &out)
+        out.blockEnds.1 = out.ids.count
+        guard computes(.blinded) || computes(.cues) || computes(.lexicon) else {
+            out.blockEnds.2 = out.ids.count
+            out.blockEnds.3 = out.ids.count
+            return out
+        }
 
         let drugLike = tokens.map { ADRCues.looksLikeDrug(bytes: bytes, token: $0) }
         // Entity-blinded n-grams: drugs (lexicon, gazetteer, or INN-shaped words) become DRUG and effects EFFECT,
         // so "DRUG induced EFFECT" or "treated with DRUG for" generalize across drug names.
         let gazetteerMatches = gazetteer?.matches(tokens: tokens) ?? []
         raw.removeAll(keepingCapacity: true)
-        if config.abstractScale > 0 {
+        if config.abstractScale > 0, computes(.blinded) {
             var kindAt = [UInt8](repeating: 0, count: tokens.count)  // 1 drug, 2 effect; 3/4 = inside (skip)
             func mark(_ lo: Int, _ hi: Int, _ kind: UInt8) {
                 guard lo < hi, kindAt[lo] == 0 else { return }
@@ -179,11 +200,14 @@ struct ADRFeatureExtractor: Sendable {
             }
         }
         appendBlock(&raw, scale: config.abstractScale, into: &out)
+        out.blockEnds.2 = out.ids.count
 
         // Cues and lexicon indicators: binary, deduplicated, sorted.
         var flags: [(UInt64, String)] = []
         for cue in ADRCues.find(bytes: bytes, tokens: tokens, drugLike: drugLike) { flags.append(ADRFeatureExtractor.named("q", cue)) }
         appendFlags(&flags, scale: config.cueScale, into: &out, names: names)
+        out.blockEnds.3 = out.ids.count
+        guard computes(.lexicon) else { return out }
         flags.removeAll()
         for f in ADRFeatureExtractor.lexiconFeatures(drugs: input.drugs, effects: input.effects, tokens: tokens) {
             flags.append(ADRFeatureExtractor.named("l", f))

@@ -108,11 +108,12 @@ public struct ADRModel: Sendable {
 
     /// Like `predict(_:explain: true)` but explains only a flagged sentence, and names only its `k` largest
     /// contributions (what `topContributions(k)` returns): all a batch run shows, at a fraction of the cost.
-    public func predict(_ input: ADRSentenceInput, explainTop k: Int) -> ADRPrediction {
-        predict(input, explanation: .top(k))
+    /// `flaggedOnly` false: every sentence gets its top `k` named (what `classify --top k` lists).
+    public func predict(_ input: ADRSentenceInput, explainTop k: Int, flaggedOnly: Bool = true) -> ADRPrediction {
+        predict(input, explanation: k <= 0 ? .none : .top(k, flaggedOnly: flaggedOnly))
     }
 
-    private enum Explanation { case none, all, top(Int) }
+    private enum Explanation { case none, all, top(Int, flaggedOnly: Bool) }
 
     private func predict(_ input: ADRSentenceInput, explanation: Explanation) -> ADRPrediction {
         let input = input.bounded()
@@ -131,11 +132,11 @@ public struct ADRModel: Sendable {
             let z = ADRModel.dot(vector, weights, bias, mask: mask)
             let p = ADRModel.sigmoid(z)
             let flagged = p >= threshold
-            var byID: [(id: UInt64, value: Double)] = []
+            var byID: [(id: UInt64, value: Double, index: Int)] = []
             switch explanation {
             case .all:
                 byID = contributionsByID(vector)
-            case .top where flagged:
+            case .top(_, let flaggedOnly) where flagged || !flaggedOnly:
                 byID = contributionsByID(vector)
             default:
                 break
@@ -146,38 +147,39 @@ public struct ADRModel: Sendable {
                 break
             case .all:
                 contributions = byID.map { ADRContribution(feature: names.map[$0.id] ?? String($0.id, radix: 16), value: $0.value) }
-            case .top where !flagged:
+            case .top(_, let flaggedOnly) where flaggedOnly && !flagged:
                 break
-            case .top(let k):
+            case .top(let k, _):
                 // Candidates: every contribution at least as large as the k-th largest, so ties broken by name in
                 // `topContributions` see all of them; then name just those.
                 let cut = ADRModel.kthLargestMagnitude(byID, k)
                 let chosen = byID.filter { abs($0.value) >= cut }
                 names.wanted = Set(chosen.map(\.id))
+                names.blocks = chosen.reduce(0) { $0 | 1 << vector.block(at: $1.index).rawValue }
                 _ = withUnsafeMutablePointer(to: &names) { extractor.extract(bytes: bytes, tokens: tokens, input: input, gazetteer: gazetteer, names: $0) }
                 contributions = chosen.map { ADRContribution(feature: names.map[$0.id] ?? String($0.id, radix: 16), value: $0.value) }
             }
             let pairs = flagged ? ADRPairExtractor(gazetteer: gazetteer).pairs(bytes: bytes, tokens: tokens, input: input) : []
             var prediction = ADRPrediction(probability: p, logit: z, isADR: flagged, bias: bias, contributions: contributions, pairs: pairs)
-            if case .top(let k) = explanation { prediction.contributions = prediction.topContributions(k) }
+            if case .top(let k, _) = explanation { prediction.contributions = prediction.topContributions(k) }
             return prediction
         }
     }
 
     /// Every non-zero weight's contribution, in vector order.
-    private func contributionsByID(_ vector: ADRFeatureVector) -> [(id: UInt64, value: Double)] {
-        var out: [(id: UInt64, value: Double)] = []
+    private func contributionsByID(_ vector: ADRFeatureVector) -> [(id: UInt64, value: Double, index: Int)] {
+        var out: [(id: UInt64, value: Double, index: Int)] = []
         weights.withUnsafeBufferPointer { wp in
-            for (id, x) in zip(vector.ids, vector.values) {
+            for (i, (id, x)) in zip(vector.ids, vector.values).enumerated() {
                 let weight = wp[Int(id & UInt64(mask))]
-                if weight != 0 { out.append((id, Double(weight) * x)) }
+                if weight != 0 { out.append((id, Double(weight) * x, i)) }
             }
         }
         return out
     }
 
     /// The k-th largest |value| (infinity when there is none): a running top-k instead of sorting every one.
-    static func kthLargestMagnitude(_ items: [(id: UInt64, value: Double)], _ k: Int) -> Double {
+    static func kthLargestMagnitude(_ items: [(id: UInt64, value: Double, index: Int)], _ k: Int) -> Double {
         guard k > 0, !items.isEmpty else { return .infinity }
         var top: [Double] = []  // descending, at most k
         top.reserveCapacity(k + 1)

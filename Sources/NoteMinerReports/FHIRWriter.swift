@@ -27,6 +27,7 @@ public enum FHIRWriter {
     static let patientIdentifierSystem = "urn:noteminer:patient-id"
 
     static func system(for name: String) -> String {
+        if name == "ICD-10-CM" { return icd10cm }  // nearly every code: skip lower-casing it
         switch name.lowercased() {
         case "icd-10-cm", "icd10cm", "icd10", "icd-10": return icd10cm
         case "rxnorm": return "http://www.nlm.nih.gov/research/umls/rxnorm"
@@ -48,10 +49,18 @@ public enum FHIRWriter {
         var b = Array(h.finalize().prefix(16))
         b[6] = (b[6] & 0x0F) | 0x80
         b[8] = (b[8] & 0x3F) | 0x80
-        let hex = b.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
-        let u = Array(hex.utf8)
-        func s(_ r: Range<Int>) -> String { String(decoding: u[r], as: UTF8.self) }
-        return [s(0..<8), s(8..<12), s(12..<16), s(16..<20), s(20..<32)].joined(separator: "-")
+        // 8-4-4-4-12 lower-case hex digits, written straight into the string's bytes.
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        return String(unsafeUninitializedCapacity: 36) { out in
+            var o = 0
+            for (i, byte) in b.enumerated() {
+                if i == 4 || i == 6 || i == 8 || i == 10 { out[o] = UInt8(ascii: "-"); o += 1 }
+                out[o] = digits[Int(byte >> 4)]
+                out[o + 1] = digits[Int(byte & 0xF)]
+                o += 2
+            }
+            return o
+        }
     }
 
     /// The date part of `s` when it is a valid FHIR date, else nil.
@@ -329,7 +338,6 @@ public enum FHIRWriter {
     private static func fhirString(_ s: String) -> String { s.isEmpty ? "(empty)" : s }
 }
 
-/// One slot per worker, each written only by its own worker before `concurrentPerform` returns.
 public struct ReportError: Error, CustomStringConvertible, Sendable {
     public var path: String
     public var reason: String

@@ -73,6 +73,7 @@ public struct ReportSet: Sendable {
                 for n in notes { stream.add(n) }
                 db = stream
             }
+            db?.notesComplete()
         } else {
             database?.cancel()
         }

@@ -22,6 +22,9 @@ public final class SQLiteStream: Sendable {
 
     public func add(_ note: NoteResult) { worker.add(note) }
 
+    /// No more notes: the note-level indexes are built now, while the caller builds the profiles.
+    public func notesComplete() { worker.notesComplete() }
+
     /// `line` is `profile.jsonLine()`, serialized once by the caller for `profiles.jsonl` and this table alike.
     public func add(_ profile: PatientProfile, line: [UInt8]) { worker.add(profile, line: line) }
 
@@ -37,6 +40,7 @@ public final class SQLiteStream: Sendable {
 final class SQLiteStreamWorker: @unchecked Sendable {
     private enum Item {
         case note(NoteResult)
+        case notesComplete
         case profile(PatientProfile, line: [UInt8])
         case finish(RunInfo)
         case cancel
@@ -52,7 +56,7 @@ final class SQLiteStreamWorker: @unchecked Sendable {
     private var done = false
 
     /// Queued profile lines are held only here (notes are shared with the caller's results), so they are bounded.
-    private let maxQueuedBytes = 64 << 20
+    private let maxQueuedBytes = 16 << 20
     let path: String
     private let tmp: String
 
@@ -74,6 +78,8 @@ final class SQLiteStreamWorker: @unchecked Sendable {
     }
 
     func add(_ note: NoteResult) { enqueue(.note(note), bytes: 0) }
+
+    func notesComplete() { enqueue(.notesComplete, bytes: 0) }
 
     func add(_ profile: PatientProfile, line: [UInt8]) { enqueue(.profile(profile, line: line), bytes: line.count) }
 
@@ -176,20 +182,25 @@ final class SQLiteStreamWorker: @unchecked Sendable {
             try db.execute(sql: SQLiteWriter.schema)
             try db.execute(sql: "PRAGMA user_version = \(SQLiteWriter.schemaVersion)")
             let inserter = try SQLiteWriter.Inserter(db)
-            var profilesStarted = false
+            var notesIndexed = false
+            func indexNotes() throws {
+                guard !notesIndexed else { return }
+                notesIndexed = true
+                try db.execute(sql: SQLiteWriter.noteIndexes)
+                Memory.releaseFreed()
+            }
             loop: while let item = next() {
                 switch item {
                 case .note(let n):
                     try inserter.note(n)
+                case .notesComplete:
+                    try indexNotes()
                 case .profile(let p, let line):
-                    if !profilesStarted {
-                        profilesStarted = true
-                        Memory.releaseFreed()
-                    }
                     try inserter.profile(p, line: line)
                 case .finish(let run):
+                    try indexNotes()
                     try SQLiteWriter.insertRun(db, counts: inserter.counts, run: run)
-                    try db.execute(sql: SQLiteWriter.indexes)
+                    try db.execute(sql: SQLiteWriter.profileIndexes)
                     break loop
                 case .cancel:
                     cancelled = true

@@ -13,10 +13,14 @@ import NoteMinerProfiles
 /// - `runs(run_id, schema_version, tool_version, lexicon_fingerprint, model_fingerprint, started_at, inputs_json,
 ///   notes, patients, mentions, adr_sentences, quarantined)` — one row; `notes` counts distinct note ids.
 /// - `notes(note_id PK, ordinal, patient_id, date, note_type, age, n_mentions, n_adr_sentences)` — input order.
-/// - `mentions(mention_id PK, note_id, patient_id, ordinal, span_begin, span_end, text, concept_id, preferred_name,
-///   category, codes, risk_factor, section, sentence, negated, possible, historical, hypothetical, family,
-///   evidence_json, ambiguous)` — `codes` is `SYSTEM:CODE` joined by `;`; `ambiguous` mentions are reported but
-///   not counted in profiles.
+/// - `concepts(concept_id PK, preferred_name, category, codes, risk_factor)` — every concept the run's mentions
+///   name, in order of first appearance; `codes` is `SYSTEM:CODE` joined by `;`. A concept's attributes come from
+///   its lexicon, so they are the same on every mention; if merged results disagree, the first mention's win.
+/// - `mentions(mention_id PK, note_id, patient_id, ordinal, span_begin, span_end, text, concept_id, section,
+///   sentence, negated, possible, historical, hypothetical, family, evidence_json, ambiguous)` — `ambiguous`
+///   mentions are reported but not counted in profiles.
+/// - view `mention_details`: `mentions` joined with `concepts`, columns as in schema version 1's `mentions`
+///   (`…, concept_id, preferred_name, category, codes, risk_factor, section, …`).
 /// - `adr_sentences(adr_id PK, note_id, patient_id, sentence, span_begin, span_end, text, probability, pairs_json,
 ///   explanation_json)`.
 /// - `profiles(patient_id PK, n_notes, age, charlson_index, n_conditions, n_medications, n_adverse_events,
@@ -24,15 +28,18 @@ import NoteMinerProfiles
 /// - `risk_factors(patient_id, risk_factor, status, first_date, last_date, mentions, evidence_json)`, primary key
 ///   `(patient_id, risk_factor)`, all 18 risk factors per patient.
 ///
-/// Indexes: `notes(patient_id)`, `mentions(patient_id)`, `mentions(concept_id)`, `mentions(risk_factor)`,
+/// Indexes: `notes(patient_id)`, `mentions(patient_id)`, `mentions(concept_id)`, `concepts(risk_factor)`,
 /// `adr_sentences(patient_id)`, `risk_factors(risk_factor, status)`.
+///
+/// Version 2 moved the concept attributes out of `mentions` (the biggest table: a 10,000-note run has 860,000
+/// rows) into `concepts`; `mention_details` gives version 1's columns.
 ///
 /// Rows are inserted in a fixed order (notes in the order given, profiles by patient id) with explicit integer
 /// keys, so the same input gives the same rows; the file's bytes may still differ between SQLite versions.
 /// The database is built in a temporary file beside the target and renamed over it, so a killed run never
 /// leaves a half-written `results.sqlite`.
 public enum SQLiteWriter {
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
 
     static let schema = """
         CREATE TABLE runs (
@@ -43,13 +50,20 @@ public enum SQLiteWriter {
         CREATE TABLE notes (
             note_id TEXT PRIMARY KEY, ordinal INTEGER NOT NULL, patient_id TEXT NOT NULL, date TEXT, note_type TEXT,
             age INTEGER, n_mentions INTEGER NOT NULL, n_adr_sentences INTEGER NOT NULL);
+        CREATE TABLE concepts (
+            concept_id TEXT PRIMARY KEY, preferred_name TEXT NOT NULL, category TEXT NOT NULL, codes TEXT NOT NULL,
+            risk_factor TEXT);
         CREATE TABLE mentions (
             mention_id INTEGER PRIMARY KEY, note_id TEXT NOT NULL, patient_id TEXT NOT NULL, ordinal INTEGER NOT NULL,
             span_begin INTEGER NOT NULL, span_end INTEGER NOT NULL, text TEXT NOT NULL, concept_id TEXT NOT NULL,
-            preferred_name TEXT NOT NULL, category TEXT NOT NULL, codes TEXT NOT NULL, risk_factor TEXT,
             section TEXT NOT NULL, sentence INTEGER NOT NULL, negated INTEGER NOT NULL, possible INTEGER NOT NULL,
             historical INTEGER NOT NULL, hypothetical INTEGER NOT NULL, family INTEGER NOT NULL,
             evidence_json TEXT NOT NULL, ambiguous INTEGER NOT NULL);
+        CREATE VIEW mention_details AS
+            SELECT m.mention_id, m.note_id, m.patient_id, m.ordinal, m.span_begin, m.span_end, m.text, m.concept_id,
+                   c.preferred_name, c.category, c.codes, c.risk_factor, m.section, m.sentence, m.negated, m.possible,
+                   m.historical, m.hypothetical, m.family, m.evidence_json, m.ambiguous
+            FROM mentions m JOIN concepts c USING (concept_id);
         CREATE TABLE adr_sentences (
             adr_id INTEGER PRIMARY KEY, note_id TEXT NOT NULL, patient_id TEXT NOT NULL, sentence INTEGER NOT NULL,
             span_begin INTEGER NOT NULL, span_end INTEGER NOT NULL, text TEXT NOT NULL, probability REAL NOT NULL,
@@ -64,13 +78,16 @@ public enum SQLiteWriter {
             PRIMARY KEY (patient_id, risk_factor));
         """
 
-    /// Created after the rows are in: one sort per index instead of a B-tree update per row.
-    static let indexes = """
+    /// Created after the rows are in: one sort per index instead of a B-tree update per row. The note-level ones
+    /// as soon as the last note is in, while the profiles are still being built.
+    static let noteIndexes = """
         CREATE INDEX notes_patient_id ON notes(patient_id);
         CREATE INDEX mentions_patient_id ON mentions(patient_id);
         CREATE INDEX mentions_concept_id ON mentions(concept_id);
-        CREATE INDEX mentions_risk_factor ON mentions(risk_factor);
+        CREATE INDEX concepts_risk_factor ON concepts(risk_factor);
         CREATE INDEX adr_sentences_patient_id ON adr_sentences(patient_id);
+        """
+    static let profileIndexes = """
         CREATE INDEX risk_factors_status ON risk_factors(risk_factor, status);
         """
 
@@ -78,6 +95,7 @@ public enum SQLiteWriter {
     public static func write(path: String, notes: [NoteResult], profiles: [PatientProfile], run: RunInfo) throws {
         let stream = try SQLiteStream(path: path)
         for n in notes { stream.add(n) }
+        stream.notesComplete()
         for p in profiles { stream.add(p, line: p.jsonLine()) }
         try stream.finish(run: run)
     }
@@ -102,7 +120,8 @@ public enum SQLiteWriter {
     final class Inserter {
         // Through the C API: with GRDB's boxed argument arrays, the mentions table was the costliest part of a
         // batch run's reports.
-        private let noteStmt, mentionStmt, adrStmt, profileStmt, riskStmt: RawStatement
+        private let noteStmt, conceptStmt, mentionStmt, adrStmt, profileStmt, riskStmt: RawStatement
+        private var concepts = Set<String>()
         private var mentionID = 0, adrID = 0
         private var seen = Set<String>()
         private var json = JSONWriter()
@@ -111,7 +130,8 @@ public enum SQLiteWriter {
 
         init(_ db: Database) throws {
             noteStmt = try RawStatement(db, sql: "INSERT INTO notes VALUES (?,?,?,?,?,?,?,?)")
-            mentionStmt = try RawStatement(db, sql: "INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+            conceptStmt = try RawStatement(db, sql: "INSERT INTO concepts VALUES (?,?,?,?,?)")
+            mentionStmt = try RawStatement(db, sql: "INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
             adrStmt = try RawStatement(db, sql: "INSERT INTO adr_sentences VALUES (?,?,?,?,?,?,?,?,?,?)")
             profileStmt = try RawStatement(db, sql: "INSERT INTO profiles VALUES (?,?,?,?,?,?,?,?)")
             riskStmt = try RawStatement(db, sql: "INSERT INTO risk_factors VALUES (?,?,?,?,?,?,?)")
@@ -135,25 +155,16 @@ public enum SQLiteWriter {
             try s.bind(2, n.noteID); try s.bind(3, n.patientID)
             for (i, m) in n.mentions.enumerated() {
                 mentionID += 1
+                if !concepts.contains(m.conceptID) { try concept(m) }
                 scratch.removeAll(keepingCapacity: true)
                 var spans: [(Int32, Int, Int)] = []
-                spans.reserveCapacity(8)
+                spans.reserveCapacity(4)
                 func put(_ column: Int32, _ text: String) {
                     let start = scratch.count
                     scratch.append(contentsOf: text.utf8)
                     spans.append((column, start, scratch.count - start))
                 }
-                put(7, m.text); put(8, m.conceptID); put(9, m.preferredName); put(10, m.category)
-                let codesStart = scratch.count
-                for (k, c) in m.codes.enumerated() {
-                    if k > 0 { scratch.append(UInt8(ascii: ";")) }
-                    scratch.append(contentsOf: c.system.utf8)
-                    scratch.append(UInt8(ascii: ":"))
-                    scratch.append(contentsOf: c.code.utf8)
-                }
-                spans.append((11, codesStart, scratch.count - codesStart))
-                if let r = m.riskFactor { put(12, r) } else { try s.bindNull(12) }
-                put(13, m.section)
+                put(7, m.text); put(8, m.conceptID); put(9, m.section)
                 json.reset()
                 json.beginArray()
                 for e in m.evidence {
@@ -163,12 +174,12 @@ public enum SQLiteWriter {
                 json.endArray()
                 let evidenceStart = scratch.count
                 scratch.append(contentsOf: json.bytes)
-                spans.append((20, evidenceStart, scratch.count - evidenceStart))
+                spans.append((16, evidenceStart, scratch.count - evidenceStart))
                 try s.bind(1, mentionID); try s.bind(4, i)
                 try s.bind(5, m.begin); try s.bind(6, m.end)
-                try s.bind(14, m.sentence); try s.bind(15, m.negated); try s.bind(16, m.possible)
-                try s.bind(17, m.historical); try s.bind(18, m.hypothetical); try s.bind(19, m.family)
-                try s.bind(21, m.ambiguous)
+                try s.bind(10, m.sentence); try s.bind(11, m.negated); try s.bind(12, m.possible)
+                try s.bind(13, m.historical); try s.bind(14, m.hypothetical); try s.bind(15, m.family)
+                try s.bind(17, m.ambiguous)
                 try scratch.withUnsafeBufferPointer { buf in
                     for (column, start, count) in spans {
                         try s.bindStatic(column, UnsafeBufferPointer(rebasing: buf[start..<(start + count)]))
@@ -198,6 +209,15 @@ public enum SQLiteWriter {
                 try s.bind(9, bytes: pairs.bytes); try s.bind(10, bytes: expl.bytes)
                 try s.step()
             }
+        }
+
+        private func concept(_ m: MentionRecord) throws {
+            concepts.insert(m.conceptID)
+            let codes = m.codes.map { $0.system + ":" + $0.code }.joined(separator: ";")
+            let s = conceptStmt
+            try s.bind(1, m.conceptID); try s.bind(2, m.preferredName); try s.bind(3, m.category); try s.bind(4, codes)
+            try s.bind(5, m.riskFactor)
+            try s.step()
         }
 
         /// `line` is the profile's `profiles.jsonl` line, serialized once for both outputs. It is bound straight

@@ -50,7 +50,8 @@ struct ClassifyCommand: AsyncParsableCommand {
                 guard let text = r.object["text"] as? String else {
                     throw DataFileError(file: path, line: r.line, message: "'text' must be a string")
                 }
-                let p = m.predict(ADRSentenceInput(text: text), explain: top > 0)
+                // Only the listed contributions are named: naming every feature cost three times the scoring.
+                let p = m.predict(ADRSentenceInput(text: text), explainTop: top, flaggedOnly: false)
                 w.beginObject()
                 if let id = r.object["id"] as? String { w.field("id", id) }
                 w.field("probability", p.probability, digits: 4)

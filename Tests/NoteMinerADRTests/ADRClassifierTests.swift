@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import NoteMinerADR
 import NoteMinerModel
+import TestSupport
 
 /// A small synthetic corpus: enough signal for a fast debug-build training run.
 enum Synthetic {
@@ -223,5 +224,36 @@ enum Synthetic {
         #expect { try ADRExampleReader.parse(text: "{\"text\": \"a\", \"label\": 1, \"colour\": 3}", path: "y.jsonl") } throws: { error in
             (error as? DataFileError)?.line == 1
         }
+    }
+}
+
+@Suite struct ADRFeatureSortTests {
+    /// The bucket sort of feature hashes equals the standard sort, for typical sizes, with repeats, and for the
+    /// shape only adversarial text could make (every hash in one top-byte bucket).
+    @Test func sortHashesEqualsStandardSort() {
+        var rng = TestSupport.SplitMix64(seed: 7)
+        for n in [0, 1, 2, 31, 32, 33, 200, 1000, 5000] {
+            var random = (0..<n).map { _ in rng.next() }
+            random += random.prefix(n / 3)  // repeats, as repeated n-grams give
+            var sameBucket = (0..<n).map { _ in rng.next() >> 8 | 0xAB00_0000_0000_0000 }
+            for var a in [random, sameBucket] {
+                let expected = a.sorted()
+                ADRFeatureExtractor.sortHashes(&a)
+                #expect(a == expected, "n \(n)")
+            }
+            sameBucket.removeAll()
+        }
+    }
+
+    @Test func kthLargestMagnitudeEqualsSortedCut() {
+        var rng = TestSupport.SplitMix64(seed: 11)
+        for n in [1, 2, 5, 8, 9, 50] {
+            let items = (0..<n).map { i in (id: UInt64(i), value: Double(Int(rng.next() % 21)) - 10, index: i) }
+            for k in [1, 3, 8, 60] {
+                let magnitudes = items.map { abs($0.value) }.sorted(by: >)
+                #expect(ADRModel.kthLargestMagnitude(items, k) == magnitudes[min(k, n) - 1], "n \(n) k \(k)")
+            }
+        }
+        #expect(ADRModel.kthLargestMagnitude([], 8) == .infinity)
     }
 }

@@ -45,6 +45,11 @@ func mention(_ concept: String, rf: String? = nil, category: String = "condition
         #expect(s.agePoints == 2)
         #expect(s.index == 2 + 6 + 1 + 2 + 2)
         #expect(Charlson.score(codes: ["I10"], age: nil).index == 0)
+        // Lower case, no dot, or a longer code below a listed prefix score alike; a code that only shares a
+        // shorter stem with a prefix ("I2" vs "I21") does not count.
+        #expect(Charlson.score(codes: ["e1122", "i50.9", "c7800", "C3490", "n184"], age: 67) == s)
+        #expect(Charlson.score(codes: ["I2", "I252"], age: nil).components == ["myocardial_infarction": 1])
+        #expect(Charlson.score(codes: ["", "."], age: nil).index == 0)
     }
 
     @Test func charlsonCountsOnlyAffirmedConditions() {

@@ -46,7 +46,7 @@ private func dump(_ path: String) throws -> [String] {
     let q = try DatabaseQueue(path: path)
     return try q.read { db in
         var out: [String] = []
-        for table in ["runs", "notes", "mentions", "adr_sentences", "profiles", "risk_factors"] {
+        for table in ["runs", "notes", "concepts", "mentions", "adr_sentences", "profiles", "risk_factors"] {
             for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY rowid") {
                 out.append(table + ": " + row.description)
             }
@@ -63,10 +63,11 @@ private func dump(_ path: String) throws -> [String] {
         let q = try DatabaseQueue(path: path)
         try q.read { db in
             let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")
-            #expect(tables == ["adr_sentences", "mentions", "notes", "profiles", "risk_factors", "runs"])
+            #expect(tables == ["adr_sentences", "concepts", "mentions", "notes", "profiles", "risk_factors", "runs"])
             let indexes = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type='index' AND sql IS NOT NULL ORDER BY name")
             #expect(indexes.contains("mentions_patient_id") && indexes.contains("mentions_concept_id"))
             #expect(indexes.contains("notes_patient_id") && indexes.contains("adr_sentences_patient_id"))
+            #expect(indexes.contains("concepts_risk_factor"))
             // The planner uses the indexes for the queries users run most.
             let detail = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT * FROM mentions WHERE concept_id = ?", arguments: ["x"])
                 .map { $0["detail"] as String? ?? "" }.joined()
@@ -89,7 +90,15 @@ private func dump(_ path: String) throws -> [String] {
             #expect(negated["negated"] as Bool == true && negated["span_begin"] as Int == 30)
             #expect(negated["ambiguous"] as Bool == false)
             #expect(negated["evidence_json"] as String == #"[{"attribute":"negated","trigger":"denies","begin":23,"end":29}]"#)
-            #expect(try String.fetchOne(db, sql: "SELECT codes FROM mentions WHERE concept_id = 'C0020538'") == "ICD-10-CM:I10")
+            #expect(try String.fetchOne(db, sql: "SELECT codes FROM concepts WHERE concept_id = 'C0020538'") == "ICD-10-CM:I10")
+            // One row per concept, in order of first appearance; the view gives every mention its concept's columns.
+            #expect(try count("concepts") == 4)
+            #expect(try String.fetchAll(db, sql: "SELECT concept_id FROM concepts ORDER BY rowid") == ["C0020538", "C0008031", "RX6809", "C0011849"])
+            let viewRow = try #require(try Row.fetchOne(db, sql: "SELECT * FROM mention_details WHERE concept_id = 'C0020538'"))
+            #expect(viewRow["codes"] as String == "ICD-10-CM:I10" && viewRow["risk_factor"] as String == "hypertension")
+            #expect(viewRow["preferred_name"] as String == "Hypertension" && viewRow["span_begin"] as Int == 10)
+            #expect(try count("mention_details") == 4)
+            #expect(try Row.fetchOne(db, sql: "SELECT * FROM mention_details WHERE concept_id = 'RX6809'")?["risk_factor"] as String? == nil)
 
             let status = try String.fetchOne(db, sql: "SELECT status FROM risk_factors WHERE patient_id = 'P1' AND risk_factor = 'hypertension'")
             #expect(status == "present")
@@ -123,5 +132,39 @@ private func dump(_ path: String) throws -> [String] {
         let q = try DatabaseQueue(path: path)
         let patient = try q.read { try String.fetchOne($0, sql: "SELECT patient_id FROM notes WHERE note_id = 'a1'") }
         #expect(patient == "P1")
+    }
+
+    /// The stream a run feeds while notes finish: the same rows as writing at the end, whatever order of calls
+    /// the threads see; a failure is reported by `finish` (never a hang), and a cancelled or abandoned stream
+    /// leaves no file behind.
+    @Test func streamEqualsWriteAndFailsCleanly() throws {
+        let ns = notes()
+        let a = try temporaryPath(), b = try temporaryPath()
+        try SQLiteWriter.write(path: a, notes: ns, profiles: profiles(ns), run: run)
+        let stream = try SQLiteStream(path: b)
+        for n in ns { stream.add(n) }
+        usleep(20_000)  // let the thread insert the notes before the profiles arrive
+        stream.notesComplete()
+        for p in profiles(ns) { stream.add(p, line: p.jsonLine()) }
+        try stream.finish(run: run)
+        #expect(try dump(a) == (try dump(b)))
+
+        let missing = "/nonexistent-\(UUID().uuidString)/results.sqlite"
+        let failing = try SQLiteStream(path: missing)
+        for _ in 0..<1000 { for n in ns { failing.add(n) } }
+        for p in profiles(ns) { failing.add(p, line: [UInt8](repeating: 0x41, count: 1 << 20)) }
+        #expect(throws: SQLiteWriterError.self) { try failing.finish(run: run) }
+
+        let c = try temporaryPath()
+        let cancelled = try SQLiteStream(path: c)
+        for n in ns { cancelled.add(n) }
+        cancelled.cancel()
+        #expect(!FileManager.default.fileExists(atPath: c) && !FileManager.default.fileExists(atPath: c + ".tmp"))
+        let d = try temporaryPath()
+        do {
+            let dropped = try SQLiteStream(path: d)
+            for n in ns { dropped.add(n) }
+        }
+        #expect(!FileManager.default.fileExists(atPath: d) && !FileManager.default.fileExists(atPath: d + ".tmp"))
     }
 }

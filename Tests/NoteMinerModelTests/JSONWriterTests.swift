@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import NoteMinerModel
+
+@Suite struct JSONWriterTests {
+    /// Commas are tracked per nesting level in a bit set for the first 64 levels and an array beyond: a document
+    /// deeper than that must still come out right, and parse back.
+    @Test func deepNestingKeepsCommasRight() throws {
+        for depth in [1, 63, 64, 65, 130] {
+            var w = JSONWriter()
+            for level in 0..<depth {
+                w.beginObject()
+                w.field("level", level)
+                w.key("next")
+            }
+            w.string("end")
+            for _ in 0..<depth {
+                w.field("after", true)
+                w.endObject()
+            }
+            var expected = ""
+            for level in 0..<depth { expected += "{\"level\":\(level),\"next\":" }
+            expected += "\"end\""
+            for _ in 0..<depth { expected += ",\"after\":true}" }
+            #expect(String(decoding: w.bytes, as: UTF8.self) == expected, "depth \(depth)")
+            #expect(throws: Never.self) { try JSONSerialization.jsonObject(with: Data(w.bytes)) }
+        }
+    }
+
+    @Test func arraysOfArraysAndReset() {
+        var w = JSONWriter()
+        w.beginArray()
+        for i in 0..<3 { w.beginArray(); w.int(i); w.int(-i * 1000); w.endArray() }
+        w.endArray()
+        #expect(String(decoding: w.bytes, as: UTF8.self) == "[[0,0],[1,-1000],[2,-2000]]")
+        w.reset()
+        w.beginArray(); w.int(7); w.endArray()
+        #expect(String(decoding: w.bytes, as: UTF8.self) == "[7]")
+    }
+
+    /// Integers are written digit by digit without a String: the same text as Swift's own rendering.
+    @Test func integersMatchSwiftRendering() {
+        var rng = SplitMix64(seed: 42)
+        var values = [0, 1, 9, 10, -1, -9, -10, 99, 100, Int.max, Int.min, Int.min + 1]
+        for _ in 0..<2000 { values.append(Int(bitPattern: UInt(rng.next())) >> Int(rng.next() % 64)) }
+        for v in values {
+            var w = JSONWriter()
+            w.int(v)
+            #expect(String(decoding: w.bytes, as: UTF8.self) == String(v))
+        }
+    }
+}
+
+@Suite struct ParallelTests {
+    @Test func mapKeepsInputOrder() {
+        for count in [0, 1, 2, 3, 17, 1000] {
+            let out = Parallel.map(count: count) { $0 * $0 }
+            #expect(out == (0..<count).map { $0 * $0 })
+        }
+    }
+}
