@@ -24,8 +24,9 @@ extension NoteResult {
         writeHead(into: &w)
         w.key("mentions")
         w.beginArray()
+        let keys = MentionKeys.shared
         for m in mentions {
-            NoteResult.writeMention(m, into: &w)
+            NoteResult.writeMention(m, into: &w, keys: keys)
             if w.bytes.count >= pieceBytes { try sink(w.takeBytes()) }
         }
         w.endArray()
@@ -79,27 +80,45 @@ extension NoteResult {
     }
 
     static func writeMention(_ m: MentionRecord, into w: inout JSONWriter) {
+        writeMention(m, into: &w, keys: MentionKeys.shared)
+    }
+
+    static func writeMention(_ m: MentionRecord, into w: inout JSONWriter, keys k: MentionKeys) {
         w.beginObject()
-        w.field("begin", m.begin); w.field("end", m.end); w.field("text", m.text)
-        w.field("concept_id", m.conceptID); w.field("preferred_name", m.preferredName); w.field("category", m.category)
-        w.key("codes"); w.beginArray()
-        for c in m.codes { w.beginObject(); w.field("system", c.system); w.field("code", c.code); w.endObject() }
+        w.field(k.begin, m.begin); w.field(k.end, m.end); w.field(k.text, m.text)
+        w.field(k.conceptID, m.conceptID); w.field(k.preferredName, m.preferredName); w.field(k.category, m.category)
+        w.key(k.codes); w.beginArray()
+        for c in m.codes { w.beginObject(); w.field(k.system, c.system); w.field(k.code, c.code); w.endObject() }
         w.endArray()
-        w.field("risk_factor", m.riskFactor)
-        w.field("section", m.section); w.field("sentence", m.sentence)
-        w.field("negated", m.negated); w.field("possible", m.possible); w.field("historical", m.historical)
-        w.field("hypothetical", m.hypothetical); w.field("family", m.family)
-        w.key("evidence"); w.beginArray()
+        w.field(k.riskFactor, m.riskFactor)
+        w.field(k.section, m.section); w.field(k.sentence, m.sentence)
+        w.field(k.negated, m.negated); w.field(k.possible, m.possible); w.field(k.historical, m.historical)
+        w.field(k.hypothetical, m.hypothetical); w.field(k.family, m.family)
+        w.key(k.evidence); w.beginArray()
         for e in m.evidence {
-            w.beginObject(); w.field("attribute", e.attribute); w.field("trigger", e.trigger); w.field("begin", e.begin); w.field("end", e.end); w.endObject()
+            w.beginObject(); w.field(k.attribute, e.attribute); w.field(k.trigger, e.trigger); w.field(k.begin, e.begin); w.field(k.end, e.end); w.endObject()
         }
         w.endArray()
         if m.ambiguous {
-            w.field("ambiguous", true)
-            w.key("alternatives"); w.beginArray()
+            w.field(k.ambiguous, true)
+            w.key(k.alternatives); w.beginArray()
             for a in m.alternatives { w.string(a) }
             w.endArray()
         }
         w.endObject()
     }
+}
+
+/// The mention record's keys, escaped once.
+final class MentionKeys: Sendable {
+    static let shared = MentionKeys()
+    let begin = JSONWriter.Key("begin"), end = JSONWriter.Key("end"), text = JSONWriter.Key("text")
+    let conceptID = JSONWriter.Key("concept_id"), preferredName = JSONWriter.Key("preferred_name")
+    let category = JSONWriter.Key("category"), codes = JSONWriter.Key("codes"), system = JSONWriter.Key("system")
+    let code = JSONWriter.Key("code"), riskFactor = JSONWriter.Key("risk_factor"), section = JSONWriter.Key("section")
+    let sentence = JSONWriter.Key("sentence"), negated = JSONWriter.Key("negated"), possible = JSONWriter.Key("possible")
+    let historical = JSONWriter.Key("historical"), hypothetical = JSONWriter.Key("hypothetical")
+    let family = JSONWriter.Key("family"), evidence = JSONWriter.Key("evidence"), attribute = JSONWriter.Key("attribute")
+    let trigger = JSONWriter.Key("trigger"), ambiguous = JSONWriter.Key("ambiguous")
+    let alternatives = JSONWriter.Key("alternatives")
 }

@@ -52,5 +52,23 @@ import Testing
         #expect(SHA256.hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(SHA256.hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(SHA256.hex(String(repeating: "a", count: 1000)) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+        #expect(SHA256.hex(String(repeating: "a", count: 1_000_000)) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        #expect(SHA256.hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    }
+
+    /// Fed in pieces of every awkward size (across block boundaries, through the non-contiguous path): the same digest.
+    @Test func piecesGiveTheSameDigest() {
+        let message = Array((0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
+        let whole = SHA256.hex(message)
+        for piece in [1, 3, 63, 64, 65, 200] {
+            var h = SHA256()
+            var i = 0
+            while i < message.count {
+                let end = min(i + piece, message.count)
+                if piece == 3 { h.update(message[i..<end].lazy.map { $0 }) } else { h.update(message[i..<end]) }
+                i = end
+            }
+            #expect(SHA256.hexString(h.finalize()) == whole, "pieces of \(piece)")
+        }
     }
 }
