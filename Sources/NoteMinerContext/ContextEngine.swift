@@ -151,7 +151,13 @@ public struct ContextEngine: Sendable {
     private func sentenceTriggers(_ doc: Document, _ s: Int32, _ ws: inout Workspace) -> SentenceTriggers {
         if let t = ws.triggers[s] { return t }
         let list = findTriggers(doc, sentence: Int(s), buffer: &ws.buffer)
-        var begins = [[Int]](repeating: [], count: AssertionAttribute.allCases.count)
+        // Most sentences have no termination trigger: they share one empty table instead of allocating two.
+        guard list.contains(where: { rules[$0.rule].category == .termination }) else {
+            let t = SentenceTriggers(list: list, terminationBegins: Self.noTerminations, terminationEnds: Self.noTerminations)
+            ws.triggers[s] = t
+            return t
+        }
+        var begins = Self.noTerminations
         var ends = begins
         for t in list where rules[t.rule].category == .termination {
             for (ai, attribute) in AssertionAttribute.allCases.enumerated() where terminates(rules[t.rule], attribute) {
@@ -163,6 +169,8 @@ public struct ContextEngine: Sendable {
         ws.triggers[s] = t
         return t
     }
+
+    private static let noTerminations = [[Int]](repeating: [], count: AssertionAttribute.allCases.count)
 
     private func triggers(_ doc: Document, _ s: Int32, _ ws: inout Workspace) -> [Trigger] {
         sentenceTriggers(doc, s, &ws).list
@@ -228,8 +236,6 @@ public struct ContextEngine: Sendable {
     private func applyTriggers(_ found: SentenceTriggers, to a: inout Assertion, target: ContextTarget, sentence: Sentence, doc: Document) {
         let tb = Int(target.tokenBegin), te = Int(target.tokenEnd)
         let sb = Int(sentence.tokenBegin), se = Int(sentence.tokenEnd)
-        var bestDistance = [Int](repeating: .max, count: AssertionAttribute.allCases.count)
-        var bestTrigger = [Trigger?](repeating: nil, count: AssertionAttribute.allCases.count)
         // The triggers near the target: ends ≥ tb - distance, begins ≤ te + distance (both sorted).
         let triggers = found.list
         var lo = 0, hi = triggers.count
@@ -243,35 +249,41 @@ public struct ContextEngine: Sendable {
             let mid = (last + hi) / 2
             if triggers[mid].begin <= te + Self.maxTriggerDistance { last = mid + 1 } else { hi = mid }
         }
-        for t in triggers[lo..<last] {
-            let rule = ruleTraits[t.rule]
-            let ai = rule.attribute
-            guard ai >= 0 else { continue }
-            var distance = Int.max
-            if t.begin < te && tb < t.end {
-                // A trigger inside the mention ("history" in "psychiatric history") modifies nothing; one that
-                // starts before it and runs into it ("no acute" before "acute distress") does, forward.
-                guard t.begin < tb, rule.direction != .backward else { continue }
-                distance = 0
+        guard lo < last else { return }
+        // Per attribute, the nearest trigger so far (index into `triggers`, -1 none); on the stack, as this runs
+        // for every mention.
+        let attributes = AssertionAttribute.allCases.count
+        withUnsafeTemporaryAllocation(of: (distance: Int, trigger: Int).self, capacity: attributes) { best in
+            best.initialize(repeating: (.max, -1))
+            for k in lo..<last {
+                let t = triggers[k]
+                let rule = ruleTraits[t.rule]
+                let ai = rule.attribute
+                guard ai >= 0 else { continue }
+                var distance = Int.max
+                if t.begin < te && tb < t.end {
+                    // A trigger inside the mention ("history" in "psychiatric history") modifies nothing; one that
+                    // starts before it and runs into it ("no acute" before "acute distress") does, forward.
+                    guard t.begin < tb, rule.direction != .backward else { continue }
+                    distance = 0
+                }
+                if rule.direction == .forward || rule.direction == .bidirectional, tb >= t.end {
+                    let limit = scopeEnd(found, from: t.end, sentenceEnd: se, attribute: ai, maxScope: rule.maxScope, doc: doc)
+                    if tb < limit { distance = tb - t.end }
+                }
+                if rule.direction == .backward || rule.direction == .bidirectional, te <= t.begin {
+                    let limit = scopeBegin(found, from: t.begin, sentenceBegin: sb, attribute: ai, maxScope: rule.maxScope, doc: doc)
+                    if te > limit { distance = min(distance, t.begin - te) }
+                }
+                if distance < best[ai].distance { best[ai] = (distance, k) }
             }
-            if rule.direction == .forward || rule.direction == .bidirectional, tb >= t.end {
-                let limit = scopeEnd(found, from: t.end, sentenceEnd: se, attribute: ai, maxScope: rule.maxScope, doc: doc)
-                if tb < limit { distance = tb - t.end }
+            for (ai, attribute) in AssertionAttribute.allCases.enumerated() {
+                guard best[ai].trigger >= 0 else { continue }
+                let t = triggers[best[ai].trigger]
+                a[attribute] = true
+                a.evidence.append(AssertionEvidence(attribute: attribute.rawValue, utf8Begin: doc.tokens[t.begin].utf8Begin,
+                                                    utf8End: doc.tokens[t.end - 1].utf8End, fromSection: false))
             }
-            if rule.direction == .backward || rule.direction == .bidirectional, te <= t.begin {
-                let limit = scopeBegin(found, from: t.begin, sentenceBegin: sb, attribute: ai, maxScope: rule.maxScope, doc: doc)
-                if te > limit { distance = min(distance, t.begin - te) }
-            }
-            if distance < bestDistance[ai] {
-                bestDistance[ai] = distance
-                bestTrigger[ai] = t
-            }
-        }
-        for (ai, attribute) in AssertionAttribute.allCases.enumerated() {
-            guard let t = bestTrigger[ai] else { continue }
-            a[attribute] = true
-            a.evidence.append(AssertionEvidence(attribute: attribute.rawValue, utf8Begin: doc.tokens[t.begin].utf8Begin,
-                                                utf8End: doc.tokens[t.end - 1].utf8End, fromSection: false))
         }
     }
 
