@@ -68,6 +68,7 @@ func utf8Less(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPreced
 
 /// One patient's profile (`profiles.jsonl`). See README "profiles.jsonl" for the schema.
 public struct PatientProfile: Sendable, Hashable {
+    private static var K: ProfileKeys { ProfileKeys.shared }
     public static let schemaVersion = 1
 
     public struct Evidence: Sendable, Hashable {
@@ -188,50 +189,51 @@ public struct PatientProfile: Sendable, Hashable {
 
     /// The `profiles.jsonl` line, keys in documented order.
     public func jsonLine() -> [UInt8] {
+        let K = Self.K
         // Reserved from the adverse events, which dominate big profiles (about 130 bytes plus their strings each, with a margin for escapes):
         // growing by doubling held up to twice the line.
         var w = JSONWriter(reserving: 16 * 1024 + (notes.count + conditions.count + medications.count) * 1200
                            + adverseEvents.reduce(0) { $0 + 200 + $1.text.utf8.count + $1.drug.utf8.count + $1.effect.utf8.count + $1.noteID.utf8.count } * 9 / 8)
         w.beginObject()
-        w.field("schema_version", Self.schemaVersion)
-        w.field("patient_id", patientID)
-        w.key("notes"); w.beginArray()
+        w.field(K.schemaVersion, Self.schemaVersion)
+        w.field(K.patientId, patientID)
+        w.key(K.notes); w.beginArray()
         for n in notes {
-            w.beginObject(); w.field("note_id", n.noteID); w.field("date", n.date); w.field("note_type", n.noteType); w.endObject()
+            w.beginObject(); w.field(K.noteId, n.noteID); w.field(K.date, n.date); w.field(K.noteType, n.noteType); w.endObject()
         }
         w.endArray()
-        w.key("age"); if let age { w.int(age) } else { w.null() }
-        w.key("risk_factors"); w.beginObject()
+        w.key(K.age); if let age { w.int(age) } else { w.null() }
+        w.key(K.riskFactors); w.beginObject()
         for (id, f) in riskFactors { w.key(id.rawValue); Self.write(f, into: &w) }
         w.endObject()
         for (name, list) in [("conditions", conditions), ("medications", medications)] {
             w.key(name); w.beginArray()
             for c in list {
                 w.beginObject()
-                w.field("concept_id", c.conceptID)
-                w.field("preferred_name", c.preferredName)
-                w.key("codes"); w.beginArray()
-                for code in c.codes { w.beginObject(); w.field("system", code.system); w.field("code", code.code); w.endObject() }
+                w.field(K.conceptId, c.conceptID)
+                w.field(K.preferredName, c.preferredName)
+                w.key(K.codes); w.beginArray()
+                for code in c.codes { w.beginObject(); w.field(K.system, code.system); w.field(K.code, code.code); w.endObject() }
                 w.endArray()
-                w.field("risk_factor", c.riskFactor)
+                w.field(K.riskFactor, c.riskFactor)
                 Self.writeFields(c.finding, into: &w)
                 w.endObject()
             }
             w.endArray()
         }
-        w.key("adverse_events"); w.beginArray()
+        w.key(K.adverseEvents); w.beginArray()
         for e in adverseEvents {
             w.beginObject()
-            w.field("drug", e.drug); w.field("effect", e.effect); w.field("probability", e.probability, digits: 4)
-            w.field("note_id", e.noteID); w.field("date", e.date)
-            w.key("evidence"); w.beginObject(); w.field("begin", e.begin); w.field("end", e.end); w.field("text", e.text); w.endObject()
+            w.field(K.drug, e.drug); w.field(K.effect, e.effect); w.field(K.probability, e.probability, digits: 4)
+            w.field(K.noteId, e.noteID); w.field(K.date, e.date)
+            w.key(K.evidence); w.beginObject(); w.field(K.begin, e.begin); w.field(K.end, e.end); w.field(K.text, e.text); w.endObject()
             w.endObject()
         }
         w.endArray()
-        w.key("scores"); w.beginObject(); w.key("charlson"); w.beginObject()
-        w.field("index", charlson.index)
-        w.field("age_points", charlson.agePoints)
-        w.key("components"); w.beginObject()
+        w.key(K.scores); w.beginObject(); w.key(K.charlson); w.beginObject()
+        w.field(K.index, charlson.index)
+        w.field(K.agePoints, charlson.agePoints)
+        w.key(K.components); w.beginObject()
         for k in charlson.components.keys.sorted() { w.field(k, charlson.components[k]!) }
         w.endObject()
         w.endObject(); w.endObject()
@@ -247,17 +249,54 @@ public struct PatientProfile: Sendable, Hashable {
     }
 
     private static func writeFields(_ f: Finding, into w: inout JSONWriter) {
-        w.field("status", f.status.rawValue)
-        w.field("first_date", f.firstDate)
-        w.field("last_date", f.lastDate)
-        w.field("mentions", f.mentions)
-        w.key("evidence"); w.beginArray()
+        w.field(K.status, f.status.rawValue)
+        w.field(K.firstDate, f.firstDate)
+        w.field(K.lastDate, f.lastDate)
+        w.field(K.mentions, f.mentions)
+        w.key(K.evidence); w.beginArray()
         for e in f.evidence {
             w.beginObject()
-            w.field("note_id", e.noteID); w.field("begin", e.begin); w.field("end", e.end)
-            w.field("text", e.text); w.field("section", e.section)
+            w.field(K.noteId, e.noteID); w.field(K.begin, e.begin); w.field(K.end, e.end)
+            w.field(K.text, e.text); w.field(K.section, e.section)
             w.endObject()
         }
         w.endArray()
     }
+}
+
+/// The keys this file writes, escaped once (a 10,000-note run writes millions of them).
+private final class ProfileKeys: Sendable {
+    static let shared = ProfileKeys()
+    let adverseEvents = JSONWriter.Key("adverse_events")
+    let age = JSONWriter.Key("age")
+    let agePoints = JSONWriter.Key("age_points")
+    let begin = JSONWriter.Key("begin")
+    let charlson = JSONWriter.Key("charlson")
+    let code = JSONWriter.Key("code")
+    let codes = JSONWriter.Key("codes")
+    let components = JSONWriter.Key("components")
+    let conceptId = JSONWriter.Key("concept_id")
+    let date = JSONWriter.Key("date")
+    let drug = JSONWriter.Key("drug")
+    let effect = JSONWriter.Key("effect")
+    let end = JSONWriter.Key("end")
+    let evidence = JSONWriter.Key("evidence")
+    let firstDate = JSONWriter.Key("first_date")
+    let index = JSONWriter.Key("index")
+    let lastDate = JSONWriter.Key("last_date")
+    let mentions = JSONWriter.Key("mentions")
+    let noteId = JSONWriter.Key("note_id")
+    let noteType = JSONWriter.Key("note_type")
+    let notes = JSONWriter.Key("notes")
+    let patientId = JSONWriter.Key("patient_id")
+    let preferredName = JSONWriter.Key("preferred_name")
+    let probability = JSONWriter.Key("probability")
+    let riskFactor = JSONWriter.Key("risk_factor")
+    let riskFactors = JSONWriter.Key("risk_factors")
+    let schemaVersion = JSONWriter.Key("schema_version")
+    let scores = JSONWriter.Key("scores")
+    let section = JSONWriter.Key("section")
+    let status = JSONWriter.Key("status")
+    let system = JSONWriter.Key("system")
+    let text = JSONWriter.Key("text")
 }

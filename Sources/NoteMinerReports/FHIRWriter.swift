@@ -22,6 +22,7 @@ import NoteMinerProfiles
 /// Dates are emitted only when they are valid FHIR dates (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`; a longer timestamp
 /// contributes its date part).
 public enum FHIRWriter {
+    private static var K: FHIRKeys { FHIRKeys.shared }
     static let icd10cm = "http://hl7.org/fhir/sid/icd-10-cm"
     static let evidenceExtension = "urn:noteminer:fhir:evidence"
     static let patientIdentifierSystem = "urn:noteminer:patient-id"
@@ -105,26 +106,26 @@ public enum FHIRWriter {
         let patientRef = "urn:uuid:" + patientID
         var w = JSONWriter(reserving: 4096)
         w.beginObject()
-        w.field("resourceType", "Bundle")
-        w.field("id", uuid(pid, "Bundle"))
-        w.field("type", "collection")
-        w.key("entry"); w.beginArray()
+        w.field(K.resourceType, "Bundle")
+        w.field(K.id, uuid(pid, "Bundle"))
+        w.field(K.type, "collection")
+        w.key(K.entry); w.beginArray()
 
         entry(&w, id: patientID) { w in
-            w.field("resourceType", "Patient")
-            w.field("id", patientID)
-            w.key("identifier"); w.beginArray(); w.beginObject()
-            w.field("system", patientIdentifierSystem); w.field("value", fhirString(pid)); w.endObject(); w.endArray()
+            w.field(K.resourceType, "Patient")
+            w.field(K.id, patientID)
+            w.key(K.identifier); w.beginArray(); w.beginObject()
+            w.field(K.system, patientIdentifierSystem); w.field(K.value, fhirString(pid)); w.endObject(); w.endArray()
         }
 
         for c in p.conditions where c.finding.status != .familyOnly && c.finding.status != .notMentioned {
             let id = uuid(pid, "Condition", c.conceptID)
             entry(&w, id: id) { w in
-                w.field("resourceType", "Condition")
-                w.field("id", id)
+                w.field(K.resourceType, "Condition")
+                w.field(K.id, id)
                 evidenceExtensions(&w, c.finding.evidence)
                 if c.finding.status != .absent {
-                    w.key("clinicalStatus")
+                    w.key(K.clinicalStatus)
                     codeableConcept(&w, system: "http://terminology.hl7.org/CodeSystem/condition-clinical", code: "active", display: "Active")
                 }
                 let (code, display) = switch c.finding.status {
@@ -132,11 +133,11 @@ public enum FHIRWriter {
                 case .possible: ("provisional", "Provisional")
                 default: ("refuted", "Refuted")
                 }
-                w.key("verificationStatus")
+                w.key(K.verificationStatus)
                 codeableConcept(&w, system: "http://terminology.hl7.org/CodeSystem/condition-ver-status", code: code, display: display)
-                w.key("code"); concept(&w, c)
+                w.key(K.code); concept(&w, c)
                 reference(&w, "subject", patientRef)
-                if let d = fhirDate(c.finding.firstDate) { w.field("recordedDate", d) }
+                if let d = fhirDate(c.finding.firstDate) { w.field(K.recordedDate, d) }
                 notes(&w, c.finding, status: c.finding.status)
             }
             if w.bytes.count >= flushBytes { try sink(w.takeBytes()) }
@@ -145,16 +146,16 @@ public enum FHIRWriter {
         for c in p.conditions where c.finding.status == .familyOnly {
             let id = uuid(pid, "FamilyMemberHistory", c.conceptID)
             entry(&w, id: id) { w in
-                w.field("resourceType", "FamilyMemberHistory")
-                w.field("id", id)
+                w.field(K.resourceType, "FamilyMemberHistory")
+                w.field(K.id, id)
                 evidenceExtensions(&w, c.finding.evidence)
-                w.field("status", "partial")
+                w.field(K.status, "partial")
                 reference(&w, "patient", patientRef)
-                if let d = fhirDate(c.finding.lastDate) { w.field("date", d) }
-                w.key("relationship")
+                if let d = fhirDate(c.finding.lastDate) { w.field(K.date, d) }
+                w.key(K.relationship)
                 codeableConcept(&w, system: "http://terminology.hl7.org/CodeSystem/v3-RoleCode", code: "FAMMEMB", display: "family member")
-                w.key("condition"); w.beginArray(); w.beginObject()
-                w.key("code"); concept(&w, c)
+                w.key(K.condition); w.beginArray(); w.beginObject()
+                w.key(K.code); concept(&w, c)
                 notes(&w, c.finding, status: c.finding.status)
                 w.endObject(); w.endArray()
             }
@@ -164,13 +165,13 @@ public enum FHIRWriter {
         for m in p.medications where m.finding.status != .familyOnly && m.finding.status != .notMentioned {
             let id = uuid(pid, "MedicationStatement", m.conceptID)
             entry(&w, id: id) { w in
-                w.field("resourceType", "MedicationStatement")
-                w.field("id", id)
+                w.field(K.resourceType, "MedicationStatement")
+                w.field(K.id, id)
                 evidenceExtensions(&w, m.finding.evidence)
-                w.field("status", m.finding.status == .present ? "active" : m.finding.status == .absent ? "not-taken" : "unknown")
-                w.key("medicationCodeableConcept"); concept(&w, m)
+                w.field(K.status, m.finding.status == .present ? "active" : m.finding.status == .absent ? "not-taken" : "unknown")
+                w.key(K.medicationCodeableConcept); concept(&w, m)
                 reference(&w, "subject", patientRef)
-                if let d = fhirDate(m.finding.lastDate) { w.field("dateAsserted", d) }
+                if let d = fhirDate(m.finding.lastDate) { w.field(K.dateAsserted, d) }
                 notes(&w, m.finding, status: m.finding.status)
             }
             if w.bytes.count >= flushBytes { try sink(w.takeBytes()) }
@@ -179,23 +180,23 @@ public enum FHIRWriter {
         for (i, e) in p.adverseEvents.enumerated() {
             let id = uuid(pid, "AdverseEvent", e.noteID, String(e.begin), e.drug, e.effect, String(i))
             entry(&w, id: id) { w in
-                w.field("resourceType", "AdverseEvent")
-                w.field("id", id)
-                w.key("contained"); w.beginArray(); w.beginObject()
-                w.field("resourceType", "Medication"); w.field("id", "suspect-drug")
-                w.key("code"); w.beginObject(); w.field("text", fhirString(e.drug)); w.endObject()
+                w.field(K.resourceType, "AdverseEvent")
+                w.field(K.id, id)
+                w.key(K.contained); w.beginArray(); w.beginObject()
+                w.field(K.resourceType, "Medication"); w.field(K.id, "suspect-drug")
+                w.key(K.code); w.beginObject(); w.field(K.text, fhirString(e.drug)); w.endObject()
                 w.endObject(); w.endArray()
-                w.key("extension"); w.beginArray()
+                w.key(K.extension); w.beginArray()
                 evidenceExtension(&w, noteID: e.noteID, begin: e.begin, end: e.end, section: nil, text: e.text)
                 w.endArray()
-                w.field("actuality", "actual")
-                w.key("event"); w.beginObject(); w.field("text", fhirString(e.effect)); w.endObject()
+                w.field(K.actuality, "actual")
+                w.key(K.event); w.beginObject(); w.field(K.text, fhirString(e.effect)); w.endObject()
                 reference(&w, "subject", patientRef)
-                if let d = fhirDate(e.date) { w.field("date", d) }
-                w.key("suspectEntity"); w.beginArray(); w.beginObject()
-                w.key("instance"); w.beginObject(); w.field("reference", "#suspect-drug"); w.field("display", fhirString(e.drug)); w.endObject()
-                w.key("causality"); w.beginArray(); w.beginObject()
-                w.field("productRelatedness", "ADR sentence classifier probability " + JSONWriter.format(e.probability, digits: 4))
+                if let d = fhirDate(e.date) { w.field(K.date, d) }
+                w.key(K.suspectEntity); w.beginArray(); w.beginObject()
+                w.key(K.instance); w.beginObject(); w.field(K.reference, "#suspect-drug"); w.field(K.display, fhirString(e.drug)); w.endObject()
+                w.key(K.causality); w.beginArray(); w.beginObject()
+                w.field(K.productRelatedness, "ADR sentence classifier probability " + JSONWriter.format(e.probability, digits: 4))
                 w.endObject(); w.endArray()
                 w.endObject(); w.endArray()
             }
@@ -251,7 +252,7 @@ public enum FHIRWriter {
             var index: [UInt8] = []
             for (p, name) in zip(profiles, names) {
                 var line = JSONWriter(reserving: 128)
-                line.beginObject(); line.field("patient_id", p.patientID); line.field("file", name); line.endObject()
+                line.beginObject(); line.field(K.patientId, p.patientID); line.field(K.file, name); line.endObject()
                 line.newline()
                 index += line.bytes
             }
@@ -269,20 +270,20 @@ public enum FHIRWriter {
 
     private static func entry(_ w: inout JSONWriter, id: String, _ body: (inout JSONWriter) -> Void) {
         w.beginObject()
-        w.field("fullUrl", "urn:uuid:" + id)
-        w.key("resource"); w.beginObject()
+        w.field(K.fullUrl, "urn:uuid:" + id)
+        w.key(K.resource); w.beginObject()
         body(&w)
         w.endObject()
         w.endObject()
     }
 
     private static func reference(_ w: inout JSONWriter, _ key: String, _ ref: String) {
-        w.key(key); w.beginObject(); w.field("reference", ref); w.endObject()
+        w.key(key); w.beginObject(); w.field(K.reference, ref); w.endObject()
     }
 
     private static func codeableConcept(_ w: inout JSONWriter, system: String, code: String, display: String) {
-        w.beginObject(); w.key("coding"); w.beginArray(); w.beginObject()
-        w.field("system", system); w.field("code", code); w.field("display", display)
+        w.beginObject(); w.key(K.coding); w.beginArray(); w.beginObject()
+        w.field(K.system, system); w.field(K.code, code); w.field(K.display, display)
         w.endObject(); w.endArray(); w.endObject()
     }
 
@@ -290,24 +291,24 @@ public enum FHIRWriter {
         w.beginObject()
         let codes = c.codes.filter { !$0.code.isEmpty }
         if !codes.isEmpty {
-            w.key("coding"); w.beginArray()
+            w.key(K.coding); w.beginArray()
             for (i, code) in codes.enumerated() {
-                w.beginObject(); w.field("system", system(for: code.system)); w.field("code", fhirString(code.code))
-                if i == 0 { w.field("display", fhirString(c.preferredName)) }
+                w.beginObject(); w.field(K.system, system(for: code.system)); w.field(K.code, fhirString(code.code))
+                if i == 0 { w.field(K.display, fhirString(c.preferredName)) }
                 w.endObject()
             }
             w.endArray()
         }
-        w.field("text", fhirString(c.preferredName.isEmpty ? c.conceptID : c.preferredName))
+        w.field(K.text, fhirString(c.preferredName.isEmpty ? c.conceptID : c.preferredName))
         w.endObject()
     }
 
     private static func notes(_ w: inout JSONWriter, _ f: PatientProfile.Finding, status: FindingStatus) {
         guard !f.evidence.isEmpty else { return }
-        w.key("note"); w.beginArray()
+        w.key(K.note); w.beginArray()
         for e in f.evidence {
             w.beginObject()
-            w.field("text", "NoteMiner \(status.rawValue) (\(f.mentions) mention\(f.mentions == 1 ? "" : "s")): note \(e.noteID)"
+            w.field(K.text, "NoteMiner \(status.rawValue) (\(f.mentions) mention\(f.mentions == 1 ? "" : "s")): note \(e.noteID)"
                 + " [\(e.begin), \(e.end)) in section \(e.section): \u{201C}\(e.text)\u{201D}")
             w.endObject()
         }
@@ -316,20 +317,20 @@ public enum FHIRWriter {
 
     private static func evidenceExtensions(_ w: inout JSONWriter, _ evidence: [PatientProfile.Evidence]) {
         guard !evidence.isEmpty else { return }
-        w.key("extension"); w.beginArray()
+        w.key(K.extension); w.beginArray()
         for e in evidence { evidenceExtension(&w, noteID: e.noteID, begin: e.begin, end: e.end, section: e.section, text: e.text) }
         w.endArray()
     }
 
     private static func evidenceExtension(_ w: inout JSONWriter, noteID: String, begin: Int, end: Int, section: String?, text: String) {
         w.beginObject()
-        w.field("url", evidenceExtension)
-        w.key("extension"); w.beginArray()
-        w.beginObject(); w.field("url", "noteId"); w.field("valueString", fhirString(noteID)); w.endObject()
-        w.beginObject(); w.field("url", "begin"); w.field("valueInteger", begin); w.endObject()
-        w.beginObject(); w.field("url", "end"); w.field("valueInteger", end); w.endObject()
-        if let section, !section.isEmpty { w.beginObject(); w.field("url", "section"); w.field("valueString", section); w.endObject() }
-        w.beginObject(); w.field("url", "text"); w.field("valueString", fhirString(text)); w.endObject()
+        w.field(K.url, evidenceExtension)
+        w.key(K.extension); w.beginArray()
+        w.beginObject(); w.field(K.url, "noteId"); w.field(K.valueString, fhirString(noteID)); w.endObject()
+        w.beginObject(); w.field(K.url, "begin"); w.field(K.valueInteger, begin); w.endObject()
+        w.beginObject(); w.field(K.url, "end"); w.field(K.valueInteger, end); w.endObject()
+        if let section, !section.isEmpty { w.beginObject(); w.field(K.url, "section"); w.field(K.valueString, section); w.endObject() }
+        w.beginObject(); w.field(K.url, "text"); w.field(K.valueString, fhirString(text)); w.endObject()
         w.endArray()
         w.endObject()
     }
@@ -346,4 +347,46 @@ public struct ReportError: Error, CustomStringConvertible, Sendable {
         self.reason = reason
     }
     public var description: String { "\(path): \(reason)" }
+}
+
+/// The keys this file writes, escaped once (a 10,000-note run writes millions of them).
+private final class FHIRKeys: Sendable {
+    static let shared = FHIRKeys()
+    let actuality = JSONWriter.Key("actuality")
+    let causality = JSONWriter.Key("causality")
+    let clinicalStatus = JSONWriter.Key("clinicalStatus")
+    let code = JSONWriter.Key("code")
+    let coding = JSONWriter.Key("coding")
+    let condition = JSONWriter.Key("condition")
+    let contained = JSONWriter.Key("contained")
+    let date = JSONWriter.Key("date")
+    let dateAsserted = JSONWriter.Key("dateAsserted")
+    let display = JSONWriter.Key("display")
+    let entry = JSONWriter.Key("entry")
+    let event = JSONWriter.Key("event")
+    let `extension` = JSONWriter.Key("extension")
+    let file = JSONWriter.Key("file")
+    let fullUrl = JSONWriter.Key("fullUrl")
+    let id = JSONWriter.Key("id")
+    let identifier = JSONWriter.Key("identifier")
+    let instance = JSONWriter.Key("instance")
+    let medicationCodeableConcept = JSONWriter.Key("medicationCodeableConcept")
+    let note = JSONWriter.Key("note")
+    let patientId = JSONWriter.Key("patient_id")
+    let productRelatedness = JSONWriter.Key("productRelatedness")
+    let recordedDate = JSONWriter.Key("recordedDate")
+    let reference = JSONWriter.Key("reference")
+    let relationship = JSONWriter.Key("relationship")
+    let resource = JSONWriter.Key("resource")
+    let resourceType = JSONWriter.Key("resourceType")
+    let status = JSONWriter.Key("status")
+    let suspectEntity = JSONWriter.Key("suspectEntity")
+    let system = JSONWriter.Key("system")
+    let text = JSONWriter.Key("text")
+    let `type` = JSONWriter.Key("type")
+    let url = JSONWriter.Key("url")
+    let value = JSONWriter.Key("value")
+    let valueInteger = JSONWriter.Key("valueInteger")
+    let valueString = JSONWriter.Key("valueString")
+    let verificationStatus = JSONWriter.Key("verificationStatus")
 }
