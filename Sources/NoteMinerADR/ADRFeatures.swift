@@ -45,6 +45,9 @@ struct ADRFeatureVector: Sendable {
     var values: [Double] = []
     /// Where each block ends in `ids`: words, characters, entity-blinded, cues (the lexicon block ends at the end).
     var blockEnds: (Int, Int, Int, Int) = (0, 0, 0, 0)
+    /// The pair extractor's analysis when the lexicon block ran it (with a gazetteer), so a flagged sentence's
+    /// pairs need not be found twice.
+    var analysis: ADRPairExtractor.Analysis?
 
     enum Block: UInt8 { case words = 0, characters, blinded, cues, lexicon }
 
@@ -225,6 +228,7 @@ struct ADRFeatureExtractor: Sendable {
                 flags.append(ADRFeatureExtractor.named("l", "gazetteer_" + f))
             }
             let structure = ADRPairExtractor(gazetteer: gazetteer).analyze(bytes: bytes, tokens: tokens, input: input)
+            out.analysis = structure
             if structure.patternPairs > 0 { flags.append(ADRFeatureExtractor.named("l", "pattern_pair")) }
             if structure.patternPairsWithKnownDrug > 0 { flags.append(ADRFeatureExtractor.named("l", "pattern_pair_known_drug")) }
         }
