@@ -136,8 +136,14 @@ public struct ContextEngine: Sendable {
     /// scopes, so scope limits are binary searches.
     private struct SentenceTriggers {
         var list: [Trigger]
-        var terminationBegins: [[Int]]
-        var terminationEnds: [[Int]]
+        /// Termination trigger begins (and ends) per attribute, one attribute after the other in one array:
+        /// attribute `ai`'s are `terminationBegins[terminationStarts[ai]..<terminationStarts[ai + 1]]`. One array
+        /// instead of one per attribute: this is built for every sentence with a termination trigger.
+        var terminationBegins: [Int]
+        var terminationEnds: [Int]
+        var terminationStarts: [Int]
+
+        func terminations(_ ai: Int) -> Range<Int> { terminationStarts[ai]..<terminationStarts[ai + 1] }
     }
 
     /// Per-call scratch: trigger lists per sentence, computed on first use.
@@ -151,34 +157,39 @@ public struct ContextEngine: Sendable {
     private func sentenceTriggers(_ doc: Document, _ s: Int32, _ ws: inout Workspace) -> SentenceTriggers {
         if let t = ws.triggers[s] { return t }
         let list = findTriggers(doc, sentence: Int(s), buffer: &ws.buffer)
-        // Most sentences have no termination trigger: they share one empty table instead of allocating two.
+        // Most sentences have no termination trigger: they share one empty table.
         guard list.contains(where: { rules[$0.rule].category == .termination }) else {
-            let t = SentenceTriggers(list: list, terminationBegins: Self.noTerminations, terminationEnds: Self.noTerminations)
+            let t = SentenceTriggers(list: list, terminationBegins: [], terminationEnds: [], terminationStarts: Self.noTerminations)
             ws.triggers[s] = t
             return t
         }
-        var begins = Self.noTerminations
-        var ends = begins
-        for t in list where rules[t.rule].category == .termination {
-            for (ai, attribute) in AssertionAttribute.allCases.enumerated() where terminates(rules[t.rule], attribute) {
-                begins[ai].append(t.begin)
-                ends[ai].append(t.end)
+        let attributes = AssertionAttribute.allCases
+        let capacity = list.reduce(0) { $0 + (rules[$1.rule].category == .termination ? 1 : 0) } * attributes.count
+        var begins: [Int] = [], ends: [Int] = [], starts: [Int] = [0]
+        begins.reserveCapacity(capacity)
+        ends.reserveCapacity(capacity)
+        starts.reserveCapacity(attributes.count + 1)
+        for attribute in attributes {
+            for t in list where rules[t.rule].category == .termination && terminates(rules[t.rule], attribute) {
+                begins.append(t.begin)
+                ends.append(t.end)
             }
+            starts.append(begins.count)
         }
-        let t = SentenceTriggers(list: list, terminationBegins: begins, terminationEnds: ends)
+        let t = SentenceTriggers(list: list, terminationBegins: begins, terminationEnds: ends, terminationStarts: starts)
         ws.triggers[s] = t
         return t
     }
 
-    private static let noTerminations = [[Int]](repeating: [], count: AssertionAttribute.allCases.count)
+    private static let noTerminations = [Int](repeating: 0, count: AssertionAttribute.allCases.count + 1)
 
     private func triggers(_ doc: Document, _ s: Int32, _ ws: inout Workspace) -> [Trigger] {
         sentenceTriggers(doc, s, &ws).list
     }
 
-    /// First index in `sorted` whose value is not below `value`.
-    private static func lowerBound(_ sorted: [Int], _ value: Int) -> Int {
-        var lo = 0, hi = sorted.count
+    /// First index in `sorted[range]` whose value is not below `value` (`range.upperBound` when none).
+    private static func lowerBound(_ sorted: [Int], _ range: Range<Int>, _ value: Int) -> Int {
+        var lo = range.lowerBound, hi = range.upperBound
         while lo < hi {
             let mid = (lo + hi) / 2
             if sorted[mid] < value { lo = mid + 1 } else { hi = mid }
@@ -294,9 +305,9 @@ public struct ContextEngine: Sendable {
     /// The scope end: the sentence end, or the first termination (for this attribute) at or after `start`.
     private func scopeEnd(_ found: SentenceTriggers, from start: Int, sentenceEnd: Int, attribute ai: Int, maxScope: Int?, doc: Document) -> Int {
         var end = sentenceEnd
-        let begins = found.terminationBegins[ai]
-        let k = Self.lowerBound(begins, start)
-        if k < begins.count, begins[k] < end { end = begins[k] }
+        let begins = found.terminationBegins, range = found.terminations(ai)
+        let k = Self.lowerBound(begins, range, start)
+        if k < range.upperBound, begins[k] < end { end = begins[k] }
         if let maxScope {
             var counted = 0, j = start
             while j < end {
@@ -311,9 +322,9 @@ public struct ContextEngine: Sendable {
     /// or before `start`.
     private func scopeBegin(_ found: SentenceTriggers, from start: Int, sentenceBegin: Int, attribute ai: Int, maxScope: Int?, doc: Document) -> Int {
         var begin = sentenceBegin
-        let ends = found.terminationEnds[ai]
-        let k = Self.lowerBound(ends, start + 1) - 1
-        if k >= 0, ends[k] > begin { begin = ends[k] }
+        let ends = found.terminationEnds, range = found.terminations(ai)
+        let k = Self.lowerBound(ends, range, start + 1) - 1
+        if k >= range.lowerBound, ends[k] > begin { begin = ends[k] }
         if let maxScope {
             var counted = 0, j = start - 1
             while j >= begin {

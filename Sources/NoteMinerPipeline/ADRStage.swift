@@ -25,7 +25,9 @@ public struct ADRStage: Sendable {
     public func sentences(_ doc: Document, mentions: [ExtractedMention]) -> [ADRSentenceRecord] {
         // Mentions grouped by sentence as runs of indices (mentions come in text order, so normally already
         // grouped): copying each mention into per-sentence arrays cost a second copy of every mention.
-        var order = mentions.indices.filter { !mentions[$0].ambiguous }
+        var order: [Int] = []
+        order.reserveCapacity(mentions.count)
+        for i in mentions.indices where !mentions[i].ambiguous { order.append(i) }
         if !zip(order, order.dropFirst()).allSatisfy({ mentions[$0].record.sentence <= mentions[$1].record.sentence }) {
             order.sort { (mentions[$0].record.sentence, $0) < (mentions[$1].record.sentence, $1) }
         }

@@ -16,8 +16,8 @@ public enum AgeExtractor {
             let v = Int(String(decoding: b[start..<stop], as: UTF8.self)) ?? -1
             return (0...120).contains(v) ? v : nil
         }
-        func matches(_ word: String, at i: Int) -> Bool {
-            let w = Array(word.utf8)
+        func matches(_ word: StaticString, at i: Int) -> Bool {
+            let w = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
             guard i + w.count <= n else { return false }
             for k in 0..<w.count where b[i + k] != w[k] { return false }
             let after = i + w.count
