@@ -48,7 +48,6 @@ final class ResumeCache {
     let snapshot: Snapshot
     private let folder: OutputFolder
     private let generation: Int
-    private let oldGenerations: [Int]
     private let lines: UnsafeMutablePointer<FILE>
     private let index: UnsafeMutablePointer<FILE>
     private var offset = 0
@@ -63,7 +62,6 @@ final class ResumeCache {
         if names.contains("results.tsv") { unlink(folder.path + "/results.tsv") }
         let generations = names.compactMap(Self.generation(ofIndex:)).sorted()
         generation = (generations.last ?? 0) + 1
-        oldGenerations = generations
         let headerLine = Self.header + "\t" + fingerprint
         snapshot = reuse ? Self.load(folder: folder, generations: generations, header: headerLine) : Snapshot(entries: [:], files: [])
         func create(_ name: String) throws -> UnsafeMutablePointer<FILE> {
@@ -161,9 +159,10 @@ final class ResumeCache {
             unlink(temporary)
             throw InputError("cannot move '\(temporary)' to '\(final)': \(String(cString: strerror(errno)))")
         }
-        for g in oldGenerations {
-            unlink(folder.path + "/index-\(g).tsv")
-            unlink(folder.path + "/lines-\(g).jsonl")
+        // Every other generation goes, also a lines file whose index was lost.
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        for name in names where (name.hasPrefix("index-") && name.hasSuffix(".tsv")) || (name.hasPrefix("lines-") && name.hasSuffix(".jsonl")) {
+            if name != "index-\(generation).tsv", name != "lines-\(generation).jsonl" { unlink(folder.path + "/" + name) }
         }
     }
 }
