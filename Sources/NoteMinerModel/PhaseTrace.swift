@@ -13,6 +13,14 @@ public enum PhaseTrace {
         return t
     }()
 
+    /// Like `mark`, plus the CPU time of the calling thread (for work on a thread of its own, like the database).
+    public static func markThread(_ label: String) {
+        guard enabled else { return }
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        mark(label + " (this thread: cpu \(String(Double(t.tv_sec) + Double(t.tv_nsec) / 1e9, places: 2)) s)")
+    }
+
     public static func mark(_ label: String) {
         guard enabled else { return }
         let start = self.start

@@ -165,15 +165,19 @@ public enum SQLiteWriter {
                     spans.append((column, start, scratch.count - start))
                 }
                 put(7, m.text); put(8, m.conceptID); put(9, m.section)
-                json.reset()
-                json.beginArray()
-                for e in m.evidence {
-                    json.beginObject(); json.field("attribute", e.attribute); json.field("trigger", e.trigger)
-                    json.field("begin", e.begin); json.field("end", e.end); json.endObject()
-                }
-                json.endArray()
                 let evidenceStart = scratch.count
-                scratch.append(contentsOf: json.bytes)
+                if m.evidence.isEmpty {
+                    scratch.append(UInt8(ascii: "[")); scratch.append(UInt8(ascii: "]"))
+                } else {
+                    json.reset()
+                    json.beginArray()
+                    for e in m.evidence {
+                        json.beginObject(); json.field("attribute", e.attribute); json.field("trigger", e.trigger)
+                        json.field("begin", e.begin); json.field("end", e.end); json.endObject()
+                    }
+                    json.endArray()
+                    scratch.append(contentsOf: json.bytes)
+                }
                 spans.append((16, evidenceStart, scratch.count - evidenceStart))
                 try s.bind(1, mentionID); try s.bind(4, i)
                 try s.bind(5, m.begin); try s.bind(6, m.end)
