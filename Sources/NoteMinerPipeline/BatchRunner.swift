@@ -51,14 +51,15 @@ public struct BatchRunner {
     public var jobs: Int
     public var resume = true
     /// Writes reports from the results (profiles.jsonl, features.csv, FHIR, SQLite, HTML).
-    public var writeReports: (OutputFolder, RunResults) throws -> Void
+    /// `inout` so the writer can drop what it no longer needs (note texts it will not show) while it works.
+    public var writeReports: (OutputFolder, inout RunResults) throws -> Void
     public var progress: ProgressReporter?
     /// Sees every result as it is written to notes.jsonl, in input order (`run` feeds the database with it).
     public var onResult: ((NoteResult) -> Void)?
     /// Note texts kept for report snippets, in bytes; beyond it reports show matched words only.
     public var noteTextBudget = 64 * 1024 * 1024
 
-    public init(jobs: Int, writeReports: @escaping (OutputFolder, RunResults) throws -> Void) {
+    public init(jobs: Int, writeReports: @escaping (OutputFolder, inout RunResults) throws -> Void) {
         self.jobs = jobs
         self.writeReports = writeReports
     }
@@ -150,7 +151,7 @@ public struct BatchRunner {
         summary.seconds = (ContinuousClock.now - started).inSeconds
         results.builder = builder
         results.summary = summary
-        try writeReports(output, results)
+        try writeReports(output, &results)
         PhaseTrace.mark("reports done")
         try output.write("manifest.json", bytes: Self.manifest(summary, fingerprint: processor.fingerprint))
         progress?.finish()

@@ -83,6 +83,8 @@ public struct ReportSet: Sendable {
             return b.profiles()
         }()
         PhaseTrace.mark("profiles built")
+        // What building the profiles freed goes back before the page and the bundles are built beside each other.
+        Memory.releaseFreed()
         var written: [String] = []
         // report.html needs every profile but nothing else written here: rendered on its own thread meanwhile.
         let htmlJob = html.map { writer in

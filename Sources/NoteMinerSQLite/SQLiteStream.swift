@@ -56,7 +56,7 @@ final class SQLiteStreamWorker: @unchecked Sendable {
     private var done = false
 
     /// Queued profile lines are held only here (notes are shared with the caller's results), so they are bounded.
-    private let maxQueuedBytes = 16 << 20
+    private let maxQueuedBytes = 4 << 20
     let path: String
     private let tmp: String
 

@@ -74,7 +74,7 @@ struct ProfileCommand: AsyncParsableCommand {
             results.notes = notes.sorted { $0.noteID.utf8.lexicographicallyPrecedes($1.noteID.utf8) }
             results.builder = builder
             results.summary.results = builder.noteCount
-            let profiles = try Reports.write(to: folder, results: results, inputs: inputs, lexiconDirectory: nil)
+            let profiles = try Reports.write(to: folder, results: &results, inputs: inputs, lexiconDirectory: nil)
             OutputSink.standardError().write("noteminer: \(records) records, \(builder.noteCount) notes, \(profiles) patients → \(out)\n")
             if errorRecords > 0 {
                 OutputSink.standardError().write("noteminer: \(errorRecords) error record(s) from `stream` (notes that could not be processed) left out\n")
@@ -117,12 +117,17 @@ private func textLookup(_ texts: [String: String]) -> @Sendable (String) -> Stri
 /// Writes the patient-level outputs shared by `run` and `profile`.
 enum Reports {
     @discardableResult
-    static func write(to folder: OutputFolder, results: RunResults, inputs: [String], lexiconDirectory: String?, fingerprint: String = "",
+    static func write(to folder: OutputFolder, results: inout RunResults, inputs: [String], lexiconDirectory: String?, fingerprint: String = "",
                       database: SQLiteStream? = nil) throws -> Int {
         let profiles = results.builder.profiles()
-        let texts = results.texts
+        results.builder = ProfileBuilder()
         var set = ReportSet()
-        if !texts.isEmpty { set.noteText = textLookup(texts) }
+        // report.html cuts snippets only for the patients whose cards it shows: the other notes' texts (most of a
+        // big run's) are released before the page and the bundles are built.
+        let hadTexts = !results.texts.isEmpty
+        let shown = Set(profiles.prefix(set.maxPatientCards).lazy.flatMap { $0.notes.map(\.noteID) })
+        results.texts = results.texts.filter { shown.contains($0.key) }
+        if hadTexts { set.noteText = textLookup(results.texts) }
         let run = RunInfo(toolVersion: NoteMinerVersion.string, lexiconFingerprint: fingerprint, quarantined: results.summary.quarantined, inputs: inputs)
         try set.write(to: URL(fileURLWithPath: folder.path), notes: results.notes, profiles: profiles, run: run, database: database)
         return profiles.count

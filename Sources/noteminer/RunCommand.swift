@@ -45,7 +45,7 @@ struct RunCommand: AsyncParsableCommand {
             // results.sqlite is built while the notes are processed (see SQLiteStream).
             let database = try SQLiteStream(path: try folder.filePath("results.sqlite"))
             var runner = BatchRunner(jobs: input.jobs) { folder, results in
-                try Reports.write(to: folder, results: results, inputs: inputs, lexiconDirectory: nil, fingerprint: fingerprint,
+                try Reports.write(to: folder, results: &results, inputs: inputs, lexiconDirectory: nil, fingerprint: fingerprint,
                                   database: database)
             }
             runner.onResult = { database.add($0) }
