@@ -126,7 +126,18 @@ public enum SQLiteWriter {
         private var seen = Set<String>()
         private var json = JSONWriter()
         private var scratch: [UInt8] = []
+        /// The mention statement's current bindings, for columns rebound only on change (`Int.min`: none yet).
+        private var lastInt = [Int](repeating: .min, count: 18)
+        private var lastConcept: String?
+        private var lastSection: String?
         var counts = Counts()
+
+        @inline(__always)
+        private func bindChanged(_ s: RawStatement, _ column: Int32, _ value: Int) throws {
+            guard lastInt[Int(column)] != value else { return }
+            try s.bind(column, value)
+            lastInt[Int(column)] = value
+        }
 
         init(_ db: Database) throws {
             noteStmt = try RawStatement(db, sql: "INSERT INTO notes VALUES (?,?,?,?,?,?,?,?)")
@@ -148,24 +159,18 @@ public enum SQLiteWriter {
             try noteStmt.bind(4, n.date); try noteStmt.bind(5, n.noteType); try noteStmt.bind(6, n.age)
             try noteStmt.bind(7, n.mentions.count); try noteStmt.bind(8, n.adrSentences.count)
             try noteStmt.step()
-            // Per mention, the texts go into one scratch buffer bound without copies (SQLITE_STATIC, valid until
-            // `step`); the note's ids are bound once and kept: a copy and an allocation per text was most of the
-            // cost of this, the biggest table.
+            // Bindings stay from row to row (and note to note): a column is rebound only when its value changes,
+            // which for the flags, the concept and the section is rarely. The mention text and evidence are bound
+            // from one scratch buffer without a copy (SQLITE_STATIC, rebound every row). A bind call per column
+            // and row, with a copy per text, was most of the cost of this, the biggest table.
             let s = mentionStmt
             try s.bind(2, n.noteID); try s.bind(3, n.patientID)
             for (i, m) in n.mentions.enumerated() {
                 mentionID += 1
                 if !concepts.contains(m.conceptID) { try concept(m) }
                 scratch.removeAll(keepingCapacity: true)
-                var spans: [(Int32, Int, Int)] = []
-                spans.reserveCapacity(4)
-                func put(_ column: Int32, _ text: String) {
-                    let start = scratch.count
-                    scratch.append(contentsOf: text.utf8)
-                    spans.append((column, start, scratch.count - start))
-                }
-                put(7, m.text); put(8, m.conceptID); put(9, m.section)
-                let evidenceStart = scratch.count
+                scratch.append(contentsOf: m.text.utf8)
+                let textEnd = scratch.count
                 if m.evidence.isEmpty {
                     scratch.append(UInt8(ascii: "[")); scratch.append(UInt8(ascii: "]"))
                 } else {
@@ -178,20 +183,20 @@ public enum SQLiteWriter {
                     json.endArray()
                     scratch.append(contentsOf: json.bytes)
                 }
-                spans.append((16, evidenceStart, scratch.count - evidenceStart))
+                if m.conceptID != lastConcept { try s.bind(8, m.conceptID); lastConcept = m.conceptID }
+                if m.section != lastSection { try s.bind(9, m.section); lastSection = m.section }
                 try s.bind(1, mentionID); try s.bind(4, i)
                 try s.bind(5, m.begin); try s.bind(6, m.end)
-                try s.bind(10, m.sentence); try s.bind(11, m.negated); try s.bind(12, m.possible)
-                try s.bind(13, m.historical); try s.bind(14, m.hypothetical); try s.bind(15, m.family)
-                try s.bind(17, m.ambiguous)
+                try bindChanged(s, 10, m.sentence)
+                try bindChanged(s, 11, m.negated ? 1 : 0); try bindChanged(s, 12, m.possible ? 1 : 0)
+                try bindChanged(s, 13, m.historical ? 1 : 0); try bindChanged(s, 14, m.hypothetical ? 1 : 0)
+                try bindChanged(s, 15, m.family ? 1 : 0); try bindChanged(s, 17, m.ambiguous ? 1 : 0)
                 try scratch.withUnsafeBufferPointer { buf in
-                    for (column, start, count) in spans {
-                        try s.bindStatic(column, UnsafeBufferPointer(rebasing: buf[start..<(start + count)]))
-                    }
+                    try s.bindStatic(7, UnsafeBufferPointer(rebasing: buf[0..<textEnd]))
+                    try s.bindStatic(16, UnsafeBufferPointer(rebasing: buf[textEnd..<buf.count]))
                     try s.step(keepBindings: true)
                 }
             }
-            try s.clearBindings()
             for a in n.adrSentences {
                 adrID += 1
                 var pairs = JSONWriter()
@@ -312,8 +317,8 @@ final class RawStatement {
     func bindNull(_ i: Int32) throws { try check(sqlite3_bind_null(stmt, i), "bind") }
 
     /// Runs the INSERT. `keepBindings`: the values stay bound for the next row, for columns that repeat. A column
-    /// bound with `bindStatic` must then be rebound before the next `step` (its buffer is gone by then), and
-    /// `clearBindings()` called after the last row.
+    /// bound with `bindStatic` must then be rebound before the next `step` (its buffer is gone by then; SQLite
+    /// does not read a binding again until a step, and finalizing does not read it).
     func step(keepBindings: Bool = false) throws {
         let rc = sqlite3_step(stmt)
         sqlite3_reset(stmt)
@@ -321,7 +326,6 @@ final class RawStatement {
         guard rc == SQLITE_DONE else { throw error("insert") }
     }
 
-    func clearBindings() throws { try check(sqlite3_clear_bindings(stmt), "clear bindings") }
 }
 
 public struct SQLiteWriterError: Error, CustomStringConvertible, Sendable {
