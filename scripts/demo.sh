@@ -5,6 +5,8 @@ BIN=${1:-.build/release/noteminer}
 OUT=${2:-demo-out}
 echo "== noteminer run Corpora/ --out $OUT   (synthetic notes written for the project)"
 "$BIN" run Corpora/ --out "$OUT" --no-resume
+# The committed sample report (Reports/sample/report.html) is this run's page; a test checks it is current.
+cp "$OUT/report.html" Reports/sample/report.html
 echo
 python3 - "$OUT" <<'PY'
 import json, sys, os

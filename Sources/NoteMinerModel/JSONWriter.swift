@@ -195,6 +195,9 @@ public struct JSONWriter: Sendable {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// The Double that `format(v, digits:)` reads back as: what a JSON reader of our output gets.
+    public static func rounded(_ v: Double, digits: Int) -> Double { Double(format(v, digits: digits)) ?? v }
+
     /// Deterministic decimal rendering with at most `digits` decimals, trailing zeros trimmed. NaN and
     /// infinities, which JSON cannot carry, become 0.
     public static func format(_ v: Double, digits: Int) -> String {

@@ -59,10 +59,16 @@ public struct ADRStage: Sendable {
             let (pairs, onlyIndications) = Self.clinicalPairs(p.pairs, text: input.text, drugs: drugs, effects: effects)
             if onlyIndications { continue }
             let cp = doc.codePointRange(s.utf8Range)
+            // Numbers as notes.jsonl writes them (4 decimals): a result read back from the resume cache then holds
+            // the same values as a fresh one, so every report made from either is the same (report.html prints
+            // them to 2–3 decimals, and rounding the full value there differed from rounding the 4-decimal one).
             out.append(ADRSentenceRecord(
-                sentence: index, begin: cp.lowerBound, end: cp.upperBound, text: input.text, probability: p.probability,
+                sentence: index, begin: cp.lowerBound, end: cp.upperBound, text: input.text,
+                probability: JSONWriter.rounded(p.probability, digits: 4),
                 pairs: pairs.map { PairRecord(drug: $0.drug, effect: $0.effect) },
-                explanation: p.topContributions(explanationSize).map { ContributionRecord(feature: $0.feature, contribution: $0.value) }))
+                explanation: p.topContributions(explanationSize).map {
+                    ContributionRecord(feature: $0.feature, contribution: JSONWriter.rounded($0.value, digits: 4))
+                }))
         }
         return out
     }

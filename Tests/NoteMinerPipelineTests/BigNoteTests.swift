@@ -30,6 +30,18 @@ import TestSupport
         #expect(pieces.joined().elementsEqual(r.jsonLine()))
     }
 
+    /// A fresh result equals itself read back from its notes.jsonl line (what a resumed run uses): every number in
+    /// it is already what the line says, so reports made from either are byte-identical (report.html prints ADR
+    /// probabilities and contributions rounded further, and rounding the unrounded value differed at the edges).
+    @Test func freshResultEqualsItsLineReadBack() throws {
+        let p = try #require(Self.processor)
+        let r = p.process(Note(noteID: "big", patientID: "p", date: "2024-01-02", text: try Self.sampleText()), warnings: [])
+        #expect(!r.adrSentences.isEmpty && r.adrSentences.allSatisfy { !$0.explanation.isEmpty })
+        let back = try JSONDecoder().decode(NoteResult.self, from: Data(r.jsonLine()))
+        #expect(back == r)
+        #expect(back.adrSentences.map(\.probability) == r.adrSentences.map(\.probability))
+    }
+
     @Test func assertionBlockSizeDoesNotChangeMentions() throws {
         let p = try #require(Self.processor)
         let doc = p.extractor.text.analyze(Note(noteID: "big", text: try Self.sampleText()), warnings: [])

@@ -4,7 +4,8 @@ import TestSupport
 
 /// `run` killed with SIGKILL mid-way and resumed gives byte-identical outputs to a clean run.
 @Suite(.serialized) struct ResumeTests {
-    static let outputs = ["notes.jsonl", "quarantine.jsonl", "profiles.jsonl", "features.csv", "manifest.json"]
+    static let outputs = ["notes.jsonl", "quarantine.jsonl", "profiles.jsonl", "features.csv", "manifest.json", "report.html",
+                          "results.sqlite", "fhir/index.jsonl"]
 
     /// Synthetic notes varied enough that every note is different work.
     static func makeNotes(count: Int) -> Data {
@@ -13,6 +14,7 @@ import TestSupport
             "HISTORY OF PRESENT ILLNESS:\\n%d-year-old man with HTN and T2DM presents with chest pain. Denies fever.\\nMEDICATIONS:\\nlisinopril 10 mg daily, metformin 500mg b.i.d.\\n",
             "CHIEF COMPLAINT: cough.\\nFAMILY HISTORY: Mother with breast cancer.\\nSOCIAL HISTORY: former smoker, %d pack-years.\\n",
             "ASSESSMENT AND PLAN:\\n1. Afib on warfarin, INR %d.\\n2. Rule out PE.\\nReturn if you develop shortness of breath.\\n",
+            "HPI: She developed hives and itching two days after starting amoxicillin for sinusitis; amoxicillin was stopped. Age %d.\\n",
         ]
         for i in 0..<count {
             let body = String(format: bodies[i % bodies.count], 20 + i % 70)
@@ -56,6 +58,13 @@ import TestSupport
             let b = FileManager.default.contents(atPath: resumed + "/" + name)
             #expect(a != nil && a == b, "\(name) differs after resume")
         }
+        // Every FHIR bundle too; and the notes have ADR sentences, whose numbers the reports print rounded (a
+        // cached result holds them as notes.jsonl wrote them, a fresh one must hold the same).
+        for bundle in try FileManager.default.contentsOfDirectory(atPath: clean + "/fhir") {
+            #expect(FileManager.default.contents(atPath: clean + "/fhir/" + bundle) == FileManager.default.contents(atPath: resumed + "/fhir/" + bundle), "fhir/\(bundle)")
+        }
+        let cleanNotes = try String(contentsOfFile: clean + "/notes.jsonl", encoding: .utf8)
+        #expect(cleanNotes.contains("\"adr_sentences\":[{"), "the notes should give ADR sentences")
         // The completed run left one cache generation, whose lines file is notes.jsonl itself (a hard link).
         let left = try FileManager.default.contentsOfDirectory(atPath: resumed + "/cache").sorted()
         #expect(left == ["index-2.tsv", "lines-2.jsonl"], "\(left)")
