@@ -245,16 +245,11 @@ struct ADRFeatureExtractor: Sendable {
         for _ in 0..<8 { h.combine(UInt8(truncatingIfNeeded: x)); x >>= 8 }
     }
 
-    /// A cue's or lexicon indicator's id, and its name as `appendFlags` labels it (`q` → "cue:", `l` → "lexicon:").
     static func named(_ tag: Character, _ name: String) -> (UInt64, String) {
         var h = FNV1a64()
         h.combine(tag.asciiValue!)
         h.combine(name)
-        return (h.value, tag == "q" ? "q" + name : "l" + name)
-    }
-
-    static func label(_ tagged: String) -> String {
-        (tagged.hasPrefix("q") ? "cue:" : "lexicon:") + tagged.dropFirst()
+        return (h.value, (tag == "q" ? "cue:" : "lexicon:") + name)
     }
 
     /// 1 + ln tf for the small counts almost every n-gram has (the same values `log` gives, computed once).
@@ -341,7 +336,7 @@ struct ADRFeatureExtractor: Sendable {
         for (id, name) in flags where id != last {
             out.ids.append(id)
             out.values.append(scale)
-            if let names, names.pointee.wants(id) { names.pointee.map[id] = ADRFeatureExtractor.label(name) }
+            if let names, names.pointee.wants(id) { names.pointee.map[id] = name }
             last = id
         }
     }

@@ -128,30 +128,25 @@ public struct ADRModel: Sendable {
             } else {
                 vector = extractor.extract(bytes: bytes, tokens: tokens, input: input, gazetteer: gazetteer, names: nil)
             }
-            // The logit in vector order, as `dot` sums it; contributions are listed only when they will be shown.
+            // The logit in vector order, as `dot` sums it (the contributions below sum to it exactly).
             let z = ADRModel.dot(vector, weights, bias, mask: mask)
             let p = ADRModel.sigmoid(z)
             let flagged = p >= threshold
-            var byID: [(id: UInt64, value: Double, index: Int)] = []
-            switch explanation {
-            case .all:
-                byID = contributionsByID(vector)
-            case .top(_, let flaggedOnly) where flagged || !flaggedOnly:
-                byID = contributionsByID(vector)
-            default:
-                break
-            }
+            // Contributions are listed only when they will be shown.
             var contributions: [ADRContribution] = []
             switch explanation {
             case .none:
                 break
             case .all:
-                contributions = byID.map { ADRContribution(feature: names.map[$0.id] ?? String($0.id, radix: 16), value: $0.value) }
+                contributions = contributionsByID(vector).map {
+                    ADRContribution(feature: names.map[$0.id] ?? String($0.id, radix: 16), value: $0.value)
+                }
             case .top(_, let flaggedOnly) where flaggedOnly && !flagged:
                 break
             case .top(let k, _):
                 // Candidates: every contribution at least as large as the k-th largest, so ties broken by name in
                 // `topContributions` see all of them; then name just those.
+                let byID = contributionsByID(vector)
                 let cut = ADRModel.kthLargestMagnitude(byID, k)
                 let chosen = byID.filter { abs($0.value) >= cut }
                 names.wanted = Set(chosen.map(\.id))

@@ -158,19 +158,19 @@ public struct ContextEngine: Sendable {
         if let t = ws.triggers[s] { return t }
         let list = findTriggers(doc, sentence: Int(s), buffer: &ws.buffer)
         // Most sentences have no termination trigger: they share one empty table.
-        guard list.contains(where: { rules[$0.rule].category == .termination }) else {
+        let terminations = list.filter { rules[$0.rule].category == .termination }
+        guard !terminations.isEmpty else {
             let t = SentenceTriggers(list: list, terminationBegins: [], terminationEnds: [], terminationStarts: Self.noTerminations)
             ws.triggers[s] = t
             return t
         }
         let attributes = AssertionAttribute.allCases
-        let capacity = list.reduce(0) { $0 + (rules[$1.rule].category == .termination ? 1 : 0) } * attributes.count
         var begins: [Int] = [], ends: [Int] = [], starts: [Int] = [0]
-        begins.reserveCapacity(capacity)
-        ends.reserveCapacity(capacity)
+        begins.reserveCapacity(terminations.count * attributes.count)
+        ends.reserveCapacity(terminations.count * attributes.count)
         starts.reserveCapacity(attributes.count + 1)
         for attribute in attributes {
-            for t in list where rules[t.rule].category == .termination && terminates(rules[t.rule], attribute) {
+            for t in terminations where terminates(rules[t.rule], attribute) {
                 begins.append(t.begin)
                 ends.append(t.end)
             }

@@ -69,6 +69,12 @@ public struct OutputFolder: Sendable {
         return path + "/" + name
     }
 
+    /// Where `name` is written before it is renamed into place: hidden, and per process.
+    public func temporaryPath(_ name: String) throws -> String {
+        try Self.check(name)
+        return path + "/." + name + ".tmp-\(getpid())"
+    }
+
     /// Writes a whole file atomically (temporary file, then rename), owner-only by default.
     public func write(_ name: String, bytes: [UInt8]) throws {
         let writer = try FileWriter(folder: self, name: name)
@@ -87,7 +93,7 @@ public final class FileWriter {
 
     public init(folder: OutputFolder, name: String, atomic: Bool = true) throws {
         final = try folder.filePath(name)
-        temporary = atomic ? folder.path + "/." + name + ".tmp-\(getpid())" : final
+        temporary = atomic ? try folder.temporaryPath(name) : final
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, folder.ownerOnly ? 0o600 : 0o644)
         guard fd >= 0, let f = fdopen(fd, "wb") else {
             throw InputError("cannot write '\(final)': \(String(cString: strerror(errno)))")

@@ -18,7 +18,7 @@ public enum PhaseTrace {
         guard enabled else { return }
         var t = timespec()
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
-        mark(label + " (this thread: cpu \(String(Double(t.tv_sec) + Double(t.tv_nsec) / 1e9, places: 2)) s)")
+        mark(label + " (this thread: cpu \(JSONWriter.format(Double(t.tv_sec) + Double(t.tv_nsec) / 1e9, digits: 2)) s)")
     }
 
     public static func mark(_ label: String) {
@@ -30,17 +30,8 @@ public enum PhaseTrace {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-        let line = "trace: \(label): wall \(String(wall, places: 2)) s, cpu \(String(cpu, places: 2)) s, rss \(usage.ru_maxrss / 1024) MB\n"
+        let line = "trace: \(label): wall \(JSONWriter.format(wall, digits: 2)) s, cpu \(JSONWriter.format(cpu, digits: 2)) s, rss \(usage.ru_maxrss / 1024) MB\n"
         var bytes = Array(line.utf8)
         _ = write(2, &bytes, bytes.count)
-    }
-}
-
-private extension String {
-    init(_ x: Double, places: Int) {
-        var p = 1.0
-        for _ in 0..<places { p *= 10 }
-        let r = (x * p).rounded() / p
-        self = "\(r)"
     }
 }

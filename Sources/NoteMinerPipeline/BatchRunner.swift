@@ -21,7 +21,7 @@ public struct RunSummary: Sendable {
     public var mentions = 0
     public var adrSentences = 0
     public var bytes = 0
-    /// The whole run (per-note pipeline and reports); while the reports are written, the pipeline's time.
+    /// The whole run, reports included (set when the run returns).
     public var seconds = 0.0
     public init() {}
     public var megabytesPerSecond: Double { seconds > 0 ? Double(bytes) / 1_000_000 / seconds : 0 }
@@ -105,7 +105,7 @@ public struct BatchRunner {
                 return .refused(record)
             case .note(let note, let warnings, _):
                 let key = Self.contentKey(note)
-                if !cached.isEmpty, let line = cached.line(for: key),
+                if let line = cached.line(for: key),
                    let result = try? JSONDecoder().decode(NoteResult.self, from: Data(line)) {
                     return .result(result, line: line, key: key, fresh: false, text: note.text)
                 }
@@ -150,7 +150,6 @@ public struct BatchRunner {
         try quarantineOut.commit()
         Memory.releaseFreed()
         summary.patients = Set(results.notes.lazy.map(\.patientID)).count
-        summary.seconds = (ContinuousClock.now - started).inSeconds
         results.builder = builder
         results.summary = summary
         try writeReports(output, &results)

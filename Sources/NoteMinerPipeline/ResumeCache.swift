@@ -32,8 +32,6 @@ final class ResumeCache {
 
         deinit { for f in files { close(f) } }
 
-        var isEmpty: Bool { entries.isEmpty }
-
         /// The cached line (with its newline), or nil when there is none or it does not read back whole.
         func line(for key: String) -> [UInt8]? {
             guard let e = entries[key] else { return nil }
@@ -72,8 +70,8 @@ final class ResumeCache {
             }
             return f
         }
-        lines = try create("lines-\(generation).jsonl")
-        index = try create("index-\(generation).tsv")
+        lines = try create(Self.linesName(generation))
+        index = try create(Self.indexName(generation))
         let h = Array((headerLine + "\n").utf8)
         _ = h.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, index) }
         fflush(index)
@@ -86,6 +84,9 @@ final class ResumeCache {
         }
     }
 
+    private static func linesName(_ g: Int) -> String { "lines-\(g).jsonl" }
+    private static func indexName(_ g: Int) -> String { "index-\(g).tsv" }
+
     private static func generation(ofIndex name: String) -> Int? {
         guard name.hasPrefix("index-"), name.hasSuffix(".tsv") else { return nil }
         return Int(name.dropFirst(6).dropLast(4))
@@ -95,13 +96,13 @@ final class ResumeCache {
         var entries: [String: Snapshot.Entry] = [:]
         var files: [Int32] = []
         for g in generations {
-            guard let data = FileManager.default.contents(atPath: folder.path + "/index-\(g).tsv") else { continue }
+            guard let data = FileManager.default.contents(atPath: folder.path + "/" + indexName(g)) else { continue }
             let bytes = [UInt8](data)
             var rows = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
             // A torn last entry (killed mid-write) has no newline after it: drop it.
             if bytes.last != 0x0A { rows.removeLast() }
             guard let first = rows.first, Array(first) == Array(header.utf8) else { continue }
-            let fd = open(folder.path + "/lines-\(g).jsonl", O_RDONLY | O_CLOEXEC)
+            let fd = open(folder.path + "/" + linesName(g), O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { continue }
             var st = stat()
             guard fstat(fd, &st) == 0 else { close(fd); continue }
@@ -143,10 +144,10 @@ final class ResumeCache {
         let written = fflush(lines) == 0 && ferror(lines) == 0
         let closedCleanly = fclose(lines) == 0
         fclose(index)
-        let source = try folder.filePath("lines-\(generation).jsonl")
+        let source = try folder.filePath(Self.linesName(generation))
         guard written, closedCleanly else { throw InputError("cannot write '\(source)': \(String(cString: strerror(errno)))") }
         let final = try target.filePath(name)
-        let temporary = target.path + "/." + name + ".tmp-\(getpid())"
+        let temporary = try target.temporaryPath(name)
         unlink(temporary)
         if link(source, temporary) != 0 {
             guard let data = FileManager.default.contents(atPath: source),
@@ -162,7 +163,7 @@ final class ResumeCache {
         // Every other generation goes, also a lines file whose index was lost.
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         for name in names where (name.hasPrefix("index-") && name.hasSuffix(".tsv")) || (name.hasPrefix("lines-") && name.hasSuffix(".jsonl")) {
-            if name != "index-\(generation).tsv", name != "lines-\(generation).jsonl" { unlink(folder.path + "/" + name) }
+            if name != Self.indexName(generation), name != Self.linesName(generation) { unlink(folder.path + "/" + name) }
         }
     }
 }

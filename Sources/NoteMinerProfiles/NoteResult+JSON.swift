@@ -24,7 +24,7 @@ extension NoteResult {
         writeHead(into: &w)
         w.key("mentions")
         w.beginArray()
-        let keys = MentionKeys.shared
+        let keys = RecordKeys.shared
         for m in mentions {
             NoteResult.writeMention(m, into: &w, keys: keys)
             if w.bytes.count >= pieceBytes { try sink(w.takeBytes()) }
@@ -80,10 +80,10 @@ extension NoteResult {
     }
 
     static func writeMention(_ m: MentionRecord, into w: inout JSONWriter) {
-        writeMention(m, into: &w, keys: MentionKeys.shared)
+        writeMention(m, into: &w, keys: RecordKeys.shared)
     }
 
-    static func writeMention(_ m: MentionRecord, into w: inout JSONWriter, keys k: MentionKeys) {
+    static func writeMention(_ m: MentionRecord, into w: inout JSONWriter, keys k: RecordKeys) {
         w.beginObject()
         w.field(k.begin, m.begin); w.field(k.end, m.end); w.field(k.text, m.text)
         w.field(k.conceptID, m.conceptID); w.field(k.preferredName, m.preferredName); w.field(k.category, m.category)
@@ -109,16 +109,51 @@ extension NoteResult {
     }
 }
 
-/// The mention record's keys, escaped once.
-final class MentionKeys: Sendable {
-    static let shared = MentionKeys()
-    let begin = JSONWriter.Key("begin"), end = JSONWriter.Key("end"), text = JSONWriter.Key("text")
-    let conceptID = JSONWriter.Key("concept_id"), preferredName = JSONWriter.Key("preferred_name")
-    let category = JSONWriter.Key("category"), codes = JSONWriter.Key("codes"), system = JSONWriter.Key("system")
-    let code = JSONWriter.Key("code"), riskFactor = JSONWriter.Key("risk_factor"), section = JSONWriter.Key("section")
-    let sentence = JSONWriter.Key("sentence"), negated = JSONWriter.Key("negated"), possible = JSONWriter.Key("possible")
-    let historical = JSONWriter.Key("historical"), hypothetical = JSONWriter.Key("hypothetical")
-    let family = JSONWriter.Key("family"), evidence = JSONWriter.Key("evidence"), attribute = JSONWriter.Key("attribute")
-    let trigger = JSONWriter.Key("trigger"), ambiguous = JSONWriter.Key("ambiguous")
+/// The keys of the per-note and per-patient records (`notes.jsonl`, `profiles.jsonl`), escaped once: a
+/// 10,000-note run writes millions of them.
+final class RecordKeys: Sendable {
+    static let shared = RecordKeys()
+    let adverseEvents = JSONWriter.Key("adverse_events")
+    let age = JSONWriter.Key("age")
+    let agePoints = JSONWriter.Key("age_points")
     let alternatives = JSONWriter.Key("alternatives")
+    let ambiguous = JSONWriter.Key("ambiguous")
+    let attribute = JSONWriter.Key("attribute")
+    let begin = JSONWriter.Key("begin")
+    let category = JSONWriter.Key("category")
+    let charlson = JSONWriter.Key("charlson")
+    let code = JSONWriter.Key("code")
+    let codes = JSONWriter.Key("codes")
+    let components = JSONWriter.Key("components")
+    let conceptID = JSONWriter.Key("concept_id")
+    let date = JSONWriter.Key("date")
+    let drug = JSONWriter.Key("drug")
+    let effect = JSONWriter.Key("effect")
+    let end = JSONWriter.Key("end")
+    let evidence = JSONWriter.Key("evidence")
+    let family = JSONWriter.Key("family")
+    let firstDate = JSONWriter.Key("first_date")
+    let historical = JSONWriter.Key("historical")
+    let hypothetical = JSONWriter.Key("hypothetical")
+    let index = JSONWriter.Key("index")
+    let lastDate = JSONWriter.Key("last_date")
+    let mentions = JSONWriter.Key("mentions")
+    let negated = JSONWriter.Key("negated")
+    let noteID = JSONWriter.Key("note_id")
+    let noteType = JSONWriter.Key("note_type")
+    let notes = JSONWriter.Key("notes")
+    let patientID = JSONWriter.Key("patient_id")
+    let possible = JSONWriter.Key("possible")
+    let preferredName = JSONWriter.Key("preferred_name")
+    let probability = JSONWriter.Key("probability")
+    let riskFactor = JSONWriter.Key("risk_factor")
+    let riskFactors = JSONWriter.Key("risk_factors")
+    let schemaVersion = JSONWriter.Key("schema_version")
+    let scores = JSONWriter.Key("scores")
+    let section = JSONWriter.Key("section")
+    let sentence = JSONWriter.Key("sentence")
+    let status = JSONWriter.Key("status")
+    let system = JSONWriter.Key("system")
+    let text = JSONWriter.Key("text")
+    let trigger = JSONWriter.Key("trigger")
 }

@@ -68,7 +68,7 @@ func utf8Less(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPreced
 
 /// One patient's profile (`profiles.jsonl`). See README "profiles.jsonl" for the schema.
 public struct PatientProfile: Sendable, Hashable {
-    private static var K: ProfileKeys { ProfileKeys.shared }
+    private static var K: RecordKeys { RecordKeys.shared }
     public static let schemaVersion = 1
 
     public struct Evidence: Sendable, Hashable {
@@ -196,10 +196,10 @@ public struct PatientProfile: Sendable, Hashable {
                            + adverseEvents.reduce(0) { $0 + 200 + $1.text.utf8.count + $1.drug.utf8.count + $1.effect.utf8.count + $1.noteID.utf8.count } * 9 / 8)
         w.beginObject()
         w.field(K.schemaVersion, Self.schemaVersion)
-        w.field(K.patientId, patientID)
+        w.field(K.patientID, patientID)
         w.key(K.notes); w.beginArray()
         for n in notes {
-            w.beginObject(); w.field(K.noteId, n.noteID); w.field(K.date, n.date); w.field(K.noteType, n.noteType); w.endObject()
+            w.beginObject(); w.field(K.noteID, n.noteID); w.field(K.date, n.date); w.field(K.noteType, n.noteType); w.endObject()
         }
         w.endArray()
         w.key(K.age); if let age { w.int(age) } else { w.null() }
@@ -210,7 +210,7 @@ public struct PatientProfile: Sendable, Hashable {
             w.key(name); w.beginArray()
             for c in list {
                 w.beginObject()
-                w.field(K.conceptId, c.conceptID)
+                w.field(K.conceptID, c.conceptID)
                 w.field(K.preferredName, c.preferredName)
                 w.key(K.codes); w.beginArray()
                 for code in c.codes { w.beginObject(); w.field(K.system, code.system); w.field(K.code, code.code); w.endObject() }
@@ -225,7 +225,7 @@ public struct PatientProfile: Sendable, Hashable {
         for e in adverseEvents {
             w.beginObject()
             w.field(K.drug, e.drug); w.field(K.effect, e.effect); w.field(K.probability, e.probability, digits: 4)
-            w.field(K.noteId, e.noteID); w.field(K.date, e.date)
+            w.field(K.noteID, e.noteID); w.field(K.date, e.date)
             w.key(K.evidence); w.beginObject(); w.field(K.begin, e.begin); w.field(K.end, e.end); w.field(K.text, e.text); w.endObject()
             w.endObject()
         }
@@ -256,47 +256,10 @@ public struct PatientProfile: Sendable, Hashable {
         w.key(K.evidence); w.beginArray()
         for e in f.evidence {
             w.beginObject()
-            w.field(K.noteId, e.noteID); w.field(K.begin, e.begin); w.field(K.end, e.end)
+            w.field(K.noteID, e.noteID); w.field(K.begin, e.begin); w.field(K.end, e.end)
             w.field(K.text, e.text); w.field(K.section, e.section)
             w.endObject()
         }
         w.endArray()
     }
-}
-
-/// The keys this file writes, escaped once (a 10,000-note run writes millions of them).
-private final class ProfileKeys: Sendable {
-    static let shared = ProfileKeys()
-    let adverseEvents = JSONWriter.Key("adverse_events")
-    let age = JSONWriter.Key("age")
-    let agePoints = JSONWriter.Key("age_points")
-    let begin = JSONWriter.Key("begin")
-    let charlson = JSONWriter.Key("charlson")
-    let code = JSONWriter.Key("code")
-    let codes = JSONWriter.Key("codes")
-    let components = JSONWriter.Key("components")
-    let conceptId = JSONWriter.Key("concept_id")
-    let date = JSONWriter.Key("date")
-    let drug = JSONWriter.Key("drug")
-    let effect = JSONWriter.Key("effect")
-    let end = JSONWriter.Key("end")
-    let evidence = JSONWriter.Key("evidence")
-    let firstDate = JSONWriter.Key("first_date")
-    let index = JSONWriter.Key("index")
-    let lastDate = JSONWriter.Key("last_date")
-    let mentions = JSONWriter.Key("mentions")
-    let noteId = JSONWriter.Key("note_id")
-    let noteType = JSONWriter.Key("note_type")
-    let notes = JSONWriter.Key("notes")
-    let patientId = JSONWriter.Key("patient_id")
-    let preferredName = JSONWriter.Key("preferred_name")
-    let probability = JSONWriter.Key("probability")
-    let riskFactor = JSONWriter.Key("risk_factor")
-    let riskFactors = JSONWriter.Key("risk_factors")
-    let schemaVersion = JSONWriter.Key("schema_version")
-    let scores = JSONWriter.Key("scores")
-    let section = JSONWriter.Key("section")
-    let status = JSONWriter.Key("status")
-    let system = JSONWriter.Key("system")
-    let text = JSONWriter.Key("text")
 }

@@ -112,13 +112,12 @@ final class SQLiteStreamWorker: @unchecked Sendable {
         condition.broadcast()
     }
 
-    private func next() -> Item? {
+    /// The next item, waiting for one. Only the thread's `build` takes items, and it stops at `.finish` or
+    /// `.cancel`, one of which every producer sends last.
+    private func next() -> Item {
         condition.lock()
         defer { condition.unlock() }
-        while head == queue.count {
-            if failure != nil, ended { return nil }
-            condition.wait()
-        }
+        while head == queue.count { condition.wait() }
         let item = queue[head]
         queue[head] = .cancel  // drop the reference now, not when the queue is compacted
         head += 1
@@ -139,34 +138,25 @@ final class SQLiteStreamWorker: @unchecked Sendable {
     }
 
     private func work() {
-        var outcome: (any Error)?
         do {
             try build()
         } catch {
-            outcome = error
-        }
-        condition.lock()
-        if let outcome, failure == nil {
-            failure = outcome as? SQLiteWriterError ?? SQLiteWriterError(path: path, reason: String(describing: outcome))
-        }
-        condition.unlock()
-        // A failed build still drains the queue, so producers never wait on a full queue that nobody empties.
-        if outcome != nil {
+            // Record the failure, then let producers finish: they add nothing more once `failure` is set, and wait
+            // on no full queue, since `enqueue` stops waiting when it is. Their `finish` or `cancel` reports it.
             condition.lock()
+            failure = error as? SQLiteWriterError ?? SQLiteWriterError(path: path, reason: String(describing: error))
             condition.broadcast()
             while !ended { condition.wait() }
             queue.removeAll()
             head = 0
             condition.unlock()
+            try? FileManager.default.removeItem(atPath: tmp)
         }
-        if outcome != nil || failure != nil { try? FileManager.default.removeItem(atPath: tmp) }
         condition.lock()
         done = true
         condition.broadcast()
         condition.unlock()
     }
-
-    private struct Cancelled: Error {}
 
     private func build() throws {
         var config = Configuration()
@@ -193,8 +183,8 @@ final class SQLiteStreamWorker: @unchecked Sendable {
                 PhaseTrace.markThread("sqlite note indexes built")
                 Memory.releaseFreed()
             }
-            loop: while let item = next() {
-                switch item {
+            loop: while true {
+                switch next() {
                 case .note(let n):
                     try inserter.note(n)
                 case .notesComplete:

@@ -211,7 +211,7 @@ public enum SQLiteWriter {
                 }
                 expl.endArray()
                 // Rounded like notes.jsonl so the table and the JSON agree digit for digit.
-                let probability = Double(JSONWriter.format(a.probability, digits: 4)) ?? a.probability
+                let probability = JSONWriter.rounded(a.probability, digits: 4)
                 let s = adrStmt
                 try s.bind(1, adrID); try s.bind(2, n.noteID); try s.bind(3, n.patientID); try s.bind(4, a.sentence)
                 try s.bind(5, a.begin); try s.bind(6, a.end); try s.bind(7, a.text); try s.bind(8, probability)
@@ -289,16 +289,15 @@ final class RawStatement {
 
     func bind(_ i: Int32, _ v: Int) throws { try check(sqlite3_bind_int64(stmt, i, sqlite3_int64(v)), "bind") }
     func bind(_ i: Int32, _ v: Int?) throws {
-        if let v { try bind(i, v) } else { try check(sqlite3_bind_null(stmt, i), "bind") }
+        if let v { try bind(i, v) } else { try bindNull(i) }
     }
     func bind(_ i: Int32, _ v: String) throws {
         var v = v
         try v.withUTF8 { try bindText(i, $0, copy: true) }
     }
     func bind(_ i: Int32, _ v: String?) throws {
-        if let v { try bind(i, v) } else { try check(sqlite3_bind_null(stmt, i), "bind") }
+        if let v { try bind(i, v) } else { try bindNull(i) }
     }
-    func bind(_ i: Int32, _ v: Bool) throws { try bind(i, v ? 1 : 0) }
     func bind(_ i: Int32, _ v: Double) throws { try check(sqlite3_bind_double(stmt, i, v), "bind") }
     func bind(_ i: Int32, bytes: [UInt8]) throws {
         try bytes.withUnsafeBufferPointer { try bindText(i, $0, copy: true) }
