@@ -6,6 +6,8 @@ enum ADRCues {
         var words: [UInt64]
         /// Causal cues also count for the lexicon feature "cue between drug and effect" and for pairing.
         var causal: Bool
+        /// The cue's feature id and name, computed once rather than for every sentence that has the cue.
+        var flag: (id: UInt64, name: String)
     }
 
     static let causalPhrases: [String] = [
@@ -39,13 +41,26 @@ enum ADRCues {
         for (phrases, causal) in [(causalPhrases, true), (otherPhrases, false)] {
             for p in phrases {
                 let hashes = p.split(separator: " ").map { ADRText.hashWord(String($0)) }
-                list.append(Cue(name: p, words: hashes, causal: causal))
+                list.append(Cue(name: p, words: hashes, causal: causal, flag: ADRFeatureExtractor.named("q", p)))
             }
         }
         return list
     }()
 
-    static let hyphenHashes: [(UInt64, String)] = hyphenSuffixes.map { (ADRText.hashWord($0), $0) }
+    /// Indices into `cues` by the low byte of the first word's hash, ascending: a word is compared with the few
+    /// cues that can start there instead of all of them.
+    static let cuesByFirstByte: [[Int]] = {
+        var table = [[Int]](repeating: [], count: 256)
+        for (i, cue) in cues.enumerated() { table[Int(cue.words[0] & 0xFF)].append(i) }
+        return table
+    }()
+
+    /// Word hash of each hyphen suffix, with the flag of "-" + suffix.
+    static let hyphenHashes: [(hash: UInt64, flag: (id: UInt64, name: String))] = hyphenSuffixes.map {
+        (ADRText.hashWord($0), ADRFeatureExtractor.named("q", "-" + $0))
+    }
+    static let drugLikeFlag = ADRFeatureExtractor.named("q", "drug-like word")
+    static let drugLikeManyFlag = ADRFeatureExtractor.named("q", "drug-like words>1")
     static let hyphenHash: UInt64 = { var h = FNV1a64(); h.combine(UInt8(ascii: "-")); return h.value }()
 
     /// Endings of international nonproprietary drug names (WHO INN stems) and common drug-name endings: a
@@ -60,10 +75,17 @@ enum ADRCues {
         "mustine", "poetin", "grastim", "arsen", "tide", "golide", "adine", "ptine", "oxide", "limus", "sporin", "oxin", "micin", "azone", "profen",
     ].map { Array($0.utf8) }
 
+    /// `drugSuffixes` by their last byte.
+    static let drugSuffixesByLastByte: [[[UInt8]]] = {
+        var table = [[[UInt8]]](repeating: [], count: 256)
+        for suffix in drugSuffixes { table[Int(suffix[suffix.count - 1])].append(suffix) }
+        return table
+    }()
+
     /// Whether a word ends like a drug name (words of at least 6 letters).
     static func looksLikeDrug(bytes: UnsafeBufferPointer<UInt8>, token t: ADRToken) -> Bool {
         guard t.isWord, t.end - t.begin >= 6 else { return false }
-        for suffix in drugSuffixes where suffix.count < t.end - t.begin {
+        for suffix in drugSuffixesByLastByte[Int(ADRText.lower(bytes[t.end - 1]))] where suffix.count < t.end - t.begin {
             var ok = true
             let start = t.end - suffix.count
             for k in 0..<suffix.count where ADRText.lower(bytes[start + k]) != suffix[k] { ok = false; break }
@@ -72,21 +94,19 @@ enum ADRCues {
         return false
     }
 
-    /// Cue names present in the sentence (with repeats; the caller deduplicates).
-    /// `drugLike[i]`: `looksLikeDrug` of token i (the caller needs it too).
-    static func find(bytes: UnsafeBufferPointer<UInt8>, tokens: [ADRToken], drugLike isDrugLike: [Bool]) -> [String] {
-        var found: [String] = []
+    /// Appends the flags (feature id, name) of the cues present in the sentence, with repeats (the caller
+    /// deduplicates). `drugLike[i]`: `looksLikeDrug` of token i (the caller needs it too).
+    static func flags(tokens: [ADRToken], drugLike isDrugLike: [Bool], into found: inout [(UInt64, String)]) {
         var drugLike = 0
         for d in isDrugLike where d { drugLike += 1 }
-        if drugLike > 0 { found.append("drug-like word") }
-        if drugLike > 1 { found.append("drug-like words>1") }
-        forEachMatch(tokens: tokens, range: 0..<tokens.count) { cue, _ in found.append(cue.name) }
+        if drugLike > 0 { found.append(drugLikeFlag) }
+        if drugLike > 1 { found.append(drugLikeManyFlag) }
+        forEachMatch(tokens: tokens, range: 0..<tokens.count) { cue, _ in found.append(cue.flag) }
         for i in 1..<max(1, tokens.count - 1) where tokens[i].hash == hyphenHash {
             let prev = tokens[i - 1], next = tokens[i + 1]
             guard prev.isWord, next.isWord, prev.end == tokens[i].begin, tokens[i].end == next.begin else { continue }
-            if let s = hyphenHashes.first(where: { $0.0 == next.hash }) { found.append("-" + s.1) }
+            if let s = hyphenHashes.first(where: { $0.hash == next.hash }) { found.append(s.flag) }
         }
-        return found
     }
 
     static func hasCausalCue(tokens: [ADRToken], range: Range<Int>) -> Bool {
@@ -97,8 +117,11 @@ enum ADRCues {
 
     /// Calls `body` for every cue occurrence fully inside `range` (token indices).
     static func forEachMatch(tokens: [ADRToken], range: Range<Int>, _ body: (Cue, Range<Int>) -> Void) {
+        let cues = self.cues, byFirstByte = cuesByFirstByte
         for i in range where tokens[i].isWord {
-            for cue in cues where cue.words[0] == tokens[i].hash {
+            let h = tokens[i].hash
+            for c in byFirstByte[Int(h & 0xFF)] where cues[c].words[0] == h {
+                let cue = cues[c]
                 let end = i + cue.words.count
                 guard end <= range.upperBound else { continue }
                 var ok = true

@@ -207,13 +207,13 @@ struct ADRFeatureExtractor: Sendable {
 
         // Cues and lexicon indicators: binary, deduplicated, sorted.
         var flags: [(UInt64, String)] = []
-        for cue in ADRCues.find(bytes: bytes, tokens: tokens, drugLike: drugLike) { flags.append(ADRFeatureExtractor.named("q", cue)) }
+        ADRCues.flags(tokens: tokens, drugLike: drugLike, into: &flags)
         appendFlags(&flags, scale: config.cueScale, into: &out, names: names)
         out.blockEnds.3 = out.ids.count
         guard computes(.lexicon) else { return out }
         flags.removeAll()
         for f in ADRFeatureExtractor.lexiconFeatures(drugs: input.drugs, effects: input.effects, tokens: tokens) {
-            flags.append(ADRFeatureExtractor.named("l", f))
+            flags.append(LexiconFeature.flags[f.rawValue])
         }
         if let gazetteer, !gazetteer.isEmpty {
             // The learned gazetteer feeds the same indicators under their own names (it is less reliable than
@@ -225,12 +225,12 @@ struct ADRFeatureExtractor: Sendable {
                 if kind == 1 { drugs.append(m) } else { effects.append(m) }
             }
             for f in ADRFeatureExtractor.lexiconFeatures(drugs: drugs, effects: effects, tokens: tokens) {
-                flags.append(ADRFeatureExtractor.named("l", "gazetteer_" + f))
+                flags.append(LexiconFeature.gazetteerFlags[f.rawValue])
             }
             let structure = ADRPairExtractor(gazetteer: gazetteer).analyze(bytes: bytes, tokens: tokens, input: input)
             out.analysis = structure
-            if structure.patternPairs > 0 { flags.append(ADRFeatureExtractor.named("l", "pattern_pair")) }
-            if structure.patternPairsWithKnownDrug > 0 { flags.append(ADRFeatureExtractor.named("l", "pattern_pair_known_drug")) }
+            if structure.patternPairs > 0 { flags.append(LexiconFeature.patternPairFlag) }
+            if structure.patternPairsWithKnownDrug > 0 { flags.append(LexiconFeature.patternPairKnownDrugFlag) }
         }
         appendFlags(&flags, scale: config.lexiconScale, into: &out, names: names)
         return out
@@ -343,17 +343,17 @@ struct ADRFeatureExtractor: Sendable {
 
     /// Indicators from lexicon/ConText annotations: presence, assertion status, order and distance of the
     /// closest asserted drug–effect pair, and whether a causal cue lies between them.
-    static func lexiconFeatures(drugs: [ADRMention], effects: [ADRMention], tokens: [ADRToken]) -> [String] {
-        var f: [String] = []
-        if !drugs.isEmpty { f.append("drug") }
-        if drugs.count > 1 { f.append("drugs>1") }
+    static func lexiconFeatures(drugs: [ADRMention], effects: [ADRMention], tokens: [ADRToken]) -> [LexiconFeature] {
+        var f: [LexiconFeature] = []
+        if !drugs.isEmpty { f.append(.drug) }
+        if drugs.count > 1 { f.append(.drugs) }
         let asserted = effects.filter { !$0.negated && !$0.hypothetical }
-        if !asserted.isEmpty { f.append("effect") }
-        if effects.contains(where: { $0.negated }) { f.append("effect_negated") }
-        if effects.contains(where: { $0.hypothetical }) { f.append("effect_hypothetical") }
-        if !effects.isEmpty, asserted.isEmpty { f.append("effect_only_unasserted") }
+        if !asserted.isEmpty { f.append(.effect) }
+        if effects.contains(where: { $0.negated }) { f.append(.effectNegated) }
+        if effects.contains(where: { $0.hypothetical }) { f.append(.effectHypothetical) }
+        if !effects.isEmpty, asserted.isEmpty { f.append(.effectOnlyUnasserted) }
         guard !drugs.isEmpty, !asserted.isEmpty else { return f }
-        f.append("drug+effect")
+        f.append(.drugEffect)
         // Token index of a byte offset: first token ending after it.
         func tokenIndex(_ offset: Int) -> Int {
             var lo = 0, hi = tokens.count
@@ -370,11 +370,42 @@ struct ADRFeatureExtractor: Sendable {
             }
         }
         if let b = best {
-            f.append(b.drugFirst ? "drug_before_effect" : "effect_before_drug")
-            let bucket = b.dist <= 3 ? "0-3" : b.dist <= 8 ? "4-8" : b.dist <= 15 ? "9-15" : "16+"
-            f.append("distance:" + bucket)
-            if b.hi > b.lo + 1, ADRCues.hasCausalCue(tokens: tokens, range: (b.lo + 1)..<b.hi) { f.append("cue_between") }
+            f.append(b.drugFirst ? .drugBeforeEffect : .effectBeforeDrug)
+            f.append(b.dist <= 3 ? .distance0to3 : b.dist <= 8 ? .distance4to8 : b.dist <= 15 ? .distance9to15 : .distance16plus)
+            if b.hi > b.lo + 1, ADRCues.hasCausalCue(tokens: tokens, range: (b.lo + 1)..<b.hi) { f.append(.cueBetween) }
         }
         return f
     }
+}
+
+/// The lexicon indicators (feature names as in the model's explanations, `"lexicon:" + name`). Their ids are
+/// computed once: hashing and concatenating the names for every scored sentence was a visible share of it.
+enum LexiconFeature: Int, CaseIterable {
+    case drug, drugs, effect, effectNegated, effectHypothetical, effectOnlyUnasserted, drugEffect
+    case drugBeforeEffect, effectBeforeDrug, distance0to3, distance4to8, distance9to15, distance16plus, cueBetween
+
+    var name: String {
+        switch self {
+        case .drug: "drug"
+        case .drugs: "drugs>1"
+        case .effect: "effect"
+        case .effectNegated: "effect_negated"
+        case .effectHypothetical: "effect_hypothetical"
+        case .effectOnlyUnasserted: "effect_only_unasserted"
+        case .drugEffect: "drug+effect"
+        case .drugBeforeEffect: "drug_before_effect"
+        case .effectBeforeDrug: "effect_before_drug"
+        case .distance0to3: "distance:0-3"
+        case .distance4to8: "distance:4-8"
+        case .distance9to15: "distance:9-15"
+        case .distance16plus: "distance:16+"
+        case .cueBetween: "cue_between"
+        }
+    }
+
+    /// Feature id and name by `rawValue`: from the lexicon annotations, and from the learned gazetteer.
+    static let flags: [(UInt64, String)] = allCases.map { ADRFeatureExtractor.named("l", $0.name) }
+    static let gazetteerFlags: [(UInt64, String)] = allCases.map { ADRFeatureExtractor.named("l", "gazetteer_" + $0.name) }
+    static let patternPairFlag = ADRFeatureExtractor.named("l", "pattern_pair")
+    static let patternPairKnownDrugFlag = ADRFeatureExtractor.named("l", "pattern_pair_known_drug")
 }

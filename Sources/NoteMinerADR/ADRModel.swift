@@ -154,7 +154,7 @@ public struct ADRModel: Sendable {
                 _ = withUnsafeMutablePointer(to: &names) { extractor.extract(bytes: bytes, tokens: tokens, input: input, gazetteer: gazetteer, names: $0) }
                 contributions = chosen.map { ADRContribution(feature: names.map[$0.id] ?? String($0.id, radix: 16), value: $0.value) }
             }
-            let pairs = !flagged ? [] : vector.analysis?.pairs ?? ADRPairExtractor(gazetteer: gazetteer).pairs(bytes: bytes, tokens: tokens, input: input)
+            let pairs = !flagged ? [] : vector.analysis?.pairs(bytes: bytes, tokens: tokens) ?? ADRPairExtractor(gazetteer: gazetteer).pairs(bytes: bytes, tokens: tokens, input: input)
             var prediction = ADRPrediction(probability: p, logit: z, isADR: flagged, bias: bias, contributions: contributions, pairs: pairs)
             if case .top(let k, _) = explanation { prediction.contributions = prediction.topContributions(k) }
             return prediction

@@ -12,7 +12,7 @@ struct ADRPairExtractor {
     enum Policy { case patternsFirst, union }
     var pairPolicy: Policy = .patternsFirst
 
-    private struct Span: Hashable { var lo: Int; var hi: Int }  // token range [lo, hi)
+    fileprivate struct Span: Hashable { var lo: Int; var hi: Int }  // token range [lo, hi)
 
     static func w(_ s: String) -> UInt64 { ADRText.hashWord(s) }
     static let articles: Set<UInt64> = set(["a", "an", "the"])
@@ -106,14 +106,50 @@ struct ADRPairExtractor {
     static let hyphenCues = set(["induced", "associated", "related", "mediated", "attributed", "caused", "provoked", "triggered"])
     static let hyphen: UInt64 = { var h = FNV1a64(); h.combine(UInt8(ascii: "-")); return h.value }()
 
+    /// What sentence structure says. The pairs are kept as token spans and named only on request: the
+    /// features need just the counts, and only a flagged sentence (a third of those scored) shows its pairs.
     struct Analysis {
-        var pairs: [ADRPair]
+        /// Drug and effect spans in the order they are paired.
+        fileprivate var candidates: [(Span, Span)]
         var patternPairs: Int
         var patternPairsWithKnownDrug: Int
+
+        /// The pairs named from the sentence the analysis was made of (same bytes and tokens).
+        func pairs(bytes: UnsafeBufferPointer<UInt8>, tokens: [ADRToken]) -> [ADRPair] {
+            var result: [ADRPair] = []
+            var seen: Set<String> = []
+            func text(_ s: Span) -> String {
+                // "5-fluorouracil", "6-mercaptopurine": a prefix glued by a hyphen belongs to the name.
+                var lo = s.lo
+                if lo >= 2, tokens[lo - 1].hash == ADRPairExtractor.hyphen, tokens[lo - 1].end == tokens[lo].begin,
+                   tokens[lo - 2].end == tokens[lo - 1].begin, tokens[lo - 2].first == UInt8(ascii: "0") { lo -= 2 }
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[tokens[lo].begin..<tokens[s.hi - 1].end]), as: UTF8.self)
+            }
+            for (d, e) in candidates {
+                guard d != e else { continue }
+                // Fixed combinations ("trimethoprim-sulfamethoxazole", "lopinavir/ritonavir") are annotated as
+                // their components.
+                var parts: [Span] = []
+                if d.hi - d.lo == 3, tokens[d.lo + 1].first == UInt8(ascii: "-") || tokens[d.lo + 1].first == UInt8(ascii: "/"),
+                   tokens[d.lo].first != UInt8(ascii: "0"), tokens[d.lo].end - tokens[d.lo].begin >= 4,
+                   tokens[d.hi - 1].end - tokens[d.hi - 1].begin >= 4, !ADRPairExtractor.hyphenCues.contains(tokens[d.hi - 1].hash) {
+                    parts = [Span(lo: d.lo, hi: d.lo + 1), Span(lo: d.hi - 1, hi: d.hi)]
+                } else {
+                    parts = [d]
+                }
+                let effectText = text(e)
+                guard effectText.utf8.count >= 3 else { continue }
+                for part in parts {
+                    let p = ADRPair(drug: text(part), effect: effectText)
+                    if seen.insert(p.key).inserted { result.append(p) }
+                }
+            }
+            return result
+        }
     }
 
     func pairs(bytes: UnsafeBufferPointer<UInt8>, tokens: [ADRToken], input: ADRSentenceInput) -> [ADRPair] {
-        analyze(bytes: bytes, tokens: tokens, input: input).pairs
+        analyze(bytes: bytes, tokens: tokens, input: input).pairs(bytes: bytes, tokens: tokens)
     }
 
     func analyze(bytes: UnsafeBufferPointer<UInt8>, tokens: [ADRToken], input: ADRSentenceInput) -> Analysis {
@@ -373,34 +409,6 @@ struct ADRPairExtractor {
             }
         }
 
-        var result: [ADRPair] = []
-        var seen: Set<String> = []
-        func text(_ s: Span) -> String {
-            // "5-fluorouracil", "6-mercaptopurine": a prefix glued by a hyphen belongs to the name.
-            var lo = s.lo
-            if lo >= 2, tokens[lo - 1].hash == ADRPairExtractor.hyphen, tokens[lo - 1].end == tokens[lo].begin,
-               tokens[lo - 2].end == tokens[lo - 1].begin, tokens[lo - 2].first == UInt8(ascii: "0") { lo -= 2 }
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[tokens[lo].begin..<tokens[s.hi - 1].end]), as: UTF8.self)
-        }
-        func add(_ d: Span, _ e: Span) {
-            guard d != e else { return }
-            // Fixed combinations ("trimethoprim-sulfamethoxazole", "lopinavir/ritonavir") are annotated as
-            // their components.
-            var parts: [Span] = []
-            if d.hi - d.lo == 3, tokens[d.lo + 1].first == UInt8(ascii: "-") || tokens[d.lo + 1].first == UInt8(ascii: "/"),
-               tokens[d.lo].first != UInt8(ascii: "0"), tokens[d.lo].end - tokens[d.lo].begin >= 4,
-               tokens[d.hi - 1].end - tokens[d.hi - 1].begin >= 4, !ADRPairExtractor.hyphenCues.contains(tokens[d.hi - 1].hash) {
-                parts = [Span(lo: d.lo, hi: d.lo + 1), Span(lo: d.hi - 1, hi: d.hi)]
-            } else {
-                parts = [d]
-            }
-            let effectText = text(e)
-            guard effectText.utf8.count >= 3 else { return }
-            for part in parts {
-                let p = ADRPair(drug: text(part), effect: effectText)
-                if seen.insert(p.key).inserted { result.append(p) }
-            }
-        }
         // "methotrexate (MTX)", "Posterior reversible encephalopathy syndrome (PRES)": the parenthesized short
         // form names the same thing and is paired too.
         func shortForm(_ x: Span) -> Span? {
@@ -416,11 +424,11 @@ struct ADRPairExtractor {
             if let se = shortForm(e) { withShortForms.append((d, se)) }
         }
         explicit = withShortForms
-        for (d, e) in explicit { add(d, e) }
+        var candidates = explicit
         // Sentence structure, where it speaks, is trusted over co-occurrence: lists of known effects in the
         // same sentence are often indications or history ("treated for thyrotoxicosis with methimazole").
         if !explicit.isEmpty && pairPolicy == .patternsFirst {
-            return Analysis(pairs: result, patternPairs: explicit.count, patternPairsWithKnownDrug: explicit.filter { p in drugs.contains(p.0) }.count)
+            return Analysis(candidates: candidates, patternPairs: explicit.count, patternPairsWithKnownDrug: explicit.filter { p in drugs.contains(p.0) }.count)
         }
         // Known drugs × known effects not already explained by a pattern.
         let patternDrugs = Set(explicit.map { $0.0 })
@@ -429,9 +437,9 @@ struct ADRPairExtractor {
         let allDrugs = Array(Set(drugs).union(patternDrugs)).sorted { ($0.lo, $0.hi) < ($1.lo, $1.hi) }
         let allEffects = Array(Set(effects).union(patternEffects)).sorted { ($0.lo, $0.hi) < ($1.lo, $1.hi) }
         for d in allDrugs {
-            for e in allEffects where !(e.lo < d.hi && d.lo < e.hi) { add(d, e) }
+            for e in allEffects where !(e.lo < d.hi && d.lo < e.hi) { candidates.append((d, e)) }
         }
-        return Analysis(pairs: result, patternPairs: explicit.count, patternPairsWithKnownDrug: explicit.filter { p in drugs.contains(p.0) }.count)
+        return Analysis(candidates: candidates, patternPairs: explicit.count, patternPairsWithKnownDrug: explicit.filter { p in drugs.contains(p.0) }.count)
     }
 
     static let strongSingle = set(["following"])
