@@ -241,6 +241,9 @@ public struct NoteReader: Sequence, Sendable {
             if options.maxNoteBytes > 0, length > options.maxNoteBytes {
                 return .refused(QuarantineRecord(noteID: nil, source: location, reason: .tooLarge, message: "line of \(length) bytes exceeds the per-note limit of \(options.maxNoteBytes) bytes"))
             }
+            if options.encoding == .auto || options.encoding == .utf8, let record = FlatJSONObject.parse(raw) {
+                return flatRecord(record, location: location)
+            }
             guard let (object, extraWarnings) = Self.parseJSONLine(raw, encoding: options.encoding) else {
                 return .refused(QuarantineRecord(noteID: nil, source: location, reason: .malformedRecord, message: "not a valid JSON object"))
             }
@@ -270,6 +273,24 @@ public struct NoteReader: Sequence, Sendable {
                 return .note(note, warnings: extraWarnings + warnings, source: source)
             }
             return item
+        }
+
+        /// A record of strings and nulls, read as `jsonLine` reads the same record from JSONSerialization.
+        private mutating func flatRecord(_ record: FlatJSONObject, location: SourceLocation) -> NoteInput {
+            let id: String
+            switch record["note_id"] ?? record["id"] {
+            case .string(let s) where !s.isEmpty: id = String(decoding: s, as: UTF8.self)
+            default:
+                return .refused(QuarantineRecord(noteID: nil, source: location, reason: .missingID, message: "record has no 'note_id' string"))
+            }
+            guard case .string(let text) = record["text"] else {
+                return .refused(QuarantineRecord(noteID: id, source: location, reason: .missingText, message: "record has no 'text' string"))
+            }
+            func string(_ key: String) -> String? {
+                guard case .string(let s) = record[key], !s.isEmpty else { return nil }
+                return String(decoding: s, as: UTF8.self)
+            }
+            return decoded(id: id, bytes: text, encoding: .utf8, location: location, metadata: NoteMetadata(patientID: string("patient_id"), date: string("date"), noteType: string("note_type")))
         }
 
         /// Parses one JSON Lines record. Lines that are not valid UTF-8 are decoded first, by the same rules as
