@@ -73,10 +73,13 @@ public struct JSONWriter: Sendable {
     public mutating func string(_ s: String) { valuePrefix(); appendString(s) }
     public mutating func string(utf8 s: some Collection<UInt8>) { valuePrefix(); appendStringBytes(s) }
     public mutating func int(_ v: Int) { valuePrefix(); appendInt(v) }
-    public mutating func bool(_ v: Bool) { valuePrefix(); bytes.append(contentsOf: v ? JSONWriter.trueBytes : JSONWriter.falseBytes) }
-    public mutating func null() { valuePrefix(); bytes.append(contentsOf: JSONWriter.nullBytes) }
-    private static let trueBytes: [UInt8] = Array("true".utf8), falseBytes: [UInt8] = Array("false".utf8)
-    private static let nullBytes: [UInt8] = Array("null".utf8)
+    public mutating func bool(_ v: Bool) { valuePrefix(); append(v ? "true" : "false") }
+    public mutating func null() { valuePrefix(); append("null") }
+    /// A literal's bytes, copied without the reference counting of a static array.
+    @inline(__always)
+    private mutating func append(_ s: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
     public mutating func optionalString(_ s: String?) { if let s { string(s) } else { null() } }
     /// Fixed-precision rendering so outputs do not depend on platform float printing.
     public mutating func double(_ v: Double, digits: Int = 6) {
@@ -88,12 +91,19 @@ public struct JSONWriter: Sendable {
 
     /// A key escaped once, for records written millions of times (a 10,000-note run writes 15 million mention
     /// keys): writing it is a copy, not an escape scan of a String.
-    public struct Key: Sendable {
-        let bytes: [UInt8]
+    ///
+    /// Keys belong in tables that live as long as the process (`static let`): their bytes are allocated once
+    /// and never freed, so writing one copies bytes without retaining and releasing an array each time
+    /// (which cost more than the copy).
+    public struct Key: @unchecked Sendable {
+        let bytes: UnsafeBufferPointer<UInt8>
         public init(_ name: String) {
             var w = JSONWriter(reserving: name.utf8.count + 8)
             w.string(name)
-            bytes = w.bytes + [UInt8(ascii: ":")]
+            w.bytes.append(UInt8(ascii: ":"))
+            let storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: w.bytes.count)
+            _ = storage.initialize(from: w.bytes)
+            bytes = UnsafeBufferPointer(storage)
         }
     }
 

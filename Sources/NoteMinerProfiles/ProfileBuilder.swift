@@ -130,16 +130,19 @@ public struct PatientProfile: Sendable, Hashable {
         var age: Int? = nil
         for n in notes {
             if let a = n.age { age = max(age ?? a, a) }
-            for m in n.mentions {
-                guard let status = FindingStatus.of(m) else { continue }
-                let ev = Evidence(noteID: n.noteID, date: n.date, begin: m.begin, end: m.end, text: m.text, section: m.section)
-                let hit = Hit(status: status, ev: ev)
-                if let r = m.riskFactor, RiskFactorID(rawValue: r) != nil { rf[r, default: []].append(hit) }
-                if conceptInfo[m.conceptID] == nil { conceptInfo[m.conceptID] = m }
-                switch m.category {
-                case "condition": conditionHits[m.conceptID, default: []].append(hit)
-                case "drug": drugHits[m.conceptID, default: []].append(hit)
-                default: break
+            // Through the buffer: `for m in n.mentions` copied each record, retaining and releasing its strings.
+            n.mentions.withUnsafeBufferPointer { ms in
+                for i in ms.indices {
+                    guard let status = FindingStatus.of(ms[i]) else { continue }
+                    let ev = Evidence(noteID: n.noteID, date: n.date, begin: ms[i].begin, end: ms[i].end, text: ms[i].text, section: ms[i].section)
+                    let hit = Hit(status: status, ev: ev)
+                    if let r = ms[i].riskFactor, RiskFactorID(rawValue: r) != nil { rf[r, default: []].append(hit) }
+                    if conceptInfo[ms[i].conceptID] == nil { conceptInfo[ms[i].conceptID] = ms[i] }
+                    switch ms[i].category {
+                    case "condition": conditionHits[ms[i].conceptID, default: []].append(hit)
+                    case "drug": drugHits[ms[i].conceptID, default: []].append(hit)
+                    default: break
+                    }
                 }
             }
             for s in n.adrSentences {
