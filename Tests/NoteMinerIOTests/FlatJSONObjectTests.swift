@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NoteMinerIO
+import TestSupport
 
 /// The JSON Lines fast path must read every record it accepts exactly as JSONSerialization does, and hand
 /// everything else to it.
@@ -81,7 +82,7 @@ import Testing
     /// Random records of strings and nulls, written by JSONSerialization and by a writer that escapes every
     /// non-ASCII character, read back by both parsers.
     @Test func randomRecordsAgree() throws {
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)
         let alphabet: [Unicode.Scalar] = ["a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\r", "\u{08}", "\u{0C}", "\u{01}",
                                           "\u{1F}", "é", "µ", "–", "“", "😀", "\u{10FFFF}", "\u{0}"]
         for _ in 0..<500 {
@@ -115,17 +116,5 @@ import Testing
             quote(k) + ": " + ((record[k] as? String).map(quote) ?? "null")
         }
         return "{ " + body.joined(separator: ", ") + " }"
-    }
-
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 }
