@@ -25,12 +25,9 @@ extension NoteResult {
         w.key("mentions")
         w.beginArray()
         let keys = RecordKeys.shared
-        // Through the buffer: `for m in mentions` copied each record, retaining and releasing its strings.
-        try mentions.withUnsafeBufferPointer { records in
-            for i in records.indices {
-                NoteResult.writeMention(records[i], into: &w, keys: keys)
-                if w.bytes.count >= pieceBytes { try sink(w.takeBytes()) }
-            }
+        for m in mentions {
+            NoteResult.writeMention(m, into: &w, keys: keys)
+            if w.bytes.count >= pieceBytes { try sink(w.takeBytes()) }
         }
         w.endArray()
         w.key("adr_sentences")

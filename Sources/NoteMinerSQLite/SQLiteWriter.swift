@@ -165,9 +165,7 @@ public enum SQLiteWriter {
             // and row, with a copy per text, was most of the cost of this, the biggest table.
             let s = mentionStmt
             try s.bind(2, n.noteID); try s.bind(3, n.patientID)
-            // A function of the record, called on each through the buffer: `for (i, m) in n.mentions.enumerated()`
-            // copied each record, retaining and releasing its strings.
-            func row(_ m: MentionRecord, _ i: Int) throws {
+            for (i, m) in n.mentions.enumerated() {
                 mentionID += 1
                 if !concepts.contains(m.conceptID) { try concept(m) }
                 scratch.removeAll(keepingCapacity: true)
@@ -198,9 +196,6 @@ public enum SQLiteWriter {
                     try s.bindStatic(16, UnsafeBufferPointer(rebasing: buf[textEnd..<buf.count]))
                     try s.step(keepBindings: true)
                 }
-            }
-            try n.mentions.withUnsafeBufferPointer { ms in
-                for i in ms.indices { try row(ms[i], i) }
             }
             for a in n.adrSentences {
                 adrID += 1
