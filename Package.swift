@@ -21,7 +21,8 @@ let package = Package(
             cSettings: [.unsafeFlags(["-O2"])],
             linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("icudata")]
         ),
-        .target(name: "NoteMinerModel"),
+        .target(name: "CSHA256", cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "NoteMinerModel", dependencies: ["CSHA256"]),
         .target(name: "NoteMinerText", dependencies: ["NoteMinerModel", "CICUShim"]),
         .target(name: "NoteMinerLexicon", dependencies: ["NoteMinerModel", "NoteMinerText"]),
         .target(name: "NoteMinerContext", dependencies: ["NoteMinerModel", "NoteMinerLexicon"]),

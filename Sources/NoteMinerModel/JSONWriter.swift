@@ -4,8 +4,24 @@
 /// `JSONEncoder` (dictionary order, or alphabetical) does not give; it is also several times slower on
 /// the per-token records the text stage emits. Callers write keys in schema order; the writer handles
 /// commas and escaping. Numbers are written in a fixed form (`double(_:)` rounds to 6 significant decimals).
-public struct JSONWriter: Sendable {
-    public private(set) var bytes: [UInt8] = []
+///
+/// The bytes live in a raw buffer owned by a small class, with the write position and capacity in the struct:
+/// appending to an `[UInt8]` checks uniqueness and capacity on every byte and goes through the generic
+/// sequence path for every run, which made JSON writing a tenth of a batch run's CPU. Uniqueness is checked once
+/// per value written instead (copy on write, so a copied writer never writes into another's bytes).
+public struct JSONWriter: @unchecked Sendable {
+    /// Owns the allocation (freed when the last writer sharing it is gone).
+    private final class Storage {
+        let base: UnsafeMutablePointer<UInt8>
+        init(capacity: Int) { base = .allocate(capacity: capacity) }
+        deinit { base.deallocate() }
+    }
+
+    private var storage: Storage
+    private var base: UnsafeMutablePointer<UInt8>
+    /// Bytes written.
+    public private(set) var count = 0
+    private var capacity: Int
     /// Whether the open container at each depth already holds a value: one bit per level for the first 64
     /// levels (every document this tool writes), an array beyond. A `[Bool]` stack cost a uniqueness check
     /// and a bounds check on every value written.
@@ -14,7 +30,54 @@ public struct JSONWriter: Sendable {
     private var deepCommas: [Bool] = []
     private var pendingValueAfterKey = false
 
-    public init(reserving capacity: Int = 1024) { bytes.reserveCapacity(capacity) }
+    /// The bytes written so far (a copy).
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    /// The bytes written so far, without copying them.
+    public func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try withExtendedLifetime(storage) { try body(UnsafeBufferPointer(start: base, count: count)) }
+    }
+
+    public init(reserving capacity: Int = 1024) {
+        self.capacity = max(capacity, 64)
+        storage = Storage(capacity: self.capacity)
+        base = storage.base
+    }
+
+    /// Before writing a value: a writer that shares its buffer with a copy gets its own.
+    @inline(__always)
+    private mutating func unique() {
+        if !isKnownUniquelyReferenced(&storage) { reallocate(capacity) }
+    }
+
+    /// Room for `n` more bytes (the buffer at least doubles when it grows).
+    @inline(__always)
+    private mutating func reserve(_ n: Int) {
+        if count + n > capacity { reallocate(max(capacity * 2, count + n)) }
+    }
+
+    private mutating func reallocate(_ newCapacity: Int) {
+        let fresh = Storage(capacity: newCapacity)
+        fresh.base.initialize(from: base, count: count)
+        storage = fresh
+        base = fresh.base
+        capacity = newCapacity
+    }
+
+    @inline(__always)
+    private mutating func put(_ b: UInt8) {
+        reserve(1)
+        base[count] = b
+        count += 1
+    }
+
+    @inline(__always)
+    private mutating func put(_ p: UnsafeBufferPointer<UInt8>) {
+        guard let src = p.baseAddress, p.count > 0 else { return }
+        reserve(p.count)
+        (base + count).update(from: src, count: p.count)
+        count += p.count
+    }
 
     @inline(__always)
     private var needsComma: Bool {
@@ -42,20 +105,21 @@ public struct JSONWriter: Sendable {
 
     @inline(__always)
     private mutating func separate() {
-        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        if needsComma { put(UInt8(ascii: ",")) }
         needsComma = true
     }
 
-    public mutating func beginObject() { valuePrefix(); bytes.append(UInt8(ascii: "{")); push() }
-    public mutating func endObject() { pop(); bytes.append(UInt8(ascii: "}")) }
-    public mutating func beginArray() { valuePrefix(); bytes.append(UInt8(ascii: "[")); push() }
-    public mutating func endArray() { pop(); bytes.append(UInt8(ascii: "]")) }
+    public mutating func beginObject() { unique(); valuePrefix(); put(UInt8(ascii: "{")); push() }
+    public mutating func endObject() { unique(); pop(); put(UInt8(ascii: "}")) }
+    public mutating func beginArray() { unique(); valuePrefix(); put(UInt8(ascii: "[")); push() }
+    public mutating func endArray() { unique(); pop(); put(UInt8(ascii: "]")) }
 
     /// Writes `"key":`; the value call that follows must not add another comma.
     public mutating func key(_ k: String) {
+        unique()
         separate()
         appendString(k)
-        bytes.append(UInt8(ascii: ":"))
+        put(UInt8(ascii: ":"))
         needsComma = false
         pendingValueAfterKey = true
     }
@@ -70,24 +134,30 @@ public struct JSONWriter: Sendable {
         }
     }
 
-    public mutating func string(_ s: String) { valuePrefix(); appendString(s) }
-    public mutating func string(utf8 s: some Collection<UInt8>) { valuePrefix(); appendStringBytes(s) }
-    public mutating func int(_ v: Int) { valuePrefix(); appendInt(v) }
-    public mutating func bool(_ v: Bool) { valuePrefix(); append(v ? "true" : "false") }
-    public mutating func null() { valuePrefix(); append("null") }
-    /// A literal's bytes, copied without the reference counting of a static array.
+    public mutating func string(_ s: String) { unique(); valuePrefix(); appendString(s) }
+    public mutating func string(utf8 s: some Collection<UInt8>) { unique(); valuePrefix(); appendStringBytes(s) }
+    public mutating func int(_ v: Int) { unique(); valuePrefix(); appendInt(v) }
+    public mutating func bool(_ v: Bool) { unique(); valuePrefix(); append(v ? "true" : "false") }
+    public mutating func null() { unique(); valuePrefix(); append("null") }
+    /// A literal's bytes.
     @inline(__always)
     private mutating func append(_ s: StaticString) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+        put(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
     }
     public mutating func optionalString(_ s: String?) { if let s { string(s) } else { null() } }
     /// Fixed-precision rendering so outputs do not depend on platform float printing.
     public mutating func double(_ v: Double, digits: Int = 6) {
+        unique()
         valuePrefix()
-        bytes.append(contentsOf: JSONWriter.format(v, digits: digits).utf8)
+        var s = JSONWriter.format(v, digits: digits)
+        s.withUTF8 { put($0) }
     }
     /// Splices already-serialized JSON as one value.
-    public mutating func raw(_ json: some Collection<UInt8>) { valuePrefix(); bytes.append(contentsOf: json) }
+    public mutating func raw(_ json: some Collection<UInt8>) {
+        unique()
+        valuePrefix()
+        if json.withContiguousStorageIfAvailable({ put($0) }) == nil { for b in json { put(b) } }
+    }
 
     /// A key escaped once, for records written millions of times (a 10,000-note run writes 15 million mention
     /// keys): writing it is a copy, not an escape scan of a String.
@@ -100,16 +170,17 @@ public struct JSONWriter: Sendable {
         public init(_ name: String) {
             var w = JSONWriter(reserving: name.utf8.count + 8)
             w.string(name)
-            w.bytes.append(UInt8(ascii: ":"))
-            let storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: w.bytes.count)
+            w.put(UInt8(ascii: ":"))
+            let storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: w.count)
             _ = storage.initialize(from: w.bytes)
             bytes = UnsafeBufferPointer(storage)
         }
     }
 
     public mutating func key(_ k: Key) {
+        unique()
         separate()
-        bytes.append(contentsOf: k.bytes)
+        put(k.bytes)
         needsComma = false
         pendingValueAfterKey = true
     }
@@ -129,15 +200,16 @@ public struct JSONWriter: Sendable {
     /// Hands over the bytes written so far and continues with an empty buffer in the same nesting state, so a
     /// big document can be written out in pieces instead of held whole.
     public mutating func takeBytes() -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.capacity)
-        swap(&out, &bytes)
+        let out = bytes
+        unique()
+        count = 0
         return out
     }
 
-    public mutating func newline() { bytes.append(UInt8(ascii: "\n")) }
+    public mutating func newline() { unique(); put(UInt8(ascii: "\n")) }
     public mutating func reset() {
-        bytes.removeAll(keepingCapacity: true)
+        unique()
+        count = 0
         commaBits = 0
         depth = 0
         deepCommas = []
@@ -146,7 +218,7 @@ public struct JSONWriter: Sendable {
 
     /// Decimal digits without a temporary String (offsets and counts are most of what the records hold).
     private mutating func appendInt(_ v: Int) {
-        if v >= 0, v < 10 { bytes.append(UInt8(ascii: "0") + UInt8(v)); return }
+        if v >= 0, v < 10 { put(UInt8(ascii: "0") + UInt8(v)); return }
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: Int.min has 20 digits
         var magnitude = v.magnitude
         var n = 0
@@ -156,8 +228,8 @@ public struct JSONWriter: Sendable {
                 magnitude /= 10
                 n += 1
             } while magnitude > 0
-            if v < 0 { bytes.append(UInt8(ascii: "-")) }
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buf[(24 - n)...]))
+            if v < 0 { put(UInt8(ascii: "-")) }
+            put(UnsafeRawBufferPointer(rebasing: buf[(24 - n)...]).bindMemory(to: UInt8.self))
         }
     }
 
@@ -166,43 +238,44 @@ public struct JSONWriter: Sendable {
         s.withUTF8 { appendStringBytes($0) }
     }
 
-    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
-
     /// Runs that need no escaping (almost all text) are copied in one go.
     private mutating func appendStringBytes(_ s: UnsafeBufferPointer<UInt8>) {
-        bytes.append(UInt8(ascii: "\""))
+        // Room for the common case (nothing to escape) up front; escapes reserve their own.
+        reserve(s.count + 2)
+        put(UInt8(ascii: "\""))
         var runStart = 0
         for i in 0..<s.count {
             let b = s[i]
             guard b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F else { continue }
-            if runStart < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: s[runStart..<i])) }
+            if runStart < i { put(UnsafeBufferPointer(rebasing: s[runStart..<i])) }
             appendEscaped(b)
             runStart = i + 1
         }
-        if runStart < s.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: s[runStart..<s.count])) }
-        bytes.append(UInt8(ascii: "\""))
+        if runStart < s.count { put(UnsafeBufferPointer(rebasing: s[runStart..<s.count])) }
+        put(UInt8(ascii: "\""))
     }
 
     @inline(__always)
     private mutating func appendEscaped(_ b: UInt8) {
         switch b {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(b)
-        case 0x0A: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "n"))
-        case 0x0D: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "r"))
-        case 0x09: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "t"))
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): put(UInt8(ascii: "\\")); put(b)
+        case 0x0A: put(UInt8(ascii: "\\")); put(UInt8(ascii: "n"))
+        case 0x0D: put(UInt8(ascii: "\\")); put(UInt8(ascii: "r"))
+        case 0x09: put(UInt8(ascii: "\\")); put(UInt8(ascii: "t"))
         default:
-            bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                      JSONWriter.hex[Int(b >> 4)], JSONWriter.hex[Int(b & 0xF)]])
+            let hex: StaticString = "0123456789abcdef"
+            append("\\u00")
+            put(hex.utf8Start[Int(b >> 4)]); put(hex.utf8Start[Int(b & 0xF)])
         }
     }
 
     private mutating func appendStringBytes(_ s: some Collection<UInt8>) {
         if let done: Void = s.withContiguousStorageIfAvailable({ appendStringBytes($0) }) { return done }
-        bytes.append(UInt8(ascii: "\""))
+        put(UInt8(ascii: "\""))
         for b in s {
-            if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F { appendEscaped(b) } else { bytes.append(b) }
+            if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F { appendEscaped(b) } else { put(b) }
         }
-        bytes.append(UInt8(ascii: "\""))
+        put(UInt8(ascii: "\""))
     }
 
     /// The Double that `format(v, digits:)` reads back as: what a JSON reader of our output gets.

@@ -1,10 +1,19 @@
+import CSHA256
+
 /// SHA-256 (FIPS 180-4), for content hashes that key the resume cache and fingerprint lexicons and models.
 /// Self-contained because Foundation on Linux has no CryptoKit and a crypto package would be a heavy
 /// dependency for one function. Not used for anything security-relevant.
+///
+/// Blocks go through the CPU's SHA instructions when it has them (`CSHA256`), else through the portable
+/// function below; both give the same digest (a test compares them).
 public struct SHA256: Sendable {
     private var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
     private var pending: [UInt8] = []
     private var length: UInt64 = 0
+    /// False: the portable block function only (tests compare the two).
+    var usesHardware = SHA256.hardwareAvailable
+
+    static let hardwareAvailable = nm_sha256_hw_available() != 0
 
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -27,10 +36,11 @@ public struct SHA256: Sendable {
                 pending.append(buf[i]); i += 1; length &+= 1
                 if pending.count == 64 { compressPending() }
             }
-            if let base = buf.baseAddress {
-                while buf.count - i >= 64 {
-                    compress(base + i); i += 64; length &+= 64
-                }
+            if let base = buf.baseAddress, buf.count - i >= 64 {
+                let blocks = (buf.count - i) / 64
+                compress(base + i, blocks: blocks)
+                i += 64 * blocks
+                length &+= UInt64(64 * blocks)
             }
             while i < buf.count { pending.append(buf[i]); i += 1; length &+= 1 }
             return true
@@ -45,7 +55,7 @@ public struct SHA256: Sendable {
 
     private mutating func compressPending() {
         let block = pending
-        block.withUnsafeBufferPointer { compress($0.baseAddress!) }
+        block.withUnsafeBufferPointer { compress($0.baseAddress!, blocks: 1) }
         pending.removeAll(keepingCapacity: true)
     }
 
@@ -57,9 +67,7 @@ public struct SHA256: Sendable {
         tail.append(0x80)
         while tail.count % 64 != 56 { tail.append(0) }
         for i in (0..<8).reversed() { tail.append(UInt8(truncatingIfNeeded: bitLength >> (UInt64(i) * 8))) }
-        tail.withUnsafeBufferPointer { t in
-            for chunk in stride(from: 0, to: t.count, by: 64) { compress(t.baseAddress! + chunk) }
-        }
+        tail.withUnsafeBufferPointer { t in compress(t.baseAddress!, blocks: t.count / 64) }
         pending.removeAll()
         var out: [UInt8] = []
         for v in h { out += [UInt8(v >> 24), UInt8(truncatingIfNeeded: v >> 16), UInt8(truncatingIfNeeded: v >> 8), UInt8(truncatingIfNeeded: v)] }
@@ -79,9 +87,18 @@ public struct SHA256: Sendable {
 
     public static func hex(_ string: String) -> String { hex(Array(string.utf8)) }
 
+    /// `blocks` 64-byte blocks at `data`.
+    private mutating func compress(_ data: UnsafePointer<UInt8>, blocks: Int) {
+        if usesHardware {
+            _ = h.withUnsafeMutableBufferPointer { nm_sha256_hw_compress($0.baseAddress!, data, blocks) }
+        } else {
+            for b in 0..<blocks { compressPortable(data + 64 * b) }
+        }
+    }
+
     /// One 64-byte block at `block`. The message schedule lives on the stack: allocating it (and a copy of
     /// the block) per 64 bytes made hashing the notes a visible share of a batch run.
-    private mutating func compress(_ block: UnsafePointer<UInt8>) {
+    private mutating func compressPortable(_ block: UnsafePointer<UInt8>) {
         @inline(__always) func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
             for i in 0..<16 {

@@ -27,14 +27,14 @@ extension NoteResult {
         let keys = RecordKeys.shared
         for m in mentions {
             NoteResult.writeMention(m, into: &w, keys: keys)
-            if w.bytes.count >= pieceBytes { try sink(w.takeBytes()) }
+            if w.count >= pieceBytes { try sink(w.takeBytes()) }
         }
         w.endArray()
         w.key("adr_sentences")
         w.beginArray()
         for a in adrSentences {
             NoteResult.writeADRSentence(a, into: &w)
-            if w.bytes.count >= pieceBytes { try sink(w.takeBytes()) }
+            if w.count >= pieceBytes { try sink(w.takeBytes()) }
         }
         w.endArray()
         w.endObject()

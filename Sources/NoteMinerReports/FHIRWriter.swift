@@ -140,7 +140,7 @@ public enum FHIRWriter {
                 if let d = fhirDate(c.finding.firstDate) { w.field(K.recordedDate, d) }
                 notes(&w, c.finding, status: c.finding.status)
             }
-            if w.bytes.count >= flushBytes { try sink(w.takeBytes()) }
+            if w.count >= flushBytes { try sink(w.takeBytes()) }
         }
 
         for c in p.conditions where c.finding.status == .familyOnly {
@@ -159,7 +159,7 @@ public enum FHIRWriter {
                 notes(&w, c.finding, status: c.finding.status)
                 w.endObject(); w.endArray()
             }
-            if w.bytes.count >= flushBytes { try sink(w.takeBytes()) }
+            if w.count >= flushBytes { try sink(w.takeBytes()) }
         }
 
         for m in p.medications where m.finding.status != .familyOnly && m.finding.status != .notMentioned {
@@ -174,7 +174,7 @@ public enum FHIRWriter {
                 if let d = fhirDate(m.finding.lastDate) { w.field(K.dateAsserted, d) }
                 notes(&w, m.finding, status: m.finding.status)
             }
-            if w.bytes.count >= flushBytes { try sink(w.takeBytes()) }
+            if w.count >= flushBytes { try sink(w.takeBytes()) }
         }
 
         for (i, e) in p.adverseEvents.enumerated() {
@@ -200,7 +200,7 @@ public enum FHIRWriter {
                 w.endObject(); w.endArray()
                 w.endObject(); w.endArray()
             }
-            if w.bytes.count >= flushBytes { try sink(w.takeBytes()) }
+            if w.count >= flushBytes { try sink(w.takeBytes()) }
         }
 
         w.endArray()

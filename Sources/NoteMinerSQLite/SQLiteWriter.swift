@@ -181,7 +181,7 @@ public enum SQLiteWriter {
                         json.field("begin", e.begin); json.field("end", e.end); json.endObject()
                     }
                     json.endArray()
-                    scratch.append(contentsOf: json.bytes)
+                    json.withBytes { scratch.append(contentsOf: $0) }
                 }
                 if m.conceptID != lastConcept { try s.bind(8, m.conceptID); lastConcept = m.conceptID }
                 if m.section != lastSection { try s.bind(9, m.section); lastSection = m.section }
@@ -256,7 +256,7 @@ public enum SQLiteWriter {
                 json.endArray()
                 let s = riskStmt
                 try s.bind(1, p.patientID); try s.bind(2, id.rawValue); try s.bind(3, f.status.rawValue)
-                try s.bind(4, f.firstDate); try s.bind(5, f.lastDate); try s.bind(6, f.mentions); try s.bind(7, bytes: json.bytes)
+                try s.bind(4, f.firstDate); try s.bind(5, f.lastDate); try s.bind(6, f.mentions); try json.withBytes { try s.bindText(7, $0) }
                 try s.step()
             }
         }
@@ -302,6 +302,8 @@ final class RawStatement {
     func bind(_ i: Int32, bytes: [UInt8]) throws {
         try bytes.withUnsafeBufferPointer { try bindText(i, $0, copy: true) }
     }
+    /// UTF-8 text SQLite copies.
+    func bindText(_ i: Int32, _ bytes: UnsafeBufferPointer<UInt8>) throws { try bindText(i, bytes, copy: true) }
     /// Binds without a copy: the bytes must stay valid until `step()` returns.
     func bindStatic(_ i: Int32, _ bytes: UnsafeBufferPointer<UInt8>) throws { try bindText(i, bytes, copy: false) }
 

@@ -1,5 +1,6 @@
 import Testing
 @testable import NoteMinerModel
+import TestSupport
 
 @Suite struct CodePointIndexTests {
     @Test func asciiIsIdentity() {
@@ -69,6 +70,23 @@ import Testing
                 i = end
             }
             #expect(SHA256.hexString(h.finalize()) == whole, "pieces of \(piece)")
+        }
+    }
+
+    /// The CPU's SHA instructions (when this machine has them) and the portable block function agree on
+    /// messages of every length around block and padding boundaries, and on longer random ones.
+    @Test func hardwareAndPortableAgree() {
+        var rng = SplitMix64(seed: 7)
+        var lengths = Array(0...200)
+        lengths += [1000, 4095, 4096, 4097, 65_536 + 13]
+        for n in lengths {
+            let message = (0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            var portable = SHA256()
+            portable.usesHardware = false
+            portable.update(message)
+            var fast = SHA256()
+            fast.update(message)
+            #expect(SHA256.hexString(fast.finalize()) == SHA256.hexString(portable.finalize()), "length \(n)")
         }
     }
 }

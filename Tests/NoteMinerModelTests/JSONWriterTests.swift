@@ -50,6 +50,23 @@ import TestSupport
             #expect(String(decoding: w.bytes, as: UTF8.self) == String(v))
         }
     }
+
+    /// The writer is a value: a copy shares the buffer only until one of them writes (the bytes live in a raw
+    /// buffer, so this is the writer's own copy on write, not Array's).
+    @Test func copiesAreIndependent() {
+        var a = JSONWriter(reserving: 1)
+        a.beginArray(); a.string("shared")
+        var b = a
+        a.int(1); a.endArray()
+        b.string(String(repeating: "x", count: 300)); b.endArray()
+        #expect(String(decoding: a.bytes, as: UTF8.self) == "[\"shared\",1]")
+        #expect(String(decoding: b.bytes, as: UTF8.self) == "[\"shared\",\"" + String(repeating: "x", count: 300) + "\"]")
+        var c = b
+        let taken = c.takeBytes()
+        #expect(taken == b.bytes)
+        #expect(c.count == 0 && b.count == taken.count)
+        c.withBytes { #expect($0.isEmpty) }
+    }
 }
 
 @Suite struct ParallelTests {
