@@ -23,34 +23,40 @@ public struct ADRStage: Sendable {
     public init(model: ADRModel) { self.model = model }
 
     public func sentences(_ doc: Document, mentions: [ExtractedMention]) -> [ADRSentenceRecord] {
+        sentences(doc, records: mentions.map(\.resultRecord), utf8Ranges: mentions.map { $0.utf8Begin..<$0.utf8End })
+    }
+
+    /// `records[i]` is found at UTF-8 bytes `utf8Ranges[i]` of the note; ambiguous records are not used.
+    public func sentences(_ doc: Document, records mentions: [MentionRecord], utf8Ranges: [Range<Int>]) -> [ADRSentenceRecord] {
+        precondition(mentions.count == utf8Ranges.count, "one UTF-8 range per mention")
         // Mentions grouped by sentence as runs of indices (mentions come in text order, so normally already
         // grouped): copying each mention into per-sentence arrays cost a second copy of every mention.
         var order: [Int] = []
         order.reserveCapacity(mentions.count)
         for i in mentions.indices where !mentions[i].ambiguous { order.append(i) }
-        if !zip(order, order.dropFirst()).allSatisfy({ mentions[$0].record.sentence <= mentions[$1].record.sentence }) {
-            order.sort { (mentions[$0].record.sentence, $0) < (mentions[$1].record.sentence, $1) }
+        if !zip(order, order.dropFirst()).allSatisfy({ mentions[$0].sentence <= mentions[$1].sentence }) {
+            order.sort { (mentions[$0].sentence, $0) < (mentions[$1].sentence, $1) }
         }
         var out: [ADRSentenceRecord] = []
         var runStart = 0
         while runStart < order.count {
-            let index = mentions[order[runStart]].record.sentence
+            let index = mentions[order[runStart]].sentence
             var runEnd = runStart + 1
-            while runEnd < order.count, mentions[order[runEnd]].record.sentence == index { runEnd += 1 }
+            while runEnd < order.count, mentions[order[runEnd]].sentence == index { runEnd += 1 }
             let run = order[runStart..<runEnd]
             runStart = runEnd
-            guard run.contains(where: { mentions[$0].record.category == "drug" }),
-                  run.contains(where: { mentions[$0].record.category != "drug" }),
+            guard run.contains(where: { mentions[$0].category == "drug" }),
+                  run.contains(where: { mentions[$0].category != "drug" }),
                   index >= 0, index < doc.sentences.count else { continue }
             let s = doc.sentences[index]
             guard Int(s.utf8End) - Int(s.utf8Begin) <= maxSentenceBytes else { continue }
             let base = Int(s.utf8Begin)
             var drugs: [ADRMention] = [], effects: [ADRMention] = []
             for i in run {
-                let m = mentions[i]
-                let am = ADRMention(utf8Begin: m.utf8Begin - base, utf8End: m.utf8End - base, conceptID: m.record.conceptID,
-                                    name: m.record.text, negated: m.record.negated, hypothetical: m.record.hypothetical)
-                if m.record.category == "drug" { drugs.append(am) } else { effects.append(am) }
+                let am = ADRMention(utf8Begin: utf8Ranges[i].lowerBound - base, utf8End: utf8Ranges[i].upperBound - base,
+                                    conceptID: mentions[i].conceptID, name: mentions[i].text,
+                                    negated: mentions[i].negated, hypothetical: mentions[i].hypothetical)
+                if mentions[i].category == "drug" { drugs.append(am) } else { effects.append(am) }
             }
             let input = ADRSentenceInput(text: doc.text(s.utf8Range), drugs: drugs, effects: effects)
             // Only flagged sentences pay for naming their top features.

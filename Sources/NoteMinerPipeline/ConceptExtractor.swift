@@ -25,6 +25,15 @@ public struct ExtractedMention: Sendable, Hashable {
     }
 }
 
+/// A note's mentions as per-note results carry them (ambiguity settled into each record), with each one's UTF-8
+/// byte range in the note beside it: the batch pipeline hands `records` on as they are, where building
+/// `ExtractedMention`s and copying their records out again cost a copy of every mention.
+public struct ExtractedRecords: Sendable {
+    public var records: [MentionRecord] = []
+    public var utf8Ranges: [Range<Int>] = []
+    public init() {}
+}
+
 /// Concept extraction with assertions: text stage → lexicon matching → ConText. Requires: a note. Adds:
 /// mentions with codes, section, sentence, the five assertion flags and their evidence.
 /// Compiled once per run from the lexicon folder; `Sendable`, so every worker shares one.
@@ -70,12 +79,25 @@ public struct ConceptExtractor: Sendable {
 
     /// Mentions of an analyzed document, in text order.
     public func extract(_ doc: Document) -> [ExtractedMention] {
+        let found = extractRecords(doc)
+        return zip(found.records, found.utf8Ranges).map { r, range in
+            var record = r
+            record.ambiguous = false
+            record.alternatives = []
+            return ExtractedMention(record: record, ambiguous: r.ambiguous, alternatives: r.alternatives,
+                                    utf8Begin: range.lowerBound, utf8End: range.upperBound)
+        }
+    }
+
+    /// Mentions of an analyzed document, in text order, as result records (see `ExtractedRecords`).
+    public func extractRecords(_ doc: Document) -> ExtractedRecords {
         var buffer = PhraseMatches()
         let found = concepts.mentions(in: doc, buffer: &buffer)
-        if found.isEmpty { return [] }
+        var out = ExtractedRecords()
+        if found.isEmpty { return out }
         let lexicon = concepts.lexicon
-        var out: [ExtractedMention] = []
-        out.reserveCapacity(found.count)
+        out.records.reserveCapacity(found.count)
+        out.utf8Ranges.reserveCapacity(found.count)
         // ConText judges each target on its own, so assertions are made and turned into records a block at a time:
         // on a note with a million mentions, holding every assertion at once was a third of the run's peak memory.
         var blockStart = 0
@@ -104,9 +126,12 @@ public struct ConceptExtractor: Sendable {
                     record.negated.toggle()
                     record.evidence.append(EvidenceRecord(attribute: "negated", trigger: record.text, begin: record.begin, end: record.end))
                 }
-                out.append(ExtractedMention(record: record, ambiguous: m.ambiguous,
-                                            alternatives: m.alternatives.map { lexicon.concepts[Int($0)].id },
-                                            utf8Begin: b, utf8End: e))
+                if m.ambiguous {
+                    record.ambiguous = true
+                    record.alternatives = m.alternatives.map { lexicon.concepts[Int($0)].id }
+                }
+                out.records.append(record)
+                out.utf8Ranges.append(b..<e)
             }
         }
         return out
@@ -118,6 +143,11 @@ public struct ConceptExtractor: Sendable {
     public func process(_ note: Note, warnings: [NoteWarning] = []) -> (Document, [ExtractedMention]) {
         let doc = text.analyze(note, warnings: warnings)
         return (doc, extract(doc))
+    }
+
+    public func processRecords(_ note: Note, warnings: [NoteWarning] = []) -> (Document, ExtractedRecords) {
+        let doc = text.analyze(note, warnings: warnings)
+        return (doc, extractRecords(doc))
     }
 }
 

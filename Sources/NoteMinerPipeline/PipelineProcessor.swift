@@ -31,13 +31,12 @@ public struct PipelineProcessor: NoteProcessing {
     public func process(_ note: Note, warnings: [NoteWarning]) -> NoteResult {
         // The document goes out of scope before the result records are built: for a big note the document,
         // the mentions and their records together were the run's peak memory.
-        let (mentions, adrSentences): ([ExtractedMention], [ADRSentenceRecord]) = {
-            let (doc, mentions) = extractor.process(note, warnings: warnings)
-            return (mentions, adr?.sentences(doc, mentions: mentions) ?? [])
+        let (mentions, adrSentences): ([MentionRecord], [ADRSentenceRecord]) = {
+            let (doc, found) = extractor.processRecords(note, warnings: warnings)
+            return (found.records, adr?.sentences(doc, records: found.records, utf8Ranges: found.utf8Ranges) ?? [])
         }()
         return NoteResult(noteID: note.noteID, patientID: note.effectivePatientID, date: note.date, noteType: note.noteType,
-                          age: AgeExtractor.age(in: note.text), mentions: mentions.map(\.resultRecord),
-                          adrSentences: adrSentences)
+                          age: AgeExtractor.age(in: note.text), mentions: mentions, adrSentences: adrSentences)
     }
 }
 

@@ -7,7 +7,11 @@ import NoteMinerProfiles
 /// `Reports/report.mustache`.
 ///
 /// Every value from a note goes through Mustache's escaped `{{ }}` (`<`, `>`, `&`, `"`, `'`), and the template
-/// uses no triple-brace or `{{& }}` tags, so note text can never become markup.
+/// uses no triple-brace or `{{& }}` tags, so note text can never become markup. The escaping is this module's
+/// (`HTMLEscaping`, put in force by a pragma in front of whatever template is loaded), not the library's: the
+/// library compares whole characters, so a quote or `<` followed by a combining mark (`"\u{301}`) is one
+/// character that matches nothing and went out unescaped, which let a patient id close the attribute it sits in.
+/// Escaping bytes also made rendering the page several times cheaper.
 ///
 /// Evidence sentences: result records carry mention and ConText trigger offsets (code points into the note) but
 /// not the sentence text. When the caller passes `noteText` (note id → original text), a snippet is cut around the
@@ -35,7 +39,7 @@ public struct HTMLReportWriter: Sendable {
             throw ReportError(path: path, reason: "cannot read the report template")
         }
         do {
-            self.template = try MustacheTemplate(string: String(decoding: data, as: UTF8.self))
+            self.template = try HTMLEscaping.template(String(decoding: data, as: UTF8.self))
         } catch {
             throw ReportError(path: path, reason: "bad template: \(error)")
         }
@@ -297,6 +301,51 @@ private struct ReportContext {
             "probability": JSONWriter.format(e.probability, digits: 3),
             "segments": segments, "why": why.joined(separator: ", "),
         ]
+    }
+}
+
+/// HTML escaping of every `{{ }}` value, byte by byte: `<`, `>`, `&`, `"` and `'` become entities wherever they
+/// occur, whatever follows them (see `HTMLReportWriter`).
+enum HTMLEscaping {
+    static let contentTypeName = "NOTEMINER_HTML"
+
+    struct ContentType: MustacheContentType {
+        func escapeText(_ text: String) -> String { HTMLEscaping.escape(text) }
+    }
+
+    /// Registers the content type (once per process) and parses `text` with it in force from the first byte:
+    /// the pragma renders as nothing, so the page is the template's own.
+    static func template(_ text: String) throws -> MustacheTemplate {
+        _ = registered
+        return try MustacheTemplate(string: "{{% CONTENT_TYPE: \(contentTypeName) }}" + text)
+    }
+
+    private static let registered: Void = MustacheContentTypes.register(ContentType(), named: contentTypeName)
+
+    static func escape(_ text: String) -> String {
+        var text = text
+        return text.withUTF8 { src -> String? in
+            guard let first = src.firstIndex(where: needsEscape) else { return nil }
+            var out: [UInt8] = []
+            out.reserveCapacity(src.count + 32)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: src[..<first]))
+            for b in src[first...] {
+                switch b {
+                case UInt8(ascii: "<"): out.append(contentsOf: [0x26, 0x6C, 0x74, 0x3B])  // &lt;
+                case UInt8(ascii: ">"): out.append(contentsOf: [0x26, 0x67, 0x74, 0x3B])  // &gt;
+                case UInt8(ascii: "&"): out.append(contentsOf: [0x26, 0x61, 0x6D, 0x70, 0x3B])  // &amp;
+                case UInt8(ascii: "\""): out.append(contentsOf: [0x26, 0x71, 0x75, 0x6F, 0x74, 0x3B])  // &quot;
+                case UInt8(ascii: "'"): out.append(contentsOf: [0x26, 0x23, 0x33, 0x39, 0x3B])  // &#39;
+                default: out.append(b)
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        } ?? text
+    }
+
+    @inline(__always)
+    private static func needsEscape(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: "<") || b == UInt8(ascii: ">") || b == UInt8(ascii: "&") || b == UInt8(ascii: "\"") || b == UInt8(ascii: "'")
     }
 }
 

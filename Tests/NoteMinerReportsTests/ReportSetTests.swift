@@ -24,6 +24,21 @@ import NoteMinerProfiles
         #expect(hostile.contains("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"))
     }
 
+    /// A quote or `<` followed by a combining mark is one Swift character; it must still be escaped (the
+    /// library's own escaping compares characters and let such a patient id out of its attribute).
+    @Test func combiningMarksDoNotShieldMarkup() throws {
+        let id = "P\"\u{301} onmouseover=alert(1) x=\"<\u{338}img src=x>"
+        let notes = Fixtures.notes.map { n -> NoteResult in var n = n; n.patientID = id; return n }
+        var builder = ProfileBuilder()
+        for n in notes { builder.add(n) }
+        let writer = try HTMLReportWriter(directory: Fixtures.reportsDirectory)
+        let html = writer.render(notes: notes, profiles: builder.profiles(), run: Fixtures.run, noteText: Fixtures.noteText)
+        #expect(html.contains("data-patient=\"P&quot;\u{301} onmouseover=alert(1) x=&quot;&lt;\u{338}img src=x&gt;\""))
+        #expect(!html.contains("\"\u{301}") && !html.contains("<\u{338}"))
+        #expect(HTMLEscaping.escape("a<b>&\"'é") == "a&lt;b&gt;&amp;&quot;&#39;é")
+        #expect(HTMLEscaping.escape("plain text") == "plain text")
+    }
+
     @Test func templateNeverUsesUnescapedTags() throws {
         let template = try String(contentsOfFile: Fixtures.reportsDirectory + "/report.mustache", encoding: .utf8)
         #expect(!template.contains("{{{") && !template.contains("{{&"))
