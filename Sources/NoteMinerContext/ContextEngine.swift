@@ -96,13 +96,14 @@ public struct ContextEngine: Sendable {
         var attribute: Int
         var direction: ContextDirection
         var maxScope: Int?
+        var isTermination: Bool
     }
 
     public init(rules: [ContextRule], sectionRules: [SectionRule], tokenizer: Tokenizer) {
         self.rules = rules
         ruleTraits = rules.map { r in
             RuleTraits(attribute: r.category.attribute.flatMap { AssertionAttribute.allCases.firstIndex(of: $0) } ?? -1,
-                       direction: r.direction, maxScope: r.maxScope)
+                       direction: r.direction, maxScope: r.maxScope, isTermination: r.category == .termination)
         }
         self.sectionRules = sectionRules
         matcher = PhraseMatcher(
@@ -158,7 +159,8 @@ public struct ContextEngine: Sendable {
         if let t = ws.triggers[s] { return t }
         let list = findTriggers(doc, sentence: Int(s), buffer: &ws.buffer)
         // Most sentences have no termination trigger: they share one empty table.
-        let terminations = list.filter { rules[$0.rule].category == .termination }
+        // Through the traits: reading `rules[i]` copied the rule, with its strings, for every trigger.
+        let terminations = list.filter { ruleTraits[$0.rule].isTermination }
         guard !terminations.isEmpty else {
             let t = SentenceTriggers(list: list, terminationBegins: [], terminationEnds: [], terminationStarts: Self.noTerminations)
             ws.triggers[s] = t

@@ -145,6 +145,21 @@ public struct JSONWriter: @unchecked Sendable {
         put(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
     }
     public mutating func optionalString(_ s: String?) { if let s { string(s) } else { null() } }
+    /// A string value written in pieces (`beginString`, any `stringPiece`s, `endString`), for text assembled
+    /// from parts: each piece is escaped as it comes, which gives the escaping of the whole (it is per byte),
+    /// without building the whole as a String first.
+    public mutating func beginString() { unique(); valuePrefix(); put(UInt8(ascii: "\"")) }
+    public mutating func stringPiece(_ s: String) {
+        unique()
+        var s = s
+        s.withUTF8 { appendEscapedBody($0) }
+    }
+    public mutating func stringPiece(_ s: StaticString) {
+        unique()
+        appendEscapedBody(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+    public mutating func stringPiece(_ v: Int) { unique(); appendInt(v) }
+    public mutating func endString() { unique(); put(UInt8(ascii: "\"")) }
     /// Fixed-precision rendering so outputs do not depend on platform float printing.
     public mutating func double(_ v: Double, digits: Int = 6) {
         unique()
@@ -243,6 +258,12 @@ public struct JSONWriter: @unchecked Sendable {
         // Room for the common case (nothing to escape) up front; escapes reserve their own.
         reserve(s.count + 2)
         put(UInt8(ascii: "\""))
+        appendEscapedBody(s)
+        put(UInt8(ascii: "\""))
+    }
+
+    /// The escaped bytes of `s`, without quotes.
+    private mutating func appendEscapedBody(_ s: UnsafeBufferPointer<UInt8>) {
         var runStart = 0
         for i in 0..<s.count {
             let b = s[i]
@@ -252,7 +273,6 @@ public struct JSONWriter: @unchecked Sendable {
             runStart = i + 1
         }
         if runStart < s.count { put(UnsafeBufferPointer(rebasing: s[runStart..<s.count])) }
-        put(UInt8(ascii: "\""))
     }
 
     @inline(__always)

@@ -51,6 +51,18 @@ import TestSupport
         }
     }
 
+    /// A string written in pieces is the string written whole, escapes included.
+    @Test func stringPiecesEqualTheWhole() {
+        let parts = ["note \"a\"", "\n\t", "é\u{1}", "", "end\\"]
+        var whole = JSONWriter(), pieces = JSONWriter()
+        whole.beginArray(); whole.string(parts.joined() + "42"); whole.int(1); whole.endArray()
+        pieces.beginArray(); pieces.beginString()
+        for p in parts { pieces.stringPiece(p) }
+        pieces.stringPiece(42)
+        pieces.endString(); pieces.int(1); pieces.endArray()
+        #expect(pieces.bytes == whole.bytes)
+    }
+
     /// The writer is a value: a copy shares the buffer only until one of them writes (the bytes live in a raw
     /// buffer, so this is the writer's own copy on write, not Array's).
     @Test func copiesAreIndependent() {
