@@ -167,7 +167,6 @@ public enum SQLiteWriter {
             try s.bind(2, n.noteID); try s.bind(3, n.patientID)
             for (i, m) in n.mentions.enumerated() {
                 mentionID += 1
-                if !concepts.contains(m.conceptID) { try concept(m) }
                 scratch.removeAll(keepingCapacity: true)
                 scratch.append(contentsOf: m.text.utf8)
                 let textEnd = scratch.count
@@ -183,7 +182,13 @@ public enum SQLiteWriter {
                     json.endArray()
                     json.withBytes { scratch.append(contentsOf: $0) }
                 }
-                if m.conceptID != lastConcept { try s.bind(8, m.conceptID); lastConcept = m.conceptID }
+                if m.conceptID != lastConcept {
+                    // A concept is added to its table the first time a mention names it (the one just bound
+                    // is there already, so the set is asked only when the concept changes).
+                    if !concepts.contains(m.conceptID) { try concept(m) }
+                    try s.bind(8, m.conceptID)
+                    lastConcept = m.conceptID
+                }
                 if m.section != lastSection { try s.bind(9, m.section); lastSection = m.section }
                 try s.bind(1, mentionID); try s.bind(4, i)
                 try s.bind(5, m.begin); try s.bind(6, m.end)
