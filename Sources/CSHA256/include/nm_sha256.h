@@ -13,6 +13,9 @@
 extern "C" {
 #endif
 
+/* The 64 round constants K of FIPS 180-4 (one table for both block functions). */
+const uint32_t *nm_sha256_round_constants(void);
+
 /* 1 when this CPU has the SHA extensions (and SSSE3/SSE4.1, which the code also uses), else 0. */
 int nm_sha256_hw_available(void);
 
