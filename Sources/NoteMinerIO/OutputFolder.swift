@@ -84,7 +84,8 @@ public struct OutputFolder: Sendable {
 }
 
 /// Writes one output file through a temporary name and renames it into place on `commit()`, so a killed run
-/// never leaves a half-written output that looks complete.
+/// never leaves a half-written output that looks complete. `atomic: false` writes the named file directly (the
+/// resume cache, which must survive a kill as written so far).
 public final class FileWriter {
     private let file: UnsafeMutablePointer<FILE>
     private let temporary: String
@@ -94,7 +95,7 @@ public final class FileWriter {
     public init(folder: OutputFolder, name: String, atomic: Bool = true) throws {
         final = try folder.filePath(name)
         temporary = atomic ? try folder.temporaryPath(name) : final
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, folder.ownerOnly ? 0o600 : 0o644)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, folder.ownerOnly ? 0o600 : 0o644)
         guard fd >= 0, let f = fdopen(fd, "wb") else {
             throw InputError("cannot write '\(final)': \(String(cString: strerror(errno)))")
         }
@@ -109,11 +110,18 @@ public final class FileWriter {
 
     public func flush() { fflush(file) }
 
+    /// Closes the file and, when atomic, renames it into place. A write that failed on the way (a full disk)
+    /// is reported here, and an atomic file is then not put in place.
     public func commit() throws {
         guard !committed else { return }
         committed = true
-        fflush(file)
-        fclose(file)
+        let written = fflush(file) == 0 && ferror(file) == 0
+        let closed = fclose(file) == 0
+        guard written, closed else {
+            let reason = String(cString: strerror(errno))
+            if temporary != final { unlink(temporary) }
+            throw InputError("cannot write '\(final)': \(reason)")
+        }
         if temporary != final, rename(temporary, final) != 0 {
             throw InputError("cannot move '\(temporary)' to '\(final)': \(String(cString: strerror(errno)))")
         }

@@ -46,11 +46,10 @@ final class ResumeCache {
     let snapshot: Snapshot
     private let folder: OutputFolder
     private let generation: Int
-    private let lines: UnsafeMutablePointer<FILE>
-    private let index: UnsafeMutablePointer<FILE>
+    private let lines: FileWriter
+    private let index: FileWriter
     private var offset = 0
     private var lineStart = 0
-    private var closed = false
 
     /// `reuse` false: earlier generations are not read (and are deleted when this run completes).
     init(folder: OutputFolder, fingerprint: String, reuse: Bool) throws {
@@ -62,26 +61,11 @@ final class ResumeCache {
         generation = (generations.last ?? 0) + 1
         let headerLine = Self.header + "\t" + fingerprint
         snapshot = reuse ? Self.load(folder: folder, generations: generations, header: headerLine) : Snapshot(entries: [:], files: [])
-        func create(_ name: String) throws -> UnsafeMutablePointer<FILE> {
-            let path = try folder.filePath(name)
-            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, folder.ownerOnly ? 0o600 : 0o644)
-            guard fd >= 0, let f = fdopen(fd, "wb") else {
-                throw InputError("cannot write resume cache '\(path)': \(String(cString: strerror(errno)))")
-            }
-            return f
-        }
-        lines = try create(Self.linesName(generation))
-        index = try create(Self.indexName(generation))
-        let h = Array((headerLine + "\n").utf8)
-        _ = h.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, index) }
-        fflush(index)
-    }
-
-    deinit {
-        if !closed {
-            fclose(lines)
-            fclose(index)
-        }
+        // Written in place, not renamed at the end: what was flushed before a kill is what the next run reuses.
+        lines = try FileWriter(folder: folder, name: Self.linesName(generation), atomic: false)
+        index = try FileWriter(folder: folder, name: Self.indexName(generation), atomic: false)
+        index.write(headerLine + "\n")
+        index.flush()
     }
 
     private static func linesName(_ g: Int) -> String { "lines-\(g).jsonl" }
@@ -123,29 +107,25 @@ final class ResumeCache {
 
     /// Appends part of the current result's line; `endLine(key:)` records it once the line is complete.
     func write(_ bytes: [UInt8]) {
-        _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, lines) }
+        lines.write(bytes)
         offset += bytes.count
     }
 
     /// The line written since the last call is complete: flushed, then indexed (so an index entry never points
     /// at bytes a kill could lose).
     func endLine(key: String) {
-        fflush(lines)
-        let row = Array("\(key)\t\(lineStart)\t\(offset - lineStart)\n".utf8)
-        _ = row.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, index) }
-        fflush(index)
+        lines.flush()
+        index.write("\(key)\t\(lineStart)\t\(offset - lineStart)\n")
+        index.flush()
         lineStart = offset
     }
 
     /// Makes `name` in `target` the complete lines file (a hard link, or a copy where links are refused) and
     /// deletes the older generations.
     func publish(as name: String, in target: OutputFolder) throws {
-        closed = true
-        let written = fflush(lines) == 0 && ferror(lines) == 0
-        let closedCleanly = fclose(lines) == 0
-        fclose(index)
+        try lines.commit()
+        try index.commit()
         let source = try folder.filePath(Self.linesName(generation))
-        guard written, closedCleanly else { throw InputError("cannot write '\(source)': \(String(cString: strerror(errno)))") }
         let final = try target.filePath(name)
         let temporary = try target.temporaryPath(name)
         unlink(temporary)
