@@ -158,9 +158,9 @@ public struct ContextEngine: Sendable {
     private func sentenceTriggers(_ doc: Document, _ s: Int32, _ ws: inout Workspace) -> SentenceTriggers {
         if let t = ws.triggers[s] { return t }
         let list = findTriggers(doc, sentence: Int(s), buffer: &ws.buffer)
-        // Most sentences have no termination trigger: they share one empty table.
         // Through the traits: reading `rules[i]` copied the rule, with its strings, for every trigger.
         let terminations = list.filter { ruleTraits[$0.rule].isTermination }
+        // Most sentences have no termination trigger: they share one empty table.
         guard !terminations.isEmpty else {
             let t = SentenceTriggers(list: list, terminationBegins: [], terminationEnds: [], terminationStarts: Self.noTerminations)
             ws.triggers[s] = t

@@ -72,6 +72,17 @@ extension NoteResult {
         w.endObject()
     }
 
+    /// A mention's `evidence` array (its ConText triggers), as `notes.jsonl` and the database's `evidence_json`
+    /// hold it.
+    public static func writeEvidence(_ evidence: [EvidenceRecord], into w: inout JSONWriter) {
+        let k = RecordKeys.shared
+        w.beginArray()
+        for e in evidence {
+            w.beginObject(); w.field(k.attribute, e.attribute); w.field(k.trigger, e.trigger); w.field(k.begin, e.begin); w.field(k.end, e.end); w.endObject()
+        }
+        w.endArray()
+    }
+
     /// The `mentions` array of the extract schema.
     public static func writeMentions(_ mentions: [MentionRecord], into w: inout JSONWriter) {
         w.beginArray()
@@ -79,11 +90,7 @@ extension NoteResult {
         w.endArray()
     }
 
-    static func writeMention(_ m: MentionRecord, into w: inout JSONWriter) {
-        writeMention(m, into: &w, keys: RecordKeys.shared)
-    }
-
-    static func writeMention(_ m: MentionRecord, into w: inout JSONWriter, keys k: RecordKeys) {
+    static func writeMention(_ m: MentionRecord, into w: inout JSONWriter, keys k: RecordKeys = RecordKeys.shared) {
         w.beginObject()
         w.field(k.begin, m.begin); w.field(k.end, m.end); w.field(k.text, m.text)
         w.field(k.conceptID, m.conceptID); w.field(k.preferredName, m.preferredName); w.field(k.category, m.category)
@@ -94,11 +101,7 @@ extension NoteResult {
         w.field(k.section, m.section); w.field(k.sentence, m.sentence)
         w.field(k.negated, m.negated); w.field(k.possible, m.possible); w.field(k.historical, m.historical)
         w.field(k.hypothetical, m.hypothetical); w.field(k.family, m.family)
-        w.key(k.evidence); w.beginArray()
-        for e in m.evidence {
-            w.beginObject(); w.field(k.attribute, e.attribute); w.field(k.trigger, e.trigger); w.field(k.begin, e.begin); w.field(k.end, e.end); w.endObject()
-        }
-        w.endArray()
+        w.key(k.evidence); writeEvidence(m.evidence, into: &w)
         if m.ambiguous {
             w.field(k.ambiguous, true)
             w.key(k.alternatives); w.beginArray()

@@ -256,8 +256,13 @@ public struct PatientProfile: Sendable, Hashable {
         w.field(K.firstDate, f.firstDate)
         w.field(K.lastDate, f.lastDate)
         w.field(K.mentions, f.mentions)
-        w.key(K.evidence); w.beginArray()
-        for e in f.evidence {
+        w.key(K.evidence); writeEvidence(f.evidence, into: &w)
+    }
+
+    /// A finding's `evidence` array, as `profiles.jsonl` and the database's `risk_factors.evidence_json` hold it.
+    public static func writeEvidence(_ evidence: [Evidence], into w: inout JSONWriter) {
+        w.beginArray()
+        for e in evidence {
             w.beginObject()
             w.field(K.noteID, e.noteID); w.field(K.begin, e.begin); w.field(K.end, e.end)
             w.field(K.text, e.text); w.field(K.section, e.section)

@@ -174,12 +174,7 @@ public enum SQLiteWriter {
                     scratch.append(UInt8(ascii: "[")); scratch.append(UInt8(ascii: "]"))
                 } else {
                     json.reset()
-                    json.beginArray()
-                    for e in m.evidence {
-                        json.beginObject(); json.field("attribute", e.attribute); json.field("trigger", e.trigger)
-                        json.field("begin", e.begin); json.field("end", e.end); json.endObject()
-                    }
-                    json.endArray()
+                    NoteResult.writeEvidence(m.evidence, into: &json)
                     json.withBytes { scratch.append(contentsOf: $0) }
                 }
                 if m.conceptID != lastConcept {
@@ -253,12 +248,7 @@ public enum SQLiteWriter {
             }
             for (id, f) in p.riskFactors {
                 json.reset()
-                json.beginArray()
-                for e in f.evidence {
-                    json.beginObject(); json.field("note_id", e.noteID); json.field("begin", e.begin); json.field("end", e.end)
-                    json.field("text", e.text); json.field("section", e.section); json.endObject()
-                }
-                json.endArray()
+                PatientProfile.writeEvidence(f.evidence, into: &json)
                 let s = riskStmt
                 try s.bind(1, p.patientID); try s.bind(2, id.rawValue); try s.bind(3, f.status.rawValue)
                 try s.bind(4, f.firstDate); try s.bind(5, f.lastDate); try s.bind(6, f.mentions); try json.withBytes { try s.bindText(7, $0) }
@@ -331,7 +321,6 @@ final class RawStatement {
         if !keepBindings { sqlite3_clear_bindings(stmt) }
         guard rc == SQLITE_DONE else { throw error("insert") }
     }
-
 }
 
 public struct SQLiteWriterError: Error, CustomStringConvertible, Sendable {
