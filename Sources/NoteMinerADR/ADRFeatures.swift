@@ -38,8 +38,9 @@ struct ADRFeatureNames {
     func wants(_ id: UInt64) -> Bool { wanted?.contains(id) ?? true }
 }
 
-/// A sentence's features: FNV-1a 64 ids with values, in a fixed order (words, characters, cues, lexicon;
-/// within a block by id). A bucket is `id & (2^hashBits − 1)`.
+/// A sentence's features: FNV-1a 64 ids with values, in a fixed order (words, characters, entity-blinded, cues,
+/// lexicon; within an n-gram block by first occurrence in the sentence, within cues and lexicon by id). A bucket
+/// is `id & (2^hashBits − 1)`.
 struct ADRFeatureVector: Sendable {
     var ids: [UInt64] = []
     var values: [Double] = []
@@ -91,6 +92,7 @@ struct ADRFeatureExtractor: Sendable {
         for (i, t) in tokens.enumerated() where t.isWord { words.append(i) }
         var raw: [UInt64] = []
         raw.reserveCapacity(words.count * 3)
+        var counter = HashCounter()
         if config.wordMaxN >= config.wordMinN, computes(.words) {
             for n in config.wordMinN...config.wordMaxN where n <= words.count {
                 for s in 0...(words.count - n) {
@@ -107,46 +109,48 @@ struct ADRFeatureExtractor: Sendable {
                 }
             }
         }
-        appendBlock(&raw, scale: config.wordScale, into: &out)
+        appendBlock(&raw, table: &counter, scale: config.wordScale, into: &out)
         out.blockEnds.0 = out.ids.count
 
         // Character n-grams inside white-space-delimited chunks padded with one space each side.
         raw.removeAll(keepingCapacity: true)
         if config.charMaxN >= config.charMinN, computes(.characters) {
-            var chunk: [UInt8] = []
-            chunk.reserveCapacity(64)
-            var i = 0
-            let n = bytes.count
-            while i < n {
-                if ADRText.isSpace(bytes[i]) { i += 1; continue }
-                chunk.removeAll(keepingCapacity: true)
-                chunk.append(0x20)
-                while i < n, !ADRText.isSpace(bytes[i]) {
-                    let c = bytes[i]
-                    chunk.append(ADRText.isDigit(c) ? UInt8(ascii: "0") : ADRText.lower(c))
-                    i += 1
-                }
-                chunk.append(0x20)
-                let m = chunk.count
-                for s in 0..<m where chunk[s] & 0xC0 != 0x80 {
-                    // One running hash per start: the n-gram of length len + 1 extends the one of length len.
-                    var h = FNV1a64()
-                    h.combine(UInt8(ascii: "c"))
-                    var hashed = s
-                    for len in config.charMinN...config.charMaxN {
-                        let e = s + len
-                        if e > m { break }
-                        while hashed < e { h.combine(chunk[hashed]); hashed += 1 }
-                        if e < m, chunk[e] & 0xC0 == 0x80 { continue }
-                        raw.append(h.value)
-                        if let names, names.pointee.wants(h.value) {
-                            names.pointee.map[h.value] = "char:" + String(decoding: chunk[s..<e], as: UTF8.self)
+            raw.reserveCapacity(bytes.count * (config.charMaxN - config.charMinN + 1) + 8)
+            // One chunk at a time in a buffer as long as the sentence plus its padding.
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count + 2) { chunk in
+                var i = 0
+                let n = bytes.count
+                while i < n {
+                    if ADRText.isSpace(bytes[i]) { i += 1; continue }
+                    var m = 0
+                    chunk[m] = 0x20; m += 1
+                    while i < n, !ADRText.isSpace(bytes[i]) {
+                        let c = bytes[i]
+                        chunk[m] = ADRText.isDigit(c) ? UInt8(ascii: "0") : ADRText.lower(c)
+                        m += 1
+                        i += 1
+                    }
+                    chunk[m] = 0x20; m += 1
+                    for s in 0..<m where chunk[s] & 0xC0 != 0x80 {
+                        // One running hash per start: the n-gram of length len + 1 extends the one of length len.
+                        var h = FNV1a64()
+                        h.combine(UInt8(ascii: "c"))
+                        var hashed = s
+                        for len in config.charMinN...config.charMaxN {
+                            let e = s + len
+                            if e > m { break }
+                            while hashed < e { h.combine(chunk[hashed]); hashed += 1 }
+                            if e < m, chunk[e] & 0xC0 == 0x80 { continue }
+                            raw.append(h.value)
+                            if let names, names.pointee.wants(h.value) {
+                                names.pointee.map[h.value] = "char:" + String(decoding: UnsafeMutableBufferPointer(rebasing: chunk[s..<e]), as: UTF8.self)
+                            }
                         }
                     }
                 }
             }
         }
-        appendBlock(&raw, scale: config.charScale, into: &out)
+        appendBlock(&raw, table: &counter, scale: config.charScale, into: &out)
         out.blockEnds.1 = out.ids.count
         guard computes(.blinded) || computes(.cues) || computes(.lexicon) else {
             out.blockEnds.2 = out.ids.count
@@ -202,10 +206,14 @@ struct ADRFeatureExtractor: Sendable {
                 }
             }
         }
-        appendBlock(&raw, scale: config.abstractScale, into: &out)
+        appendBlock(&raw, table: &counter, scale: config.abstractScale, into: &out)
         out.blockEnds.2 = out.ids.count
 
         // Cues and lexicon indicators: binary, deduplicated, sorted.
+        guard computes(.cues) || computes(.lexicon) else {
+            out.blockEnds.3 = out.ids.count
+            return out
+        }
         var flags: [(UInt64, String)] = []
         ADRCues.flags(tokens: tokens, drugLike: drugLike, into: &flags)
         appendFlags(&flags, scale: config.cueScale, into: &out, names: names)
@@ -236,6 +244,16 @@ struct ADRFeatureExtractor: Sendable {
         return out
     }
 
+    /// The name of every cue and lexicon indicator by id. They are a fixed set, so an explanation names them
+    /// from here instead of running the cue and lexicon blocks again (the lexicon block's pair analysis is the
+    /// dearest part of a sentence, and its indicators are among the top features of most flagged sentences).
+    static let flagNames: [UInt64: String] = {
+        var all: [(UInt64, String)] = ADRCues.cues.map(\.flag) + ADRCues.hyphenHashes.map { ($0.flag.id, $0.flag.name) }
+        all += [ADRCues.drugLikeFlag, ADRCues.drugLikeManyFlag, LexiconFeature.patternPairFlag, LexiconFeature.patternPairKnownDrugFlag]
+        all += LexiconFeature.flags + LexiconFeature.gazetteerFlags
+        return Dictionary(all, uniquingKeysWith: { first, _ in first })
+    }()
+
     static let drugSymbol = FNV1a64.hash("<DRUG>")
     static let effectSymbol = FNV1a64.hash("<EFFECT>")
 
@@ -255,77 +273,23 @@ struct ADRFeatureExtractor: Sendable {
     /// 1 + ln tf for the small counts almost every n-gram has (the same values `log` gives, computed once).
     private static let sublinear: [Double] = (0..<64).map { $0 == 0 ? 0 : 1 + log(Double($0)) }
 
-    /// Counts equal ids, applies sublinear tf and L2 normalization, appends in id order.
-    private func appendBlock(_ raw: inout [UInt64], scale: Double, into out: inout ADRFeatureVector) {
+    /// Counts equal ids, applies sublinear tf and L2 normalization, appends in order of first occurrence.
+    private func appendBlock(_ raw: inout [UInt64], table: inout HashCounter, scale: Double, into out: inout ADRFeatureVector) {
         guard !raw.isEmpty else { return }
-        ADRFeatureExtractor.sortHashes(&raw)
         let start = out.ids.count
+        let distinct = raw.withUnsafeBufferPointer { table.count($0) }
+        out.ids.reserveCapacity(start + distinct)
+        out.values.reserveCapacity(start + distinct)
         var norm2 = 0.0
-        var i = 0
-        while i < raw.count {
-            var j = i + 1
-            while j < raw.count, raw[j] == raw[i] { j += 1 }
-            let count = j - i
+        table.forEachDistinct { id, count in
             let v = config.sublinearTF ? (count < 64 ? ADRFeatureExtractor.sublinear[count] : 1 + log(Double(count))) : Double(count)
-            out.ids.append(raw[i])
+            out.ids.append(id)
             out.values.append(v)
             norm2 += v * v
-            i = j
         }
         let k = scale / norm2.squareRoot()
-        for p in start..<out.values.count { out.values[p] *= k }
-    }
-
-    /// Sorts feature hashes ascending. They are uniformly spread, so one pass on the top byte leaves buckets of a
-    /// few ids, finished by insertion sort (a bucket that is not small, which only adversarial text could make,
-    /// falls back to the standard sort). The generic stable sort was a fifth of the classifier's time.
-    static func sortHashes(_ a: inout [UInt64]) {
-        let n = a.count
-        if n <= 32 {
-            a.withUnsafeMutableBufferPointer { insertionSort($0, 0, n) }
-            return
-        }
-        var sorted = [UInt64](repeating: 0, count: n)
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: 257) { starts in
-            starts.initialize(repeating: 0)
-            a.withUnsafeBufferPointer { src in
-                for x in src { starts[Int(x >> 56) + 1] += 1 }
-                for b in 1...256 { starts[b] += starts[b - 1] }
-                sorted.withUnsafeMutableBufferPointer { dst in
-                    withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { next in
-                        for b in 0..<256 { next[b] = starts[b] }
-                        for x in src {
-                            let b = Int(x >> 56)
-                            dst[next[b]] = x
-                            next[b] += 1
-                        }
-                    }
-                    for b in 0..<256 {
-                        let lo = starts[b], hi = starts[b + 1]
-                        if hi - lo <= 48 {
-                            insertionSort(dst, lo, hi)
-                        } else {
-                            var bucket = UnsafeMutableBufferPointer(rebasing: dst[lo..<hi])
-                            bucket.sort()
-                        }
-                    }
-                }
-            }
-        }
-        a = sorted
-    }
-
-    @inline(__always)
-    private static func insertionSort(_ p: UnsafeMutableBufferPointer<UInt64>, _ lo: Int, _ hi: Int) {
-        guard hi - lo > 1 else { return }
-        for i in (lo + 1)..<hi {
-            let x = p[i]
-            var j = i
-            while j > lo, p[j - 1] > x {
-                p[j] = p[j - 1]
-                j -= 1
-            }
-            p[j] = x
+        out.values.withUnsafeMutableBufferPointer { values in
+            for p in start..<values.count { values[p] *= k }
         }
     }
 
@@ -408,4 +372,67 @@ enum LexiconFeature: Int, CaseIterable {
     static let gazetteerFlags: [(UInt64, String)] = allCases.map { ADRFeatureExtractor.named("l", "gazetteer_" + $0.name) }
     static let patternPairFlag = ADRFeatureExtractor.named("l", "pattern_pair")
     static let patternPairKnownDrugFlag = ADRFeatureExtractor.named("l", "pattern_pair_known_drug")
+}
+
+/// Counts repeated feature ids of one block in an open-addressing table and lists them in order of first
+/// occurrence. Sorting the ids to group them (the earlier way) took a fifth of the classifier's time, most of it
+/// mispredicted branches; the table stays in L1 cache for any sentence, and is reused block after block and
+/// cleared through the slots it used, not swept.
+struct HashCounter {
+    private var keys: [UInt64] = []
+    private var counts: [Int32] = []
+    /// Slots in order of first occurrence.
+    private var order: [Int32] = []
+    private var shift = 64
+
+    /// Counts `ids`; returns how many distinct ids there are.
+    mutating func count(_ ids: UnsafeBufferPointer<UInt64>) -> Int {
+        clear()
+        // At most half full: short probe runs.
+        var capacity = 16
+        while capacity < 2 * ids.count { capacity <<= 1 }
+        if keys.count < capacity {
+            keys = [UInt64](repeating: 0, count: capacity)
+            counts = [Int32](repeating: 0, count: capacity)
+            order.reserveCapacity(capacity / 2)
+        }
+        let size = keys.count
+        let mask = size - 1
+        shift = 64 - size.trailingZeroBitCount
+        let shift = UInt64(self.shift)
+        keys.withUnsafeMutableBufferPointer { keys in
+            counts.withUnsafeMutableBufferPointer { counts in
+                for id in ids {
+                    // Fibonacci hashing: the top bits of id × 2^64/φ spread any regularity in FNV's low bits.
+                    var slot = Int(truncatingIfNeeded: (id &* 0x9E37_79B9_7F4A_7C15) >> shift)
+                    while true {
+                        if counts[slot] == 0 {
+                            keys[slot] = id
+                            counts[slot] = 1
+                            order.append(Int32(truncatingIfNeeded: slot))
+                            break
+                        }
+                        if keys[slot] == id {
+                            counts[slot] += 1
+                            break
+                        }
+                        slot = (slot + 1) & mask
+                    }
+                }
+            }
+        }
+        return order.count
+    }
+
+    /// The ids counted last, in order of first occurrence, with their counts.
+    func forEachDistinct(_ body: (UInt64, Int) -> Void) {
+        for slot in order { body(keys[Int(slot)], Int(counts[Int(slot)])) }
+    }
+
+    private mutating func clear() {
+        counts.withUnsafeMutableBufferPointer { counts in
+            for slot in order { counts[Int(slot)] = 0 }
+        }
+        order.removeAll(keepingCapacity: true)
+    }
 }

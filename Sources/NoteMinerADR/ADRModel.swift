@@ -149,9 +149,24 @@ public struct ADRModel: Sendable {
                 let byID = contributionsByID(vector)
                 let cut = ADRModel.kthLargestMagnitude(byID, k)
                 let chosen = byID.filter { abs($0.value) >= cut }
-                names.wanted = Set(chosen.map(\.id))
-                names.blocks = chosen.reduce(0) { $0 | 1 << vector.block(at: $1.index).rawValue }
-                _ = withUnsafeMutablePointer(to: &names) { extractor.extract(bytes: bytes, tokens: tokens, input: input, gazetteer: gazetteer, names: $0) }
+                // Cue and lexicon indicators are named from their fixed table; the other blocks that hold a chosen
+                // feature are computed again, naming just those.
+                var flagged: [UInt64: String] = [:]
+                var blocks: UInt8 = 0
+                for c in chosen {
+                    let block = vector.block(at: c.index)
+                    if block == .cues || block == .lexicon, let name = ADRFeatureExtractor.flagNames[c.id] {
+                        flagged[c.id] = name
+                    } else {
+                        blocks |= 1 << block.rawValue
+                    }
+                }
+                if blocks != 0 {
+                    names.wanted = Set(chosen.map(\.id))
+                    names.blocks = blocks
+                    _ = withUnsafeMutablePointer(to: &names) { extractor.extract(bytes: bytes, tokens: tokens, input: input, gazetteer: gazetteer, names: $0) }
+                }
+                names.map.merge(flagged) { _, fixed in fixed }
                 contributions = chosen.map { ADRContribution(feature: names.map[$0.id] ?? String($0.id, radix: 16), value: $0.value) }
             }
             let pairs = !flagged ? [] : vector.analysis?.pairs(bytes: bytes, tokens: tokens) ?? ADRPairExtractor(gazetteer: gazetteer).pairs(bytes: bytes, tokens: tokens, input: input)

@@ -3,8 +3,24 @@
 /// later "her 90-year-old mother" must not win. Ages outside 0–120 are ignored.
 public enum AgeExtractor {
     public static func age(in text: String) -> Int? {
-        let b = Array(text.utf8.prefix(20_000).map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 })
-        let n = b.count
+        var text = text
+        // Read in place and lower-cased byte by byte: the statement is usually in the first lines, and
+        // lower-casing a copy of the first 20 KB first cost more than the search.
+        return text.withUTF8 { age(in: UnsafeBufferPointer(rebasing: $0.prefix(20_000))) }
+    }
+
+    private struct Lowered {
+        let raw: UnsafeBufferPointer<UInt8>
+        @inline(__always) subscript(_ i: Int) -> UInt8 {
+            let c = raw[i]
+            return c >= 65 && c <= 90 ? c + 32 : c
+        }
+        subscript(_ r: Range<Int>) -> [UInt8] { r.map { self[$0] } }
+    }
+
+    private static func age(in raw: UnsafeBufferPointer<UInt8>) -> Int? {
+        let b = Lowered(raw: raw)
+        let n = raw.count
         func number(endingAt end: Int) -> Int? {
             var i = end
             while i > 0, b[i - 1] == 0x20 || b[i - 1] == 0x2D { i -= 1 }  // spaces or hyphen before the unit

@@ -25,9 +25,12 @@ extension NoteResult {
         w.key("mentions")
         w.beginArray()
         let keys = RecordKeys.shared
-        for m in mentions {
-            NoteResult.writeMention(m, into: &w, keys: keys)
-            if w.count >= pieceBytes { try sink(w.takeBytes()) }
+        // Through the buffer: `for m in mentions` copied each record (retaining and releasing its strings).
+        try mentions.withUnsafeBufferPointer { ms in
+            for i in ms.indices {
+                NoteResult.writeMention(ms.baseAddress! + i, into: &w, keys: keys)
+                if w.count >= pieceBytes { try sink(w.takeBytes()) }
+            }
         }
         w.endArray()
         w.key("adr_sentences")
@@ -91,21 +94,26 @@ extension NoteResult {
     }
 
     static func writeMention(_ m: MentionRecord, into w: inout JSONWriter, keys k: RecordKeys = RecordKeys.shared) {
+        withUnsafePointer(to: m) { writeMention($0, into: &w, keys: k) }
+    }
+
+    /// Reads the record in place: passing `mentions[i]` by value copied it (retaining and releasing its strings).
+    static func writeMention(_ p: UnsafePointer<MentionRecord>, into w: inout JSONWriter, keys k: RecordKeys) {
         w.beginObject()
-        w.field(k.begin, m.begin); w.field(k.end, m.end); w.field(k.text, m.text)
-        w.field(k.conceptID, m.conceptID); w.field(k.preferredName, m.preferredName); w.field(k.category, m.category)
+        w.field(k.begin, p.pointee.begin); w.field(k.end, p.pointee.end); w.field(k.text, p.pointee.text)
+        w.field(k.conceptID, p.pointee.conceptID); w.field(k.preferredName, p.pointee.preferredName); w.field(k.category, p.pointee.category)
         w.key(k.codes); w.beginArray()
-        for c in m.codes { w.beginObject(); w.field(k.system, c.system); w.field(k.code, c.code); w.endObject() }
+        for c in p.pointee.codes { w.beginObject(); w.field(k.system, c.system); w.field(k.code, c.code); w.endObject() }
         w.endArray()
-        w.field(k.riskFactor, m.riskFactor)
-        w.field(k.section, m.section); w.field(k.sentence, m.sentence)
-        w.field(k.negated, m.negated); w.field(k.possible, m.possible); w.field(k.historical, m.historical)
-        w.field(k.hypothetical, m.hypothetical); w.field(k.family, m.family)
-        w.key(k.evidence); writeEvidence(m.evidence, into: &w)
-        if m.ambiguous {
+        w.field(k.riskFactor, p.pointee.riskFactor)
+        w.field(k.section, p.pointee.section); w.field(k.sentence, p.pointee.sentence)
+        w.field(k.negated, p.pointee.negated); w.field(k.possible, p.pointee.possible); w.field(k.historical, p.pointee.historical)
+        w.field(k.hypothetical, p.pointee.hypothetical); w.field(k.family, p.pointee.family)
+        w.key(k.evidence); writeEvidence(p.pointee.evidence, into: &w)
+        if p.pointee.ambiguous {
             w.field(k.ambiguous, true)
             w.key(k.alternatives); w.beginArray()
-            for a in m.alternatives { w.string(a) }
+            for a in p.pointee.alternatives { w.string(a) }
             w.endArray()
         }
         w.endObject()

@@ -165,36 +165,40 @@ public enum SQLiteWriter {
             // and row, with a copy per text, was most of the cost of this, the biggest table.
             let s = mentionStmt
             try s.bind(2, n.noteID); try s.bind(3, n.patientID)
-            for (i, m) in n.mentions.enumerated() {
-                mentionID += 1
-                scratch.removeAll(keepingCapacity: true)
-                scratch.append(contentsOf: m.text.utf8)
-                let textEnd = scratch.count
-                if m.evidence.isEmpty {
-                    scratch.append(UInt8(ascii: "[")); scratch.append(UInt8(ascii: "]"))
-                } else {
-                    json.reset()
-                    NoteResult.writeEvidence(m.evidence, into: &json)
-                    json.withBytes { scratch.append(contentsOf: $0) }
-                }
-                if m.conceptID != lastConcept {
-                    // A concept is added to its table the first time a mention names it (the one just bound
-                    // is there already, so the set is asked only when the concept changes).
-                    if !concepts.contains(m.conceptID) { try concept(m) }
-                    try s.bind(8, m.conceptID)
-                    lastConcept = m.conceptID
-                }
-                if m.section != lastSection { try s.bind(9, m.section); lastSection = m.section }
-                try s.bind(1, mentionID); try s.bind(4, i)
-                try s.bind(5, m.begin); try s.bind(6, m.end)
-                try bindChanged(s, 10, m.sentence)
-                try bindChanged(s, 11, m.negated ? 1 : 0); try bindChanged(s, 12, m.possible ? 1 : 0)
-                try bindChanged(s, 13, m.historical ? 1 : 0); try bindChanged(s, 14, m.hypothetical ? 1 : 0)
-                try bindChanged(s, 15, m.family ? 1 : 0); try bindChanged(s, 17, m.ambiguous ? 1 : 0)
-                try scratch.withUnsafeBufferPointer { buf in
-                    try s.bindStatic(7, UnsafeBufferPointer(rebasing: buf[0..<textEnd]))
-                    try s.bindStatic(16, UnsafeBufferPointer(rebasing: buf[textEnd..<buf.count]))
-                    try s.step(keepBindings: true)
+            // Records read in place: `for m in n.mentions` copied each one, retaining and releasing its strings.
+            try n.mentions.withUnsafeBufferPointer { ms in
+                for i in ms.indices {
+                    let p = ms.baseAddress! + i
+                    mentionID += 1
+                    scratch.removeAll(keepingCapacity: true)
+                    scratch.append(contentsOf: p.pointee.text.utf8)
+                    let textEnd = scratch.count
+                    if p.pointee.evidence.isEmpty {
+                        scratch.append(UInt8(ascii: "[")); scratch.append(UInt8(ascii: "]"))
+                    } else {
+                        json.reset()
+                        NoteResult.writeEvidence(p.pointee.evidence, into: &json)
+                        json.withBytes { scratch.append(contentsOf: $0) }
+                    }
+                    if p.pointee.conceptID != lastConcept {
+                        // A concept is added to its table the first time a mention names it (the one just bound
+                        // is there already, so the set is asked only when the concept changes).
+                        if !concepts.contains(p.pointee.conceptID) { try concept(p.pointee) }
+                        try s.bind(8, p.pointee.conceptID)
+                        lastConcept = p.pointee.conceptID
+                    }
+                    if p.pointee.section != lastSection { try s.bind(9, p.pointee.section); lastSection = p.pointee.section }
+                    try s.bind(1, mentionID); try s.bind(4, i)
+                    try s.bind(5, p.pointee.begin); try s.bind(6, p.pointee.end)
+                    try bindChanged(s, 10, p.pointee.sentence)
+                    try bindChanged(s, 11, p.pointee.negated ? 1 : 0); try bindChanged(s, 12, p.pointee.possible ? 1 : 0)
+                    try bindChanged(s, 13, p.pointee.historical ? 1 : 0); try bindChanged(s, 14, p.pointee.hypothetical ? 1 : 0)
+                    try bindChanged(s, 15, p.pointee.family ? 1 : 0); try bindChanged(s, 17, p.pointee.ambiguous ? 1 : 0)
+                    try scratch.withUnsafeBufferPointer { buf in
+                        try s.bindStatic(7, UnsafeBufferPointer(rebasing: buf[0..<textEnd]))
+                        try s.bindStatic(16, UnsafeBufferPointer(rebasing: buf[textEnd..<buf.count]))
+                        try s.step(keepBindings: true)
+                    }
                 }
             }
             for a in n.adrSentences {

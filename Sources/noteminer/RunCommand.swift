@@ -51,6 +51,7 @@ struct RunCommand: AsyncParsableCommand {
             runner.onResult = { database.add($0) }
             runner.resume = !noResume
             runner.leavesResultsToProcessExit = true
+            Memory.keepFreedForReuse()
             runner.progress = ProgressReporter()
             let s = try await runner.run(reader: reader, processor: processor, output: folder)
             let summary = String(format: "noteminer: %d notes in: %d results, %d quarantined; %d patients, %d mentions, %d ADR sentences; %d from cache; %.2f s, %.1f MB/s → %@\n",

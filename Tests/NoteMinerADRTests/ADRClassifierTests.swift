@@ -228,20 +228,32 @@ enum Synthetic {
 }
 
 @Suite struct ADRFeatureSortTests {
-    /// The bucket sort of feature hashes equals the standard sort, for typical sizes, with repeats, and for the
-    /// shape only adversarial text could make (every hash in one top-byte bucket).
-    @Test func sortHashesEqualsStandardSort() {
+    /// The feature counter gives every distinct id once, in order of first occurrence, with its count: for
+    /// typical sizes, with repeats, with ids that share their top or bottom bits, and reused with a smaller block
+    /// after a bigger one (its table is cleared through the slots it used).
+    @Test func hashCounterCountsInFirstOccurrenceOrder() {
         var rng = TestSupport.SplitMix64(seed: 7)
-        for n in [0, 1, 2, 31, 32, 33, 200, 1000, 5000] {
+        var counter = HashCounter()
+        for n in [0, 1, 2, 31, 32, 33, 200, 1000, 5000, 3, 0, 40] {
             var random = (0..<n).map { _ in rng.next() }
             random += random.prefix(n / 3)  // repeats, as repeated n-grams give
-            var sameBucket = (0..<n).map { _ in rng.next() >> 8 | 0xAB00_0000_0000_0000 }
-            for var a in [random, sameBucket] {
-                let expected = a.sorted()
-                ADRFeatureExtractor.sortHashes(&a)
-                #expect(a == expected, "n \(n)")
+            let sameTop = (0..<n).map { _ in rng.next() >> 8 | 0xAB00_0000_0000_0000 }
+            let sameLow = (0..<n).map { _ in rng.next() << 20 } + [0, 0]
+            for a in [random, sameTop, sameLow] {
+                var expectedOrder: [UInt64] = []
+                var expectedCounts: [UInt64: Int] = [:]
+                for id in a {
+                    if expectedCounts[id] == nil { expectedOrder.append(id) }
+                    expectedCounts[id, default: 0] += 1
+                }
+                let distinct = a.withUnsafeBufferPointer { counter.count($0) }
+                var order: [UInt64] = []
+                var counts: [UInt64: Int] = [:]
+                counter.forEachDistinct { id, count in order.append(id); counts[id] = count }
+                #expect(distinct == expectedOrder.count, "n \(n)")
+                #expect(order == expectedOrder, "n \(n)")
+                #expect(counts == expectedCounts, "n \(n)")
             }
-            sameBucket.removeAll()
         }
     }
 
