@@ -383,7 +383,6 @@ struct HashCounter {
     private var counts: [Int32] = []
     /// Slots in order of first occurrence.
     private var order: [Int32] = []
-    private var shift = 64
 
     /// Counts `ids`; returns how many distinct ids there are.
     mutating func count(_ ids: UnsafeBufferPointer<UInt64>) -> Int {
@@ -398,8 +397,7 @@ struct HashCounter {
         }
         let size = keys.count
         let mask = size - 1
-        shift = 64 - size.trailingZeroBitCount
-        let shift = UInt64(self.shift)
+        let shift = UInt64(64 - size.trailingZeroBitCount)
         keys.withUnsafeMutableBufferPointer { keys in
             counts.withUnsafeMutableBufferPointer { counts in
                 for id in ids {
