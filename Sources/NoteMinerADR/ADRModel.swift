@@ -151,12 +151,12 @@ public struct ADRModel: Sendable {
                 let chosen = byID.filter { abs($0.value) >= cut }
                 // Cue and lexicon indicators are named from their fixed table; the other blocks that hold a chosen
                 // feature are computed again, naming just those.
-                var flagged: [UInt64: String] = [:]
+                var fixedNames: [UInt64: String] = [:]
                 var blocks: UInt8 = 0
                 for c in chosen {
                     let block = vector.block(at: c.index)
                     if block == .cues || block == .lexicon, let name = ADRFeatureExtractor.flagNames[c.id] {
-                        flagged[c.id] = name
+                        fixedNames[c.id] = name
                     } else {
                         blocks |= 1 << block.rawValue
                     }
@@ -166,7 +166,7 @@ public struct ADRModel: Sendable {
                     names.blocks = blocks
                     _ = withUnsafeMutablePointer(to: &names) { extractor.extract(bytes: bytes, tokens: tokens, input: input, gazetteer: gazetteer, names: $0) }
                 }
-                names.map.merge(flagged) { _, fixed in fixed }
+                names.map.merge(fixedNames) { _, fixed in fixed }
                 contributions = chosen.map { ADRContribution(feature: names.map[$0.id] ?? String($0.id, radix: 16), value: $0.value) }
             }
             let pairs = !flagged ? [] : vector.analysis?.pairs(bytes: bytes, tokens: tokens) ?? ADRPairExtractor(gazetteer: gazetteer).pairs(bytes: bytes, tokens: tokens, input: input)

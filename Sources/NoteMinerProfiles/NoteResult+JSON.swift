@@ -89,12 +89,10 @@ extension NoteResult {
     /// The `mentions` array of the extract schema.
     public static func writeMentions(_ mentions: [MentionRecord], into w: inout JSONWriter) {
         w.beginArray()
-        for m in mentions { writeMention(m, into: &w) }
+        mentions.withUnsafeBufferPointer { ms in
+            for i in ms.indices { writeMention(ms.baseAddress! + i, into: &w, keys: RecordKeys.shared) }
+        }
         w.endArray()
-    }
-
-    static func writeMention(_ m: MentionRecord, into w: inout JSONWriter, keys k: RecordKeys = RecordKeys.shared) {
-        withUnsafePointer(to: m) { writeMention($0, into: &w, keys: k) }
     }
 
     /// Reads the record in place: passing `mentions[i]` by value copied it (retaining and releasing its strings).

@@ -133,15 +133,14 @@ public struct PatientProfile: Sendable, Hashable {
             // Through the buffer: `for m in n.mentions` copied each record, retaining and releasing its strings.
             n.mentions.withUnsafeBufferPointer { ms in
                 for i in ms.indices {
-                    let m = ms.baseAddress! + i  // `ms[i]` too was copied whole
-                    guard let status = FindingStatus.of(m.pointee) else { continue }
-                    let ev = Evidence(noteID: n.noteID, date: n.date, begin: m.pointee.begin, end: m.pointee.end, text: m.pointee.text, section: m.pointee.section)
+                    guard let status = FindingStatus.of(ms[i]) else { continue }
+                    let ev = Evidence(noteID: n.noteID, date: n.date, begin: ms[i].begin, end: ms[i].end, text: ms[i].text, section: ms[i].section)
                     let hit = Hit(status: status, ev: ev)
-                    if let r = m.pointee.riskFactor, RiskFactorID(rawValue: r) != nil { rf[r, default: []].append(hit) }
-                    if conceptInfo[m.pointee.conceptID] == nil { conceptInfo[m.pointee.conceptID] = m.pointee }
-                    switch m.pointee.category {
-                    case "condition": conditionHits[m.pointee.conceptID, default: []].append(hit)
-                    case "drug": drugHits[m.pointee.conceptID, default: []].append(hit)
+                    if let r = ms[i].riskFactor, RiskFactorID(rawValue: r) != nil { rf[r, default: []].append(hit) }
+                    if conceptInfo[ms[i].conceptID] == nil { conceptInfo[ms[i].conceptID] = ms[i] }
+                    switch ms[i].category {
+                    case "condition": conditionHits[ms[i].conceptID, default: []].append(hit)
+                    case "drug": drugHits[ms[i].conceptID, default: []].append(hit)
                     default: break
                     }
                 }
