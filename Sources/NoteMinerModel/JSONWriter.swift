@@ -192,12 +192,37 @@ public struct JSONWriter: @unchecked Sendable {
         }
     }
 
+    /// Object members (`"k":v,…`, no braces) serialized once, for a group of fields that is the same on most
+    /// records; like `Key`, for tables that live as long as the process.
+    public struct Members: @unchecked Sendable {
+        let bytes: UnsafeBufferPointer<UInt8>
+        public init(_ write: (inout JSONWriter) -> Void) {
+            var w = JSONWriter()
+            w.beginObject()
+            write(&w)
+            w.endObject()
+            let storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: w.count - 2)
+            _ = storage.initialize(from: w.bytes.dropFirst().dropLast())
+            bytes = UnsafeBufferPointer(storage)
+        }
+    }
+
+    public mutating func members(_ m: Members) { members(m.bytes) }
+
     public mutating func key(_ k: Key) {
         unique()
         separate()
         put(k.bytes)
         needsComma = false
         pendingValueAfterKey = true
+    }
+
+    /// Members (`"k":v,…`, no braces) serialized earlier, written into the open object as they are: for
+    /// groups of fields that repeat byte for byte on many records.
+    public mutating func members(_ bytes: UnsafeBufferPointer<UInt8>) {
+        unique()
+        separate()
+        put(bytes)
     }
 
     public mutating func field(_ k: Key, _ v: String) { key(k); string(v) }

@@ -44,12 +44,18 @@ public struct ConceptExtractor: Sendable {
     /// Each concept's codes as result records, built once: every mention of a concept then shares one array
     /// instead of allocating its own (a dense note has a mention every ~50 bytes).
     private let codingRecords: [[CodingRecord]]
+    /// The concept members of the records this extractor makes, serialized once (see `NoteResult.jsonLine`).
+    public let conceptMembers: ConceptMembersJSON
 
     public init(text: TextAnalyzer, concepts: ConceptMatcher, context: ContextEngine) {
         self.text = text
         self.concepts = concepts
         self.context = context
-        codingRecords = concepts.lexicon.concepts.map { c in c.codes.map { CodingRecord(system: $0.system, code: $0.code) } }
+        let codingRecords = concepts.lexicon.concepts.map { c in c.codes.map { CodingRecord(system: $0.system, code: $0.code) } }
+        self.codingRecords = codingRecords
+        conceptMembers = ConceptMembersJSON(concepts: zip(concepts.lexicon.concepts, codingRecords).map { c, codes in
+            (c.id, c.preferredName, c.category.rawValue, codes, c.riskFactor?.rawValue)
+        })
     }
 
     /// Loads the shipped lexicons found in `lexiconDirectory` (`conditions.tsv`, `drugs.tsv`,

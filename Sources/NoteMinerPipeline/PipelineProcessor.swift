@@ -11,6 +11,7 @@ public struct PipelineProcessor: NoteProcessing {
     /// Nil only when the caller asked for no ADR model (`--no-adr`).
     public let adr: ADRStage?
     public let fingerprint: String
+    public var conceptMembers: ConceptMembersJSON? { extractor.conceptMembers }
 
     /// The shipped ADR model inside a lexicon folder.
     public static func defaultModelPath(lexiconDirectory: String) -> String { lexiconDirectory + "/models/adr.json" }

@@ -1,12 +1,13 @@
 import NoteMinerModel
 
 extension NoteResult {
-    /// The `notes.jsonl` line with keys in documented order (byte-identical across runs).
-    public func jsonLine() -> [UInt8] {
+    /// The `notes.jsonl` line with keys in documented order (byte-identical across runs). `concepts`, the
+    /// lexicon's concept members serialized once, only makes it faster.
+    public func jsonLine(concepts: ConceptMembersJSON? = nil) -> [UInt8] {
         // Reserving the estimate avoids the doubling copy, which on a note of millions of mentions was a third of
         // the run's peak memory; with no piece limit the line comes out whole.
         var line: [UInt8] = []
-        writeJSONLine(pieceBytes: .max, reserving: estimatedLineBytes) { line = $0 }
+        writeJSONLine(pieceBytes: .max, reserving: estimatedLineBytes, concepts: concepts) { line = $0 }
         return line
     }
 
@@ -15,11 +16,11 @@ extension NoteResult {
 
     /// `jsonLine()` in pieces of about `pieceBytes`, handed to `sink` in order: a note with a million mentions
     /// has a line of half a gigabyte, which need not exist in memory all at once.
-    public func writeJSONLine(pieceBytes: Int = 1 << 20, _ sink: ([UInt8]) throws -> Void) rethrows {
-        try writeJSONLine(pieceBytes: pieceBytes, reserving: pieceBytes + 64 * 1024, sink)
+    public func writeJSONLine(pieceBytes: Int = 1 << 20, concepts: ConceptMembersJSON? = nil, _ sink: ([UInt8]) throws -> Void) rethrows {
+        try writeJSONLine(pieceBytes: pieceBytes, reserving: pieceBytes + 64 * 1024, concepts: concepts, sink)
     }
 
-    private func writeJSONLine(pieceBytes: Int, reserving: Int, _ sink: ([UInt8]) throws -> Void) rethrows {
+    private func writeJSONLine(pieceBytes: Int, reserving: Int, concepts: ConceptMembersJSON?, _ sink: ([UInt8]) throws -> Void) rethrows {
         var w = JSONWriter(reserving: reserving)
         writeHead(into: &w)
         w.key("mentions")
@@ -28,7 +29,7 @@ extension NoteResult {
         // Through the buffer: `for m in mentions` copied each record (retaining and releasing its strings).
         try mentions.withUnsafeBufferPointer { ms in
             for i in ms.indices {
-                NoteResult.writeMention(ms.baseAddress! + i, into: &w, keys: keys)
+                NoteResult.writeMention(ms.baseAddress! + i, into: &w, keys: keys, concepts: concepts)
                 if w.count >= pieceBytes { try sink(w.takeBytes()) }
             }
         }
@@ -87,27 +88,34 @@ extension NoteResult {
     }
 
     /// The `mentions` array of the extract schema.
-    public static func writeMentions(_ mentions: [MentionRecord], into w: inout JSONWriter) {
+    public static func writeMentions(_ mentions: [MentionRecord], into w: inout JSONWriter, concepts: ConceptMembersJSON? = nil) {
         w.beginArray()
         mentions.withUnsafeBufferPointer { ms in
-            for i in ms.indices { writeMention(ms.baseAddress! + i, into: &w, keys: RecordKeys.shared) }
+            for i in ms.indices { writeMention(ms.baseAddress! + i, into: &w, keys: RecordKeys.shared, concepts: concepts) }
         }
         w.endArray()
     }
 
     /// Reads the record in place: passing `mentions[i]` by value copied it (retaining and releasing its strings).
-    static func writeMention(_ p: UnsafePointer<MentionRecord>, into w: inout JSONWriter, keys k: RecordKeys) {
+    /// The concept members, the five flags when all false and an empty evidence list are copied from bytes
+    /// serialized once: together they are most of a record.
+    static func writeMention(_ p: UnsafePointer<MentionRecord>, into w: inout JSONWriter, keys k: RecordKeys,
+                             concepts: ConceptMembersJSON?) {
         w.beginObject()
         w.field(k.begin, p.pointee.begin); w.field(k.end, p.pointee.end); w.field(k.text, p.pointee.text)
-        w.field(k.conceptID, p.pointee.conceptID); w.field(k.preferredName, p.pointee.preferredName); w.field(k.category, p.pointee.category)
-        w.key(k.codes); w.beginArray()
-        for c in p.pointee.codes { w.beginObject(); w.field(k.system, c.system); w.field(k.code, c.code); w.endObject() }
-        w.endArray()
-        w.field(k.riskFactor, p.pointee.riskFactor)
+        if concepts?.write(p, into: &w) != true { writeConceptMembers(p, into: &w, keys: k) }
         w.field(k.section, p.pointee.section); w.field(k.sentence, p.pointee.sentence)
-        w.field(k.negated, p.pointee.negated); w.field(k.possible, p.pointee.possible); w.field(k.historical, p.pointee.historical)
-        w.field(k.hypothetical, p.pointee.hypothetical); w.field(k.family, p.pointee.family)
-        w.key(k.evidence); writeEvidence(p.pointee.evidence, into: &w)
+        if !p.pointee.negated && !p.pointee.possible && !p.pointee.historical && !p.pointee.hypothetical && !p.pointee.family {
+            w.members(k.noFlags)
+        } else {
+            w.field(k.negated, p.pointee.negated); w.field(k.possible, p.pointee.possible); w.field(k.historical, p.pointee.historical)
+            w.field(k.hypothetical, p.pointee.hypothetical); w.field(k.family, p.pointee.family)
+        }
+        if p.pointee.evidence.isEmpty {
+            w.members(k.noEvidence)
+        } else {
+            w.key(k.evidence); writeEvidence(p.pointee.evidence, into: &w)
+        }
         if p.pointee.ambiguous {
             w.field(k.ambiguous, true)
             w.key(k.alternatives); w.beginArray()
@@ -115,6 +123,68 @@ extension NoteResult {
             w.endArray()
         }
         w.endObject()
+    }
+}
+
+extension NoteResult {
+    /// `concept_id` … `risk_factor` of a mention record.
+    static func writeConceptMembers(_ p: UnsafePointer<MentionRecord>, into w: inout JSONWriter, keys k: RecordKeys) {
+        writeConceptMembers(id: p.pointee.conceptID, preferredName: p.pointee.preferredName, category: p.pointee.category,
+                            codes: p.pointee.codes, riskFactor: p.pointee.riskFactor, into: &w, keys: k)
+    }
+
+    static func writeConceptMembers(id: String, preferredName: String, category: String, codes: [CodingRecord],
+                                    riskFactor: String?, into w: inout JSONWriter, keys k: RecordKeys) {
+        w.field(k.conceptID, id); w.field(k.preferredName, preferredName); w.field(k.category, category)
+        w.key(k.codes); w.beginArray()
+        for c in codes { w.beginObject(); w.field(k.system, c.system); w.field(k.code, c.code); w.endObject() }
+        w.endArray()
+        w.field(k.riskFactor, riskFactor)
+    }
+}
+
+/// The concept members of mention records (`concept_id`, `preferred_name`, `category`, `codes`, `risk_factor`)
+/// serialized once per lexicon concept: every mention of a concept repeats them byte for byte, and writing them
+/// field by field was about half the cost of a `notes.jsonl` line. A record whose members differ from its
+/// concept's entry (one read back from a file made with other lexicons, say) is written field by field, so the
+/// bytes are the same either way.
+public final class ConceptMembersJSON: Sendable {
+    private struct Entry: Sendable {
+        let preferredName: String
+        let category: String
+        let codes: [CodingRecord]
+        let riskFactor: String?
+        let bytes: Range<Int>
+    }
+
+    private let entries: [String: Entry]
+    private let bytes: [UInt8]
+
+    /// The first entry for an id counts (a lexicon's ids are unique).
+    public init(concepts: [(id: String, preferredName: String, category: String, codes: [CodingRecord], riskFactor: String?)]) {
+        var entries: [String: Entry] = [:]
+        var all: [UInt8] = []
+        for c in concepts where entries[c.id] == nil {
+            var w = JSONWriter()
+            w.beginObject()
+            NoteResult.writeConceptMembers(id: c.id, preferredName: c.preferredName, category: c.category, codes: c.codes,
+                                           riskFactor: c.riskFactor, into: &w, keys: RecordKeys.shared)
+            w.endObject()
+            let start = all.count
+            all.append(contentsOf: w.bytes.dropFirst().dropLast())
+            entries[c.id] = Entry(preferredName: c.preferredName, category: c.category, codes: c.codes, riskFactor: c.riskFactor,
+                                  bytes: start..<all.count)
+        }
+        self.entries = entries
+        bytes = all
+    }
+
+    /// Writes the record's concept members if they are its concept's entry; false (nothing written) otherwise.
+    func write(_ p: UnsafePointer<MentionRecord>, into w: inout JSONWriter) -> Bool {
+        guard let e = entries[p.pointee.conceptID], e.preferredName == p.pointee.preferredName, e.category == p.pointee.category,
+              e.riskFactor == p.pointee.riskFactor, e.codes == p.pointee.codes else { return false }
+        bytes.withUnsafeBufferPointer { w.members(UnsafeBufferPointer(rebasing: $0[e.bytes])) }
+        return true
     }
 }
 
@@ -165,4 +235,9 @@ final class RecordKeys: Sendable {
     let system = JSONWriter.Key("system")
     let text = JSONWriter.Key("text")
     let trigger = JSONWriter.Key("trigger")
+    /// A mention's five assertion flags when all are false, as most are.
+    let noFlags = JSONWriter.Members { w in
+        for name in ["negated", "possible", "historical", "hypothetical", "family"] { w.field(name, false) }
+    }
+    let noEvidence = JSONWriter.Members { w in w.key("evidence"); w.beginArray(); w.endArray() }
 }

@@ -10,6 +10,11 @@ public enum RiskFactorID: String, Sendable, CaseIterable, Codable {
     case alcoholUse = "alcohol_use"
     case obstructiveSleepApnea = "obstructive_sleep_apnea"
     case hypothyroidism
+
+    private static let indexByRawValue = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1.rawValue, $0) })
+
+    /// The position of the risk factor named `rawValue` in `allCases`, or nil for any other string.
+    public static func index(of rawValue: String) -> Int? { indexByRawValue[rawValue] }
 }
 
 /// A patient-level finding status. Raw values appear in outputs.

@@ -35,9 +35,23 @@ public enum FHIRWriter {
         case "snomed", "snomed ct", "snomed-ct", "snomedct", "sct": return "http://snomed.info/sct"
         case "umls", "cui": return "http://www.nlm.nih.gov/research/umls"
         default:
-            let slug = name.lowercased().unicodeScalars.map { CharacterSet.alphanumerics.contains($0) || $0 == "-" ? String($0) : "-" }.joined()
-            return "urn:noteminer:codesystem:" + (slug.isEmpty ? "unknown" : slug)
+            return "urn:noteminer:codesystem:" + slug(name)
         }
+    }
+
+    /// Lower-cased, anything but letters, digits and "-" as "-". Every drug code names its system ("DrugBank"),
+    /// so an ASCII name is done byte by byte: asking `CharacterSet` per scalar cost more than the rest of a
+    /// MedicationStatement.
+    static func slug(_ name: String) -> String {
+        let lower = name.lowercased()
+        if lower.utf8.allSatisfy({ $0 < 0x80 }) {
+            let bytes = lower.utf8.map { c -> UInt8 in
+                (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) ? c : UInt8(ascii: "-")
+            }
+            return bytes.isEmpty ? "unknown" : String(decoding: bytes, as: UTF8.self)
+        }
+        let s = lower.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) || $0 == "-" ? String($0) : "-" }.joined()
+        return s.isEmpty ? "unknown" : s
     }
 
     /// A UUID-shaped id from SHA-256 of `parts` joined by NUL (RFC 9562 version 8 layout).

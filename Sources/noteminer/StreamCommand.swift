@@ -46,7 +46,7 @@ struct StreamCommand: AsyncParsableCommand {
             for item in reader {
                 switch item {
                 case .note(let note, let warnings, _):
-                    out.write(processor.process(note, warnings: warnings).jsonLine())
+                    out.write(processor.process(note, warnings: warnings).jsonLine(concepts: processor.conceptMembers))
                 case .refused(let r):
                     var w = JSONWriter()
                     w.beginObject()

@@ -126,3 +126,70 @@ import Foundation
         #expect(decoded.jsonLine() == line)  // stable re-serialization: resume and profile rely on it
     }
 }
+
+@Suite struct ConceptMembersJSONTests {
+    /// The table only makes lines faster: with it, without it, for records whose concept matches its entry,
+    /// differs from it in any member, or is not in it, the bytes are the same.
+    @Test func linesAreTheSameWithAndWithoutTheTable() {
+        let codes = [CodingRecord(system: "ICD-10-CM", code: "E11.9"), CodingRecord(system: "SNOMED", code: "44054006")]
+        let table = ConceptMembersJSON(concepts: [
+            ("cond:dm", "type 2 \"diabetes\"", "condition", codes, "diabetes"),
+            ("drug:x", "x", "drug", [], nil),
+            ("cond:dm", "a second entry for the same id is ignored", "condition", [], nil),
+        ])
+        func record(_ id: String, _ name: String, _ category: String, _ codes: [CodingRecord], _ rf: String?,
+                    negated: Bool = false, family: Bool = false, evidence: [EvidenceRecord] = []) -> MentionRecord {
+            MentionRecord(begin: 3, end: 9, text: "T2DM\n", conceptID: id, preferredName: name, category: category, codes: codes,
+                          riskFactor: rf, section: "hpi", sentence: 2, negated: negated, family: family, evidence: evidence)
+        }
+        var ambiguous = record("drug:x", "x", "drug", [], nil)
+        ambiguous.ambiguous = true
+        ambiguous.alternatives = ["drug:y"]
+        let mentions = [
+            record("cond:dm", "type 2 \"diabetes\"", "condition", codes, "diabetes"),
+            record("cond:dm", "type 2 \"diabetes\"", "condition", codes, "diabetes", negated: true,
+                   evidence: [EvidenceRecord(attribute: "negated", trigger: "no", begin: 0, end: 2)]),
+            record("cond:dm", "renamed", "condition", codes, "diabetes"),
+            record("cond:dm", "type 2 \"diabetes\"", "adverse_effect", codes, "diabetes"),
+            record("cond:dm", "type 2 \"diabetes\"", "condition", Array(codes.prefix(1)), "diabetes"),
+            record("cond:dm", "type 2 \"diabetes\"", "condition", codes, nil, family: true),
+            record("drug:x", "x", "drug", [], nil),
+            record("drug:unknown", "u", "drug", [], nil),
+            ambiguous,
+        ]
+        let r = NoteResult(noteID: "n", patientID: "p", mentions: mentions)
+        let plain = r.jsonLine()
+        #expect(r.jsonLine(concepts: table) == plain)
+        var pieces: [UInt8] = []
+        r.writeJSONLine(pieceBytes: 100, concepts: table) { pieces += $0 }
+        #expect(pieces == plain)
+        // And the field-by-field bytes are what a decoder reads back.
+        let decoded = try? JSONDecoder().decode(NoteResult.self, from: Data(plain))
+        #expect(decoded?.mentions == mentions)
+    }
+}
+
+@Suite struct ProfileEvidenceTests {
+    /// Evidence is the first `evidenceLimit` mentions with the winning status, in note and text order; the dates
+    /// span every winning mention's note, not only those shown; `mentions` counts every mention.
+    @Test func evidenceAndDatesComeFromTheWinningMentions() {
+        var b = ProfileBuilder()
+        b.evidenceLimit = 2
+        b.add(NoteResult(noteID: "a", patientID: "p", date: "2024-03-01", mentions: [
+            mention("htn", rf: "hypertension", negated: true, at: 1),
+            mention("htn", rf: "hypertension", at: 10),
+            mention("htn", rf: "hypertension", at: 20),
+        ]))
+        b.add(NoteResult(noteID: "b", patientID: "p", date: nil, mentions: [mention("htn", rf: "hypertension", at: 5)]))
+        b.add(NoteResult(noteID: "c", patientID: "p", date: "2024-05-01", mentions: [mention("htn", rf: "hypertension", at: 7)]))
+        b.add(NoteResult(noteID: "d", patientID: "p", date: "2023-01-01", mentions: [mention("htn", rf: "hypertension", negated: true, at: 2)]))
+        let p = b.profiles()[0]
+        let f = p.riskFactors.first { $0.id == .hypertension }!.finding
+        #expect(f.status == .present && f.mentions == 6)
+        #expect(f.firstDate == "2024-03-01" && f.lastDate == "2024-05-01")
+        // Notes in (date, id) order: the undated note b first.
+        #expect(f.evidence.map { "\($0.noteID)@\($0.begin)" } == ["b@5", "a@10"])
+        let condition = p.conditions.first { $0.conceptID == "htn" }!
+        #expect(condition.finding == f && condition.riskFactor == "hypertension")
+    }
+}

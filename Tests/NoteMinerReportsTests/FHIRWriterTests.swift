@@ -147,6 +147,17 @@ private func code(_ concept: Any?) -> String? {
         #expect(a.count == 36 && Array(a)[14] == "8")
     }
 
+    /// Code systems without a FHIR URI get a slug URN: lower case, letters and digits kept (beyond ASCII too),
+    /// anything else a "-". The ASCII fast path and the general path agree.
+    @Test(arguments: [
+        ("DrugBank", "urn:noteminer:codesystem:drugbank"), ("My System/2.0", "urn:noteminer:codesystem:my-system-2-0"),
+        ("Größe-Kode", "urn:noteminer:codesystem:größe-kode"), ("", "urn:noteminer:codesystem:unknown"),
+        ("RxNorm", "http://www.nlm.nih.gov/research/umls/rxnorm"), ("ICD-10-CM", FHIRWriter.icd10cm),
+    ] as [(String, String)])
+    func codeSystemURIs(name: String, expected: String) {
+        #expect(FHIRWriter.system(for: name) == expected)
+    }
+
     @Test(arguments: [
         ("2024-03-01", "2024-03-01"), ("2024-03", "2024-03"), ("2024", "2024"), ("2024-03-01T10:00:00", "2024-03-01"),
         ("03/01/2024", nil), ("2024-13-01", nil), ("yesterday", nil), ("", nil),
