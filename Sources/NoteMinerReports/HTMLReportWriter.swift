@@ -52,6 +52,35 @@ public struct HTMLReportWriter: Sendable {
     }
 }
 
+/// One object of the template's context: names and values in the order given, looked up by a linear scan.
+///
+/// swift-mustache resolves every `{{name}}` through `MustacheParent`. A `[String: Any]` hashed the name and
+/// went through a generic conditional conformance on each of the ~500,000 lookups a big run's page makes; these
+/// objects hold at most a dozen short names, which compare faster than they hash.
+struct ReportNode: MustacheParent {
+    private var names: [String]
+    private var values: [Any]
+
+    init(_ pairs: KeyValuePairs<String, Any>) {
+        names = pairs.map(\.key)
+        values = pairs.map(\.value)
+    }
+
+    subscript(name: String) -> Any? {
+        get { names.firstIndex(of: name).map { values[$0] } }
+        set {
+            if let i = names.firstIndex(of: name) {
+                if let newValue { values[i] = newValue } else { names.remove(at: i); values.remove(at: i) }
+            } else if let newValue {
+                names.append(name)
+                values.append(newValue)
+            }
+        }
+    }
+
+    func child(named name: String) -> Any? { self[name] }
+}
+
 /// Turns records into the plain dictionaries and arrays the template walks. Every key a section reads is set on
 /// every item (Mustache looks a missing key up in enclosing contexts, which would leak a parent's value).
 private struct ReportContext {
@@ -169,26 +198,26 @@ private struct ReportContext {
         total == 0 ? "0" : JSONWriter.format(Double(n) * 100 / Double(total), digits: 1)
     }
 
-    func build() -> [String: Any] {
+    func build() -> ReportNode {
         let patientCount = profiles.count
-        var prevalence: [[String: Any]] = []
+        var prevalence: [ReportNode] = []
         for id in RiskFactorID.allCases {
             var counts: [FindingStatus: Int] = [:]
             for p in profiles { counts[p.status(of: id), default: 0] += 1 }
             let c = { (s: FindingStatus) in counts[s] ?? 0 }
-            prevalence.append([
+            prevalence.append(ReportNode([
                 "id": id.rawValue, "label": Self.label(id.rawValue),
                 "present": c(.present), "possible": c(.possible), "absent": c(.absent), "family": c(.familyOnly),
                 "presentPct": Self.percent(c(.present), of: patientCount),
                 "possiblePct": Self.percent(c(.possible), of: patientCount),
                 "absentPct": Self.percent(c(.absent), of: patientCount),
                 "familyPct": Self.percent(c(.familyOnly), of: patientCount),
-            ])
+            ]))
         }
         let shownProfiles = profiles.prefix(writer.maxPatientCards)
         let adrAll = profiles.flatMap { p in p.adverseEvents.map { (p.patientID, $0) } }
         let withCards = Set(shownProfiles.map(\.patientID))
-        let adrRows = adrAll.prefix(writer.maxADRRows).map { row -> [String: Any] in
+        let adrRows = adrAll.prefix(writer.maxADRRows).map { row -> ReportNode in
             var r = adrRow(patientID: row.0, event: row.1)
             r["hasCard"] = withCards.contains(row.0)
             r["anchor"] = Self.anchor(row.0)
@@ -196,7 +225,7 @@ private struct ReportContext {
         }
         let mentionCount = notes.reduce(0) { $0 + $1.mentions.count }
         let adrSentenceCount = notes.reduce(0) { $0 + $1.adrSentences.count }
-        return [
+        return ReportNode([
             "toolVersion": run.toolVersion,
             "hasStartedAt": run.startedAt != nil, "startedAt": run.startedAt ?? "",
             "lexiconFingerprint": String(run.lexiconFingerprint.prefix(16)),
@@ -212,25 +241,25 @@ private struct ReportContext {
             "hasADR": !adrRows.isEmpty,
             "adr": adrRows, "nADRRows": adrRows.count, "adrTruncated": adrAll.count > adrRows.count,
             "snippetsFromText": noteText != nil,
-        ]
+        ])
     }
 
-    func card(_ p: PatientProfile) -> [String: Any] {
+    func card(_ p: PatientProfile) -> ReportNode {
         let mentioned = p.riskFactors.filter { $0.finding.status != .notMentioned }
         let notMentioned = p.riskFactors.filter { $0.finding.status == .notMentioned }.map { Self.label($0.id.rawValue) }
-        let risk: [[String: Any]] = mentioned.map { rf in
+        let risk: [ReportNode] = mentioned.map { rf in
             finding(label: Self.label(rf.id.rawValue), codes: "", finding: rf.finding)
         }
-        func coded(_ list: [PatientProfile.CodedFinding]) -> [[String: Any]] {
+        func coded(_ list: [PatientProfile.CodedFinding]) -> [ReportNode] {
             list.map { c in
                 finding(label: c.preferredName.isEmpty ? c.conceptID : c.preferredName,
                         codes: c.codes.map { "\($0.system) \($0.code)" }.joined(separator: ", "), finding: c.finding)
             }
         }
-        let components = p.charlson.components.keys.sorted().map { k -> [String: Any] in
-            ["name": Self.label(k), "points": p.charlson.components[k]!]
+        let components = p.charlson.components.keys.sorted().map { k -> ReportNode in
+            ReportNode(["name": Self.label(k), "points": p.charlson.components[k]!])
         }
-        return [
+        return ReportNode([
             "patientID": p.patientID,
             "anchor": Self.anchor(p.patientID),
             "nNotes": p.notes.count,
@@ -243,10 +272,10 @@ private struct ReportContext {
             "conditions": coded(p.conditions), "hasConditions": !p.conditions.isEmpty,
             "medications": coded(p.medications), "hasMedications": !p.medications.isEmpty,
             "nAdverseEvents": p.adverseEvents.count,
-        ]
+        ])
     }
 
-    func finding(label: String, codes: String, finding f: PatientProfile.Finding) -> [String: Any] {
+    func finding(label: String, codes: String, finding f: PatientProfile.Finding) -> ReportNode {
         let dates: String
         switch (f.firstDate, f.lastDate) {
         case let (a?, b?) where a != b: dates = "\(a) – \(b)"
@@ -254,20 +283,20 @@ private struct ReportContext {
         default: dates = ""
         }
         let ev = f.evidence.prefix(writer.evidencePerFinding).map { snippet(for: $0) }
-        return [
+        return ReportNode([
             "label": label, "codes": codes, "hasCodes": !codes.isEmpty,
             "status": f.status.rawValue, "statusLabel": f.status.rawValue.replacingOccurrences(of: "_", with: " "),
             "mentions": f.mentions, "dates": dates, "hasDates": !dates.isEmpty,
             "evidence": Array(ev), "hasEvidence": !ev.isEmpty,
-        ]
+        ])
     }
 
     /// A highlighted snippet for one evidence item (see the type comment for what is shown).
-    func snippet(for e: PatientProfile.Evidence) -> [String: Any] {
+    func snippet(for e: PatientProfile.Evidence) -> ReportNode {
         let mention = self.mention(e.noteID, begin: e.begin, end: e.end)
         let triggers = mention?.evidence ?? []
         let triggerNote = triggers.map { "\($0.attribute): \u{201C}\($0.trigger)\u{201D}" }.joined(separator: "; ")
-        var segments: [[String: Any]]
+        var segments: [ReportNode]
         if let text = noteText?(e.noteID) {
             var spans: [(Int, Int, Int)] = triggers.map { ($0.begin, $0.end, 1) }
             spans.append((e.begin, e.end, 2))
@@ -281,13 +310,13 @@ private struct ReportContext {
                 segments.append(HTMLHighlighter.segment(t.trigger, 1))
             }
         }
-        return [
+        return ReportNode([
             "noteID": e.noteID, "section": e.section, "date": e.date ?? "", "hasDate": e.date != nil,
             "segments": segments, "triggers": triggerNote, "hasTriggers": !triggerNote.isEmpty,
-        ]
+        ])
     }
 
-    func adrRow(patientID: String, event e: PatientProfile.AdverseEvent) -> [String: Any] {
+    func adrRow(patientID: String, event e: PatientProfile.AdverseEvent) -> ReportNode {
         // Drug and effect mentions inside the sentence, relative to the sentence text.
         let inside = mentions(e.noteID, inside: e.begin, e.end)
         let spans = inside.map { ($0.begin - e.begin, $0.end - e.begin, $0.category == "drug" ? 2 : 1) }
@@ -295,12 +324,12 @@ private struct ReportContext {
         let segments = HTMLHighlighter.highlight(text: sentence, spans: spans, windowFrom: [(0, sentence.count, 0)], maxContext: Int.max)
         let explanation = adrSentence(e.noteID, begin: e.begin)?.explanation ?? []
         let why = explanation.prefix(4).map { "\($0.feature) (\(JSONWriter.format($0.contribution, digits: 2)))" }
-        return [
+        return ReportNode([
             "patientID": patientID, "noteID": e.noteID, "date": e.date ?? "",
             "drug": e.drug, "effect": e.effect,
             "probability": JSONWriter.format(e.probability, digits: 3),
             "segments": segments, "why": why.joined(separator: ", "),
-        ]
+        ])
     }
 }
 
@@ -361,8 +390,8 @@ struct NoteBytes {
 
 /// Snippet cutting and highlight runs, shared by evidence and ADR rows.
 enum HTMLHighlighter {
-    static func segment(_ text: String, _ kind: Int) -> [String: Any] {
-        ["text": text, "plain": kind == 0, "trigger": kind == 1, "concept": kind == 2]
+    static func segment(_ text: String, _ kind: Int) -> ReportNode {
+        ReportNode(["text": text, "plain": kind == 0, "trigger": kind == 1, "concept": kind == 2])
     }
 
     /// Cuts a window of `text` (code points) covering `windowFrom`, widened to sentence ends within `maxContext`
@@ -397,7 +426,7 @@ enum HTMLHighlighter {
     }
 
     static func highlight(text: [Unicode.Scalar], spans: [(Int, Int, Int)], windowFrom: [(Int, Int, Int)],
-                          maxContext: Int = maxContext) -> [[String: Any]] {
+                          maxContext: Int = maxContext) -> [ReportNode] {
         let n = text.count
         let clamp = { (x: Int) in min(max(x, 0), n) }
         var lo = clamp(windowFrom.map(\.0).min() ?? 0), hi = clamp(windowFrom.map(\.1).max() ?? 0)
@@ -447,7 +476,7 @@ enum HTMLHighlighter {
             guard b < e else { continue }
             for i in b..<e where kinds[i - lo] < k { kinds[i - lo] = k }
         }
-        var out: [[String: Any]] = []
+        var out: [ReportNode] = []
         if cutLeft { out.append(segment("\u{2026}", 0)) }
         var start = lo
         while start < hi {

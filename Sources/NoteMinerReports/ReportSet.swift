@@ -91,7 +91,7 @@ public struct ReportSet: Sendable {
             BackgroundJob { [noteText] in
                 let page = writer.render(notes: notes, profiles: profiles, run: run, noteText: noteText)
                 try AtomicFile.write(Array(page.utf8), to: folder.appendingPathComponent("report.html").path)
-                PhaseTrace.mark("html")
+                PhaseTrace.markThread("html")
             }
         }
         do {
