@@ -2,6 +2,7 @@ import Foundation
 
 #if canImport(Glibc)
 import Glibc
+import TestSupport
 #endif
 
 /// Runs the built `noteminer` binary as a child process, the way Spark executors and shell pipelines do.
@@ -32,9 +33,7 @@ enum CLI {
 
     /// A fresh, empty temporary folder.
     static func temporaryFolder(_ label: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("noteminer-\(label)-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
+        try TestScratch.folder(label).path
     }
 
     /// Runs `noteminer args…` with standard input read from `stdin` and output written to files; waits for it.

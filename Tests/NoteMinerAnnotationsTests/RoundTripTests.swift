@@ -4,6 +4,7 @@ import NoteMinerModel
 import NoteMinerPipeline
 import NoteMinerProfiles
 import Testing
+import TestSupport
 
 private let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -49,8 +50,7 @@ private func safeName(_ id: String, _ ext: String) -> String {
 
 /// Writes documents in a format into a fresh folder and returns it with the files' bytes.
 private func export(_ docs: [AnnotatedDocument], _ format: AnnotationFormat) throws -> (URL, [String: [UInt8]]) {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nm-ann-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let dir = try TestScratch.folder("annotations")
     var files: [String: [UInt8]] = [:]
     for (name, bytes) in format.files(for: docs, fileName: safeName) {
         files[name] = bytes

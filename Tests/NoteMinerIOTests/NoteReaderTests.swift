@@ -2,12 +2,11 @@ import Foundation
 import Testing
 @testable import NoteMinerIO
 import NoteMinerModel
+import TestSupport
 
 /// A fresh temporary folder per test.
 func makeTempFolder() throws -> String {
-    let path = NSTemporaryDirectory() + "noteminer-io-\(UUID().uuidString)"
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
+    try TestScratch.folder("io").path
 }
 
 func write(_ bytes: [UInt8], to path: String) throws {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import NoteMinerModel
 @testable import NoteMinerLexicon
+import TestSupport
 
 /// Loader errors must name file and line, because users write their own lexicons (`--lexicon <path>`).
 @Suite struct LexiconLoaderErrorTests {
@@ -9,8 +10,7 @@ import NoteMinerModel
 
     /// Writes `text` to a fresh temporary file whose name carries the lexicon kind.
     func temp(_ name: String, _ text: String) throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nm-lex-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TestScratch.folder("lexicon")
         let path = dir.appendingPathComponent(name).path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
@@ -159,7 +159,7 @@ import NoteMinerModel
 
 @Suite struct CodeTableParserTests {
     func temp(_ text: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("nm-icd-\(UUID().uuidString).tsv").path
+        let path = TestScratch.file("icd", extension: "tsv")
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }

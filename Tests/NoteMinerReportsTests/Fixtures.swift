@@ -1,5 +1,6 @@
 import Foundation
 import NoteMinerProfiles
+import TestSupport
 
 /// Synthetic notes written for these tests, with result records whose offsets are computed from the text, so
 /// highlights and snippets are checked against real positions.
@@ -98,9 +99,7 @@ enum Fixtures {
     }
 
     static func temporaryFolder(_ name: String = #function) throws -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("noteminer-reports-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
-            .appendingPathComponent(name.filter { $0.isLetter || $0.isNumber })
+        let url = try TestScratch.folder("reports").appendingPathComponent(name.filter { $0.isLetter || $0.isNumber })
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }

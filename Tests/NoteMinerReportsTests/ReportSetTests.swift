@@ -215,7 +215,7 @@ enum ReportContextProbe {
 /// give exactly the snippet the whole note gives, whatever the text around it (spaces, digits, line breaks,
 /// sentence ends, multi-byte characters).
 @Suite struct SnippetWindowTests {
-    static func runs(_ segments: [[String: Any]]) -> [String] {
+    static func runs(_ segments: [ReportNode]) -> [String] {
         segments.map { "\($0["text"] as? String ?? "?")|\($0["plain"] as? Bool ?? false)\($0["trigger"] as? Bool ?? false)\($0["concept"] as? Bool ?? false)" }
     }
 

@@ -3,6 +3,7 @@ import GRDB
 import NoteMinerProfiles
 import Testing
 @testable import NoteMinerSQLite
+import TestSupport
 
 private func notes() -> [NoteResult] {
     [
@@ -36,9 +37,7 @@ private let run = RunInfo(toolVersion: "9.9.9", lexiconFingerprint: "lex", model
                           quarantined: 2, inputs: ["in.jsonl"])
 
 private func temporaryPath() throws -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("noteminer-sqlite-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    return dir.appendingPathComponent("results.sqlite").path
+    try TestScratch.folder("sqlite").appendingPathComponent("results.sqlite").path
 }
 
 /// All rows of all tables, in rowid order, as text.

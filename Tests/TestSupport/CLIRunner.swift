@@ -71,9 +71,7 @@ public enum CLIRunner {
     }
 
     public static func temporaryFolder(_ label: String) throws -> URL {
-        let url = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("noteminer-\(label)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try TestScratch.folder(label)
     }
 }
 
