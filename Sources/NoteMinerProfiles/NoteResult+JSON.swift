@@ -145,7 +145,7 @@ extension NoteResult {
 
 /// The concept members of mention records (`concept_id`, `preferred_name`, `category`, `codes`, `risk_factor`)
 /// serialized once per lexicon concept: every mention of a concept repeats them byte for byte, and writing them
-/// field by field was about half the cost of a `notes.jsonl` line. A record whose members differ from its
+/// field by field was about a third of the cost of a `notes.jsonl` line. A record whose members differ from its
 /// concept's entry (one read back from a file made with other lexicons, say) is written field by field, so the
 /// bytes are the same either way.
 public final class ConceptMembersJSON: Sendable {

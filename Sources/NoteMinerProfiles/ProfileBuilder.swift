@@ -125,7 +125,7 @@ public struct PatientProfile: Sendable, Hashable {
     /// every mention (each `Evidence` retained four strings, for 860,000 mentions in a 10,000-note run). Hits
     /// are grouped per concept with one dictionary lookup per mention.
     static func build(patientID: String, notes: [NoteResult], evidenceLimit: Int) -> PatientProfile {
-        struct Hit { var status: FindingStatus; var note: Int32; var mention: Int32 }
+        struct Hit { var status: FindingStatus; var note: Int; var mention: Int }
         /// One per concept id, in order of first mention; `first` is where that first mention is.
         struct Slot { var first: Hit; var conditionHits: [Hit] = []; var drugHits: [Hit] = [] }
         var slotOf: [String: Int] = [:]
@@ -140,7 +140,7 @@ public struct PatientProfile: Sendable, Hashable {
                 for i in ms.indices {
                     let m = ms.baseAddress! + i
                     guard let status = FindingStatus.of(m.pointee) else { continue }
-                    let hit = Hit(status: status, note: Int32(noteIndex), mention: Int32(i))
+                    let hit = Hit(status: status, note: noteIndex, mention: i)
                     if let r = m.pointee.riskFactor, let id = RiskFactorID.index(of: r) { rf[id].append(hit) }
                     let slot: Int
                     if let s = slotOf[m.pointee.conceptID] {
@@ -169,10 +169,10 @@ public struct PatientProfile: Sendable, Hashable {
             var evidence: [Evidence] = []
             var firstDate: String?, lastDate: String?
             for h in hits where h.status == status {
-                let n = notes[Int(h.note)]
+                let n = notes[h.note]
                 if evidence.count < evidenceLimit {
                     n.mentions.withUnsafeBufferPointer { ms in
-                        let m = ms.baseAddress! + Int(h.mention)
+                        let m = ms.baseAddress! + h.mention
                         evidence.append(Evidence(noteID: n.noteID, date: n.date, begin: m.pointee.begin, end: m.pointee.end,
                                                  text: m.pointee.text, section: m.pointee.section))
                     }
@@ -187,8 +187,8 @@ public struct PatientProfile: Sendable, Hashable {
         func coded(_ hits: KeyPath<Slot, [Hit]>) -> [CodedFinding] {
             slotOf.filter { !slots[$0.value][keyPath: hits].isEmpty }.sorted { utf8Less($0.key, $1.key) }.map { id, s in
                 let first = slots[s].first
-                return notes[Int(first.note)].mentions.withUnsafeBufferPointer { ms in
-                    let info = ms.baseAddress! + Int(first.mention)
+                return notes[first.note].mentions.withUnsafeBufferPointer { ms in
+                    let info = ms.baseAddress! + first.mention
                     return CodedFinding(conceptID: id, preferredName: info.pointee.preferredName, codes: info.pointee.codes,
                                         riskFactor: info.pointee.riskFactor, finding: finding(slots[s][keyPath: hits]))
                 }
