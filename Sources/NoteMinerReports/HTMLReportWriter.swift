@@ -81,7 +81,7 @@ struct ReportNode: MustacheParent {
     func child(named name: String) -> Any? { self[name] }
 }
 
-/// Turns records into the plain dictionaries and arrays the template walks. Every key a section reads is set on
+/// Turns records into the `ReportNode`s and arrays the template walks. Every key a section reads is set on
 /// every item (Mustache looks a missing key up in enclosing contexts, which would leak a parent's value).
 private struct ReportContext {
     let writer: HTMLReportWriter
