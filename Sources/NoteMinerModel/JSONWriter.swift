@@ -197,14 +197,20 @@ public struct JSONWriter: @unchecked Sendable {
     public struct Members: @unchecked Sendable {
         let bytes: UnsafeBufferPointer<UInt8>
         public init(_ write: (inout JSONWriter) -> Void) {
-            var w = JSONWriter()
-            w.beginObject()
-            write(&w)
-            w.endObject()
-            let storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: w.count - 2)
-            _ = storage.initialize(from: w.bytes.dropFirst().dropLast())
+            let members = JSONWriter.memberBytes(write)
+            let storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: members.count)
+            _ = storage.initialize(from: members)
             bytes = UnsafeBufferPointer(storage)
         }
+    }
+
+    /// What `write` writes into an object, without the braces: members to splice with `members(_:)`.
+    public static func memberBytes(_ write: (inout JSONWriter) -> Void) -> [UInt8] {
+        var w = JSONWriter()
+        w.beginObject()
+        write(&w)
+        w.endObject()
+        return Array(w.bytes.dropFirst().dropLast())
     }
 
     public mutating func members(_ m: Members) { members(m.bytes) }

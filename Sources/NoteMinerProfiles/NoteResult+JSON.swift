@@ -165,13 +165,11 @@ public final class ConceptMembersJSON: Sendable {
         var entries: [String: Entry] = [:]
         var all: [UInt8] = []
         for c in concepts where entries[c.id] == nil {
-            var w = JSONWriter()
-            w.beginObject()
-            NoteResult.writeConceptMembers(id: c.id, preferredName: c.preferredName, category: c.category, codes: c.codes,
-                                           riskFactor: c.riskFactor, into: &w, keys: RecordKeys.shared)
-            w.endObject()
             let start = all.count
-            all.append(contentsOf: w.bytes.dropFirst().dropLast())
+            all += JSONWriter.memberBytes { w in
+                NoteResult.writeConceptMembers(id: c.id, preferredName: c.preferredName, category: c.category, codes: c.codes,
+                                               riskFactor: c.riskFactor, into: &w, keys: RecordKeys.shared)
+            }
             entries[c.id] = Entry(preferredName: c.preferredName, category: c.category, codes: c.codes, riskFactor: c.riskFactor,
                                   bytes: start..<all.count)
         }

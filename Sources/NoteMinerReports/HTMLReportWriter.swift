@@ -66,15 +66,15 @@ struct ReportNode: MustacheParent {
         values = pairs.map(\.value)
     }
 
-    subscript(name: String) -> Any? {
-        get { names.firstIndex(of: name).map { values[$0] } }
-        set {
-            if let i = names.firstIndex(of: name) {
-                if let newValue { values[i] = newValue } else { names.remove(at: i); values.remove(at: i) }
-            } else if let newValue {
-                names.append(name)
-                values.append(newValue)
-            }
+    subscript(name: String) -> Any? { names.firstIndex(of: name).map { values[$0] } }
+
+    /// Sets `name` (replacing its value, or adding it at the end).
+    mutating func set(_ name: String, _ value: Any) {
+        if let i = names.firstIndex(of: name) {
+            values[i] = value
+        } else {
+            names.append(name)
+            values.append(value)
         }
     }
 
@@ -219,8 +219,8 @@ private struct ReportContext {
         let withCards = Set(shownProfiles.map(\.patientID))
         let adrRows = adrAll.prefix(writer.maxADRRows).map { row -> ReportNode in
             var r = adrRow(patientID: row.0, event: row.1)
-            r["hasCard"] = withCards.contains(row.0)
-            r["anchor"] = Self.anchor(row.0)
+            r.set("hasCard", withCards.contains(row.0))
+            r.set("anchor", Self.anchor(row.0))
             return r
         }
         let mentionCount = notes.reduce(0) { $0 + $1.mentions.count }
