@@ -29,13 +29,23 @@ public struct ADRFeatureConfig: Sendable, Hashable, Codable {
 /// sentence shows its top few contributions, and naming every n-gram of it cost more than scoring it).
 struct ADRFeatureNames {
     var map: [UInt64: String] = [:]
-    var wanted: Set<UInt64>?
-    /// With `wanted`, the blocks (`ADRFeatureVector.Block` bits) holding them: the others need not be computed
-    /// at all. The character block is most of the work and rarely holds a flagged sentence's top features.
+    /// Distinct ids. With them the extractor only names: it builds no vector and stops as soon as each is named.
+    /// A flagged sentence names about eight, so scanning them beats hashing each of its hundreds of n-grams into
+    /// a `Set`, which made naming cost nearly as much as scoring.
+    var wanted: [UInt64]?
+    /// With `wanted`, the blocks (`ADRFeatureVector.Block` bits) holding them: the others need not be computed.
+    /// The character block, most of the work, holds some of the top features of nearly every flagged sentence.
     var blocks: UInt8 = 0xFF
 
+    /// Whether `id` is to be named now: wanted and not named yet (an n-gram repeated in a sentence has one name).
     @inline(__always)
-    func wants(_ id: UInt64) -> Bool { wanted?.contains(id) ?? true }
+    func wants(_ id: UInt64) -> Bool {
+        guard let wanted else { return true }
+        return wanted.contains(id) && map[id] == nil
+    }
+
+    /// Every wanted id is named (never, without `wanted`): the rest of the sentence need not be looked at.
+    var isComplete: Bool { wanted.map { map.count == $0.count } ?? false }
 }
 
 /// A sentence's features: FNV-1a 64 ids with values, in a fixed order (words, characters, entity-blinded, cues,
@@ -81,8 +91,12 @@ struct ADRFeatureExtractor: Sendable {
     func extract(bytes: UnsafeBufferPointer<UInt8>, tokens: [ADRToken], input: ADRSentenceInput, gazetteer: ADRGazetteer?,
                  names: UnsafeMutablePointer<ADRFeatureNames>?) -> ADRFeatureVector {
         var out = ADRFeatureVector()
-        out.ids.reserveCapacity(bytes.count * 5)
-        out.values.reserveCapacity(bytes.count * 5)
+        // Naming only (see `ADRFeatureNames.wanted`): the vector stays empty.
+        let namesOnly = names?.pointee.wanted != nil
+        if !namesOnly {
+            out.ids.reserveCapacity(bytes.count * 5)
+            out.values.reserveCapacity(bytes.count * 5)
+        }
         let blocks = names?.pointee.blocks ?? 0xFF
         func computes(_ b: ADRFeatureVector.Block) -> Bool { blocks & (1 << b.rawValue) != 0 }
 
@@ -109,8 +123,9 @@ struct ADRFeatureExtractor: Sendable {
                 }
             }
         }
-        appendBlock(&raw, table: &counter, scale: config.wordScale, into: &out)
+        if !namesOnly { appendBlock(&raw, table: &counter, scale: config.wordScale, into: &out) }
         out.blockEnds.0 = out.ids.count
+        if let names, names.pointee.isComplete { return out }
 
         // Character n-grams inside white-space-delimited chunks padded with one space each side.
         raw.removeAll(keepingCapacity: true)
@@ -120,7 +135,8 @@ struct ADRFeatureExtractor: Sendable {
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count + 2) { chunk in
                 var i = 0
                 let n = bytes.count
-                while i < n {
+                var named = false  // every wanted id named: stop
+                while i < n, !named {
                     if ADRText.isSpace(bytes[i]) { i += 1; continue }
                     var m = 0
                     chunk[m] = 0x20; m += 1
@@ -131,7 +147,7 @@ struct ADRFeatureExtractor: Sendable {
                         i += 1
                     }
                     chunk[m] = 0x20; m += 1
-                    for s in 0..<m where chunk[s] & 0xC0 != 0x80 {
+                    for s in 0..<m where !named && chunk[s] & 0xC0 != 0x80 {
                         // One running hash per start: the n-gram of length len + 1 extends the one of length len.
                         var h = FNV1a64()
                         h.combine(UInt8(ascii: "c"))
@@ -144,14 +160,17 @@ struct ADRFeatureExtractor: Sendable {
                             raw.append(h.value)
                             if let names, names.pointee.wants(h.value) {
                                 names.pointee.map[h.value] = "char:" + String(decoding: UnsafeMutableBufferPointer(rebasing: chunk[s..<e]), as: UTF8.self)
+                                named = names.pointee.isComplete
+                                if named { break }
                             }
                         }
                     }
                 }
             }
         }
-        appendBlock(&raw, table: &counter, scale: config.charScale, into: &out)
+        if !namesOnly { appendBlock(&raw, table: &counter, scale: config.charScale, into: &out) }
         out.blockEnds.1 = out.ids.count
+        if let names, names.pointee.isComplete { return out }
         guard computes(.blinded) || computes(.cues) || computes(.lexicon) else {
             out.blockEnds.2 = out.ids.count
             out.blockEnds.3 = out.ids.count
@@ -206,7 +225,7 @@ struct ADRFeatureExtractor: Sendable {
                 }
             }
         }
-        appendBlock(&raw, table: &counter, scale: config.abstractScale, into: &out)
+        if !namesOnly { appendBlock(&raw, table: &counter, scale: config.abstractScale, into: &out) }
         out.blockEnds.2 = out.ids.count
 
         // Cues and lexicon indicators: binary, deduplicated, sorted.

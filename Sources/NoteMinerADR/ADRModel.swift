@@ -153,16 +153,18 @@ public struct ADRModel: Sendable {
                 // feature are computed again, naming just those.
                 var fixedNames: [UInt64: String] = [:]
                 var blocks: UInt8 = 0
+                var wanted: [UInt64] = []
                 for c in chosen {
                     let block = vector.block(at: c.index)
                     if block == .cues || block == .lexicon, let name = ADRFeatureExtractor.flagNames[c.id] {
                         fixedNames[c.id] = name
                     } else {
                         blocks |= 1 << block.rawValue
+                        if !wanted.contains(c.id) { wanted.append(c.id) }
                     }
                 }
                 if blocks != 0 {
-                    names.wanted = Set(chosen.map(\.id))
+                    names.wanted = wanted
                     names.blocks = blocks
                     _ = withUnsafeMutablePointer(to: &names) { extractor.extract(bytes: bytes, tokens: tokens, input: input, gazetteer: gazetteer, names: $0) }
                 }

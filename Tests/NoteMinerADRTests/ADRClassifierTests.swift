@@ -96,6 +96,27 @@ enum Synthetic {
         }
     }
 
+    /// Naming only the top features stops once each is named; repeated n-grams, digits, non-ASCII words and
+    /// one-letter words must still get the names the full explanation gives them.
+    @Test func topNamesEqualTheFullExplanationsForEverySentence() {
+        let m = ADRModelTests.model
+        let texts = [
+            "Rash, rash and more rash after amoxicillin; the rash resolved when amoxicillin was stopped.",
+            "Émile took 3 tablets of ibuprofen 400 mg and developed épistaxis 2 days later.",
+            "a b c d e f g h i j k l m n o p",
+            "Lisinopril-induced angioedema (ACE-inhibitor) → stopped lisinopril.",
+            "",
+        ]
+        for text in texts {
+            let full = m.predict(ADRSentenceInput(text: text))
+            for k in [1, 3, 8, 40] {
+                let top = m.predict(ADRSentenceInput(text: text), explainTop: k, flaggedOnly: false)
+                #expect(top.contributions.map(\.feature) == full.topContributions(k).map(\.feature), "\(text) top \(k)")
+                #expect(top.contributions.map(\.value) == full.topContributions(k).map(\.value))
+            }
+        }
+    }
+
     @Test func longInputsAreReadUpToTheLimitAtASpace() {
         let unit = "lisinopril induced cough and rash after starting warfarin "
         let text = String(repeating: unit, count: 200_000 / unit.utf8.count)
