@@ -39,10 +39,33 @@ import NoteMinerProfiles
         #expect(HTMLEscaping.escape("plain text") == "plain text")
     }
 
-    @Test func templateNeverUsesUnescapedTags() throws {
+    @Test func templatePrintsOnlyHighlightedMarkupUnescaped() throws {
         let template = try String(contentsOfFile: Fixtures.reportsDirectory + "/report.mustache", encoding: .utf8)
-        #expect(!template.contains("{{{") && !template.contains("{{&"))
+        #expect(template.components(separatedBy: "{{{").count - 1 == template.components(separatedBy: "{{{highlighted}}}").count - 1)
+        #expect(!template.contains("{{&"))
+        // The loader enforces it for any template: other names unescaped, or changed delimiters, are refused.
+        #expect(throws: Never.self) { try HTMLEscaping.checkUnescapedTags(template) }
+        for bad in ["<p>{{{patientID}}}</p>", "{{& text }}", "{{=<% %>=}}<%{patientID}%>", "{{! c }}\n{{{ noteID }}}", "{{{highlighted"] {
+            #expect(throws: HTMLEscaping.TemplateRuleError.self, "\(bad)") { try HTMLEscaping.checkUnescapedTags(bad) }
+        }
+        for good in ["{{{highlighted}}}", "{{& highlighted }}", "{{#a}}{{b}}{{/a}}{{!x}}", "{{ text }} {{{ highlighted }}}", ""] {
+            #expect(throws: Never.self, "\(good)") { try HTMLEscaping.checkUnescapedTags(good) }
+        }
+        do {
+            _ = try HTMLEscaping.template("line one\n<b>{{{patientID}}}</b>")
+            Issue.record("accepted an unescaped patient id")
+        } catch {
+            #expect(String(describing: error).contains("line 2") && String(describing: error).contains("patientID"))
+        }
     }
+
+    @Test func highlightedMarkupEscapesEveryRun() {
+        let runs = [HighlightRun("a<b>&\"'", .plain), HighlightRun("<script>", .concept), HighlightRun("x\u{301}<\u{338}", .trigger)]
+        #expect(SafeHTML(runs).renderText == "a&lt;b&gt;&amp;&quot;&#39;<mark class=\"concept\">&lt;script&gt;</mark>"
+            + "<mark class=\"trigger\">x\u{301}&lt;\u{338}</mark>")
+        #expect(SafeHTML([]).renderText.isEmpty)
+    }
+
 
     @Test func pageIsSelfContained() throws {
         let html = try render()
@@ -100,9 +123,8 @@ import NoteMinerProfiles
 /// Reads the highlighter's output as plain strings, concepts in brackets.
 enum ReportContextProbe {
     static func highlight(_ text: [Unicode.Scalar], _ b: Int, _ e: Int) -> [String] {
-        HTMLHighlighter.highlight(text: text, spans: [(b, e, 2)], windowFrom: [(b, e, 2)]).map { seg in
-            let t = seg["text"] as! String
-            return seg["concept"] as! Bool ? "[\(t)]" : t
+        HTMLHighlighter.highlight(text: text, spans: [(b, e, 2)], windowFrom: [(b, e, 2)]).map { run in
+            run.kind == .concept ? "[\(run.text)]" : run.text
         }
     }
 }
@@ -215,9 +237,7 @@ enum ReportContextProbe {
 /// give exactly the snippet the whole note gives, whatever the text around it (spaces, digits, line breaks,
 /// sentence ends, multi-byte characters).
 @Suite struct SnippetWindowTests {
-    static func runs(_ segments: [ReportNode]) -> [String] {
-        segments.map { "\($0["text"] as? String ?? "?")|\($0["plain"] as? Bool ?? false)\($0["trigger"] as? Bool ?? false)\($0["concept"] as? Bool ?? false)" }
-    }
+    static func runs(_ runs: [HighlightRun]) -> [String] { runs.map { "\($0.text)|\($0.kind.rawValue)" } }
 
     @Test func windowGivesTheSameSnippetAsTheWholeNote() {
         let pieces = ["word ", "é ", "中文 ", ". ", ".\n", "\n", "\n\n", "   ", "\t", "123", "4.", " 5) ", "½", "- ", "• ", "😀", "No fever", ":\n", "\r\n"]
