@@ -7,8 +7,8 @@ import NoteMinerProfiles
 /// `Reports/report.mustache`.
 ///
 /// Every value from a note goes through Mustache's escaped `{{ }}` (`<`, `>`, `&`, `"`, `'`), except the
-/// highlighted evidence, `{{{highlighted}}}`: a `SafeHTML` value, which only `HTMLHighlighter` makes, from runs
-/// of note text it escapes itself and `<mark>` tags. The loader refuses a template that prints anything else
+/// highlighted evidence, `{{{highlighted}}}`: a `SafeHTML` value, which can only be made from highlight runs,
+/// whose text it escapes, and its own `<mark>` tags. The loader refuses a template that prints anything else
 /// unescaped or changes the tag delimiters (`HTMLEscaping.template`), so note text can never become markup, in
 /// this template or a user's. Writing the marks in code rather than as Mustache sections per run (four tag lookups
 /// each, ~70,000 runs on a big run's page) took the page's thread from 0.93 to 0.53 CPU-s for 10,000 notes.
@@ -447,8 +447,8 @@ struct HighlightRun: Equatable {
     }
 }
 
-/// Markup the template prints unescaped (`{{{highlighted}}}`): made only here, from runs whose text is escaped,
-/// each trigger and concept run wrapped in `<mark class="trigger">` / `<mark class="concept">`.
+/// Markup the template prints unescaped (`{{{highlighted}}}`): its only initializer escapes the text of every run
+/// and wraps trigger and concept runs in `<mark class="trigger">` / `<mark class="concept">`.
 struct SafeHTML: MustacheCustomRenderable {
     let renderText: String
     var isNull: Bool { false }
