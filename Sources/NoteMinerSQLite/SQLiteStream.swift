@@ -57,6 +57,8 @@ final class SQLiteStreamWorker: @unchecked Sendable {
 
     /// Queued profile lines are held only here (notes are shared with the caller's results), so they are bounded.
     private let maxQueuedBytes = 4 << 20
+    /// Queued notes that wake the thread (see `enqueue`).
+    private let wakeBatch = 32
     let path: String
     private let tmp: String
 
@@ -109,6 +111,9 @@ final class SQLiteStreamWorker: @unchecked Sendable {
         while bytes > 0, queuedBytes > 0, queuedBytes + bytes > maxQueuedBytes, failure == nil { condition.wait() }
         queue.append(item)
         queuedBytes += bytes
+        // Notes wake the thread a batch at a time: woken for each, it slept again after every note, and those
+        // sleeps and wake-ups were a tenth of the run's system calls. Any other item wakes it at once.
+        if case .note = item, queue.count - head < wakeBatch { return }
         condition.broadcast()
     }
 
