@@ -183,6 +183,7 @@ final class SQLiteStreamWorker: @unchecked Sendable {
             func indexNotes() throws {
                 guard !notesIndexed else { return }
                 notesIndexed = true
+                try inserter.flushMentions()
                 PhaseTrace.markThread("sqlite notes inserted")
                 try db.execute(sql: SQLiteWriter.noteIndexes)
                 PhaseTrace.markThread("sqlite note indexes built")

@@ -120,29 +120,35 @@ public enum SQLiteWriter {
     final class Inserter {
         // Through the C API: with GRDB's boxed argument arrays, the mentions table was the costliest part of a
         // batch run's reports.
-        private let noteStmt, conceptStmt, mentionStmt, adrStmt, profileStmt, riskStmt: RawStatement
+        private let noteStmt, conceptStmt, mentionStmt, mentionBatchStmt, adrStmt, profileStmt, riskStmt: RawStatement
         private var concepts = Set<String>()
         private var mentionID = 0, adrID = 0
         private var seen = Set<String>()
         private var json = JSONWriter()
-        private var scratch: [UInt8] = []
-        /// The mention statement's current bindings, for columns rebound only on change (`Int.min`: none yet).
-        private var lastInt = [Int](repeating: .min, count: 18)
         private var lastConcept: String?
-        private var lastSection: String?
         var counts = Counts()
 
-        @inline(__always)
-        private func bindChanged(_ s: RawStatement, _ column: Int32, _ value: Int) throws {
-            guard lastInt[Int(column)] != value else { return }
-            try s.bind(column, value)
-            lastInt[Int(column)] = value
-        }
+        /// Mention rows go in `mentionBatch` at a time, one multi-row INSERT each: a statement run per row spent
+        /// a quarter of SQLite's time on running and resetting the statement rather than storing the row. Rows
+        /// wait here until a batch is full (across notes); `flushMentions` writes the rest one by one.
+        static let mentionBatch = 16
+        static let mentionColumns = 17
+        /// Per waiting row, the integer columns (`intColumns` order) and the text columns (`textColumns` order)
+        /// as ranges of `pendingBytes`, bound from there without a copy.
+        private var pendingInts: [Int] = []
+        private var pendingTexts: [Range<Int>] = []
+        private var pendingBytes: [UInt8] = []
+        private var pendingRows = 0
+        static let intColumns: [Int32] = [1, 4, 5, 6, 10, 11, 12, 13, 14, 15, 17]
+        static let textColumns: [Int32] = [2, 3, 7, 8, 9, 16]
 
         init(_ db: Database) throws {
             noteStmt = try RawStatement(db, sql: "INSERT INTO notes VALUES (?,?,?,?,?,?,?,?)")
             conceptStmt = try RawStatement(db, sql: "INSERT INTO concepts VALUES (?,?,?,?,?)")
-            mentionStmt = try RawStatement(db, sql: "INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+            let row = "(" + Array(repeating: "?", count: Self.mentionColumns).joined(separator: ",") + ")"
+            mentionStmt = try RawStatement(db, sql: "INSERT INTO mentions VALUES " + row)
+            mentionBatchStmt = try RawStatement(db, sql: "INSERT INTO mentions VALUES "
+                + Array(repeating: row, count: Self.mentionBatch).joined(separator: ","))
             adrStmt = try RawStatement(db, sql: "INSERT INTO adr_sentences VALUES (?,?,?,?,?,?,?,?,?,?)")
             profileStmt = try RawStatement(db, sql: "INSERT INTO profiles VALUES (?,?,?,?,?,?,?,?)")
             riskStmt = try RawStatement(db, sql: "INSERT INTO risk_factors VALUES (?,?,?,?,?,?,?)")
@@ -159,45 +165,38 @@ public enum SQLiteWriter {
             try noteStmt.bind(4, n.date); try noteStmt.bind(5, n.noteType); try noteStmt.bind(6, n.age)
             try noteStmt.bind(7, n.mentions.count); try noteStmt.bind(8, n.adrSentences.count)
             try noteStmt.step()
-            // Bindings stay from row to row (and note to note): a column is rebound only when its value changes,
-            // which for the flags, the concept and the section is rarely. The mention text and evidence are bound
-            // from one scratch buffer without a copy (SQLITE_STATIC, rebound every row). A bind call per column
-            // and row, with a copy per text, was most of the cost of this, the biggest table.
-            let s = mentionStmt
-            try s.bind(2, n.noteID); try s.bind(3, n.patientID)
             // Records read in place: `for m in n.mentions` copied each one, retaining and releasing its strings.
             try n.mentions.withUnsafeBufferPointer { ms in
                 for i in ms.indices {
                     let p = ms.baseAddress! + i
                     mentionID += 1
-                    scratch.removeAll(keepingCapacity: true)
-                    scratch.append(contentsOf: p.pointee.text.utf8)
-                    let textEnd = scratch.count
+                    if p.pointee.conceptID != lastConcept {
+                        // A concept is added to its table the first time a mention names it (the set is asked only
+                        // when the concept changes from the previous mention's).
+                        if !concepts.contains(p.pointee.conceptID) { try concept(p.pointee) }
+                        lastConcept = p.pointee.conceptID
+                    }
+                    // In `intColumns` and `textColumns` order.
+                    pendingInts.append(mentionID); pendingInts.append(i)
+                    pendingInts.append(p.pointee.begin); pendingInts.append(p.pointee.end); pendingInts.append(p.pointee.sentence)
+                    pendingInts.append(p.pointee.negated ? 1 : 0); pendingInts.append(p.pointee.possible ? 1 : 0)
+                    pendingInts.append(p.pointee.historical ? 1 : 0); pendingInts.append(p.pointee.hypothetical ? 1 : 0)
+                    pendingInts.append(p.pointee.family ? 1 : 0); pendingInts.append(p.pointee.ambiguous ? 1 : 0)
+                    appendPending(n.noteID); appendPending(n.patientID); appendPending(p.pointee.text)
+                    appendPending(p.pointee.conceptID); appendPending(p.pointee.section)
+                    let start = pendingBytes.count
                     if p.pointee.evidence.isEmpty {
-                        scratch.append(UInt8(ascii: "[")); scratch.append(UInt8(ascii: "]"))
+                        pendingBytes.append(UInt8(ascii: "[")); pendingBytes.append(UInt8(ascii: "]"))
                     } else {
                         json.reset()
                         NoteResult.writeEvidence(p.pointee.evidence, into: &json)
-                        json.withBytes { scratch.append(contentsOf: $0) }
+                        json.withBytes { pendingBytes.append(contentsOf: $0) }
                     }
-                    if p.pointee.conceptID != lastConcept {
-                        // A concept is added to its table the first time a mention names it (the one just bound
-                        // is there already, so the set is asked only when the concept changes).
-                        if !concepts.contains(p.pointee.conceptID) { try concept(p.pointee) }
-                        try s.bind(8, p.pointee.conceptID)
-                        lastConcept = p.pointee.conceptID
-                    }
-                    if p.pointee.section != lastSection { try s.bind(9, p.pointee.section); lastSection = p.pointee.section }
-                    try s.bind(1, mentionID); try s.bind(4, i)
-                    try s.bind(5, p.pointee.begin); try s.bind(6, p.pointee.end)
-                    try bindChanged(s, 10, p.pointee.sentence)
-                    try bindChanged(s, 11, p.pointee.negated ? 1 : 0); try bindChanged(s, 12, p.pointee.possible ? 1 : 0)
-                    try bindChanged(s, 13, p.pointee.historical ? 1 : 0); try bindChanged(s, 14, p.pointee.hypothetical ? 1 : 0)
-                    try bindChanged(s, 15, p.pointee.family ? 1 : 0); try bindChanged(s, 17, p.pointee.ambiguous ? 1 : 0)
-                    try scratch.withUnsafeBufferPointer { buf in
-                        try s.bindStatic(7, UnsafeBufferPointer(rebasing: buf[0..<textEnd]))
-                        try s.bindStatic(16, UnsafeBufferPointer(rebasing: buf[textEnd..<buf.count]))
-                        try s.step(keepBindings: true)
+                    pendingTexts.append(start..<pendingBytes.count)
+                    pendingRows += 1
+                    if pendingRows == Self.mentionBatch {
+                        try writePending(mentionBatchStmt, rows: 0..<pendingRows)
+                        clearPending()
                     }
                 }
             }
@@ -222,6 +221,42 @@ public enum SQLiteWriter {
                 try s.bind(9, bytes: pairs.bytes); try s.bind(10, bytes: expl.bytes)
                 try s.step()
             }
+        }
+
+        private func appendPending(_ text: String) {
+            let start = pendingBytes.count
+            pendingBytes.append(contentsOf: text.utf8)
+            pendingTexts.append(start..<pendingBytes.count)
+        }
+
+        /// Inserts waiting mention rows `rows` with one run of `statement`, which has a row of parameters for each.
+        /// Texts are bound without a copy, so the statement runs before `pendingBytes` can change; every parameter
+        /// is bound again before the next run, so the bindings are not cleared.
+        private func writePending(_ statement: RawStatement, rows: Range<Int>) throws {
+            let ints = Self.intColumns.count, texts = Self.textColumns.count
+            try pendingBytes.withUnsafeBufferPointer { bytes in
+                for r in rows {
+                    let base = Int32((r - rows.lowerBound) * Self.mentionColumns)
+                    for (k, column) in Self.intColumns.enumerated() { try statement.bind(base + column, pendingInts[r * ints + k]) }
+                    for (k, column) in Self.textColumns.enumerated() {
+                        try statement.bindStatic(base + column, UnsafeBufferPointer(rebasing: bytes[pendingTexts[r * texts + k]]))
+                    }
+                }
+                try statement.step(keepBindings: true)
+            }
+        }
+
+        private func clearPending() {
+            pendingInts.removeAll(keepingCapacity: true)
+            pendingTexts.removeAll(keepingCapacity: true)
+            pendingBytes.removeAll(keepingCapacity: true)
+            pendingRows = 0
+        }
+
+        /// Writes the mention rows still waiting for a full batch, one by one. Called before the indexes are built.
+        func flushMentions() throws {
+            for r in 0..<pendingRows { try writePending(mentionStmt, rows: r..<(r + 1)) }
+            clearPending()
         }
 
         private func concept(_ m: MentionRecord) throws {

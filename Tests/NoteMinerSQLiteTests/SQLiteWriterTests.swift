@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import NoteMinerModel
 import NoteMinerProfiles
 import Testing
 @testable import NoteMinerSQLite
@@ -121,6 +122,49 @@ private func dump(_ path: String) throws -> [String] {
         try SQLiteWriter.write(path: a, notes: ns, profiles: profiles(ns), run: run)
         #expect(try dump(a) == rows)
         #expect(!FileManager.default.fileExists(atPath: a + ".tmp"))
+    }
+
+    /// Mention rows are inserted in multi-row batches that run across notes, and the rest one by one: every row
+    /// must come out as its record, numbered in order, whatever batch it fell in.
+    @Test func mentionRowsMatchTheirRecordsAcrossBatches() throws {
+        var ns: [NoteResult] = []
+        var rng = SplitMix64(seed: 11)
+        var expected: [[String]] = []
+        for k in 0..<9 {
+            var note = NoteResult(noteID: "n\(k)", patientID: "P\(k % 3)")
+            for i in 0..<Int(rng.next() % 23) {
+                let flags = (0..<6).map { _ in rng.next() % 5 == 0 }
+                let evidence = flags[0] ? [EvidenceRecord(attribute: "negated", trigger: "no \(i)", begin: 1, end: 3)] : []
+                let concept = "C\(rng.next() % 4)"
+                let section = i % 2 == 0 ? "history" : "plan"
+                var record = MentionRecord(begin: 10 * i, end: 10 * i + 4, text: "t\(k)-\(i) é", conceptID: concept,
+                                           preferredName: "x", category: "condition", section: section, sentence: i / 3)
+                record.negated = flags[0]; record.possible = flags[1]; record.historical = flags[2]
+                record.hypothetical = flags[3]; record.family = flags[4]; record.ambiguous = flags[5]
+                record.evidence = evidence
+                note.mentions.append(record)
+                let m = note.mentions[i]
+                func b(_ v: Bool) -> String { v ? "1" : "0" }
+                var json = JSONWriter()
+                NoteResult.writeEvidence(m.evidence, into: &json)
+                expected.append([note.noteID, note.patientID, "\(i)", "\(m.begin)", "\(m.end)", m.text, m.conceptID, m.section,
+                                 "\(m.sentence)", b(m.negated), b(m.possible), b(m.historical), b(m.hypothetical), b(m.family),
+                                 String(decoding: json.bytes, as: UTF8.self), b(m.ambiguous)])
+            }
+            ns.append(note)
+        }
+        #expect(expected.count > 3 * SQLiteWriter.Inserter.mentionBatch && expected.count % SQLiteWriter.Inserter.mentionBatch != 0)
+        let path = try temporaryPath()
+        try SQLiteWriter.write(path: path, notes: ns, profiles: profiles(ns), run: run)
+        let rows = try DatabaseQueue(path: path).read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM mentions ORDER BY mention_id").map { row in
+                (row["mention_id"] as Int, (1..<row.count).map { row[$0].map { "\($0.databaseValue.storage.value ?? "")" } ?? "" })
+            }
+        }
+        #expect(rows.map(\.0) == Array(1...expected.count))
+        for (r, e) in zip(rows, expected) {
+            #expect(r.1 == e, "mention \(r.0)")
+        }
     }
 
     @Test func duplicateNoteIdsKeepTheFirstRecord() throws {
