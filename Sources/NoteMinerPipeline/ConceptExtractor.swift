@@ -107,37 +107,41 @@ public struct ConceptExtractor: Sendable {
         // ConText judges each target on its own, so assertions are made and turned into records a block at a time:
         // on a note with a million mentions, holding every assertion at once was a third of the run's peak memory.
         var blockStart = 0
-        while blockStart < found.count {
-            let block = found[blockStart..<min(found.count, blockStart + max(1, assertionBlock))]
-            blockStart = block.endIndex
-            let assertions = context.assess(doc, targets: block.map { ContextTarget(tokenBegin: $0.tokenBegin, tokenEnd: $0.tokenEnd, sentence: $0.sentence) })
-            for (m, a) in zip(block, assertions) {
-                let concept = lexicon.concepts[Int(m.concept)]
-                let b = Int(doc.tokens[Int(m.tokenBegin)].utf8Begin), e = Int(doc.tokens[Int(m.tokenEnd) - 1].utf8End)
-                let cp = doc.codePointRange(b..<e)
-                let section = doc.sectionIndex(containing: b).map { doc.sections[$0].category.rawValue } ?? SectionCategory.other.rawValue
-                let evidence = a.evidence.map { ev -> EvidenceRecord in
-                    let r = doc.codePointRange(Int(ev.utf8Begin)..<Int(ev.utf8End))
-                    return EvidenceRecord(attribute: ev.attribute, trigger: doc.text(Int(ev.utf8Begin)..<Int(ev.utf8End)), begin: r.lowerBound, end: r.upperBound)
+        // Concepts are read in place: copying one (its strings and arrays retained, then released) per mention
+        // was a visible share of building the records.
+        lexicon.concepts.withUnsafeBufferPointer { concepts in
+            while blockStart < found.count {
+                let block = found[blockStart..<min(found.count, blockStart + max(1, assertionBlock))]
+                blockStart = block.endIndex
+                let assertions = context.assess(doc, targets: block.map { ContextTarget(tokenBegin: $0.tokenBegin, tokenEnd: $0.tokenEnd, sentence: $0.sentence) })
+                for (m, a) in zip(block, assertions) {
+                    let concept = concepts.baseAddress! + Int(m.concept)
+                    let b = Int(doc.tokens[Int(m.tokenBegin)].utf8Begin), e = Int(doc.tokens[Int(m.tokenEnd) - 1].utf8End)
+                    let cp = doc.codePointRange(b..<e)
+                    let section = doc.sectionIndex(containing: b).map { doc.sections[$0].category.rawValue } ?? SectionCategory.other.rawValue
+                    let evidence = a.evidence.map { ev -> EvidenceRecord in
+                        let r = doc.codePointRange(Int(ev.utf8Begin)..<Int(ev.utf8End))
+                        return EvidenceRecord(attribute: ev.attribute, trigger: doc.text(Int(ev.utf8Begin)..<Int(ev.utf8End)), begin: r.lowerBound, end: r.upperBound)
+                    }
+                    var record = MentionRecord(
+                        begin: cp.lowerBound, end: cp.upperBound, text: doc.text(b..<e), conceptID: concept.pointee.id,
+                        preferredName: concept.pointee.preferredName, category: concept.pointee.category.rawValue,
+                        codes: codingRecords[Int(m.concept)],
+                        riskFactor: concept.pointee.riskFactor?.rawValue, section: section, sentence: Int(m.sentence),
+                        negated: a.negated, possible: a.possible, historical: a.historical, hypothetical: a.hypothetical,
+                        family: a.family, evidence: evidence)
+                    if concept.pointee.deniesRiskFactor {
+                        // "never smoker": the words deny the risk factor; a negation around them ("not a non-smoker") undoes it.
+                        record.negated.toggle()
+                        record.evidence.append(EvidenceRecord(attribute: "negated", trigger: record.text, begin: record.begin, end: record.end))
+                    }
+                    if m.ambiguous {
+                        record.ambiguous = true
+                        record.alternatives = m.alternatives.map { lexicon.concepts[Int($0)].id }
+                    }
+                    out.records.append(record)
+                    out.utf8Ranges.append(b..<e)
                 }
-                var record = MentionRecord(
-                    begin: cp.lowerBound, end: cp.upperBound, text: doc.text(b..<e), conceptID: concept.id,
-                    preferredName: concept.preferredName, category: concept.category.rawValue,
-                    codes: codingRecords[Int(m.concept)],
-                    riskFactor: concept.riskFactor?.rawValue, section: section, sentence: Int(m.sentence),
-                    negated: a.negated, possible: a.possible, historical: a.historical, hypothetical: a.hypothetical,
-                    family: a.family, evidence: evidence)
-                if concept.deniesRiskFactor {
-                    // "never smoker": the words deny the risk factor; a negation around them ("not a non-smoker") undoes it.
-                    record.negated.toggle()
-                    record.evidence.append(EvidenceRecord(attribute: "negated", trigger: record.text, begin: record.begin, end: record.end))
-                }
-                if m.ambiguous {
-                    record.ambiguous = true
-                    record.alternatives = m.alternatives.map { lexicon.concepts[Int($0)].id }
-                }
-                out.records.append(record)
-                out.utf8Ranges.append(b..<e)
             }
         }
         return out
