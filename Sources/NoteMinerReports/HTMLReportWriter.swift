@@ -350,8 +350,8 @@ enum HTMLEscaping {
     /// The only names a template may print unescaped (`{{{name}}}` or `{{& name}}`): values of type `SafeHTML`.
     static let unescapedNames: Set<String> = ["highlighted"]
 
-    /// Checks the template's unescaped tags (see `unescapedNames`; a delimiter change, which could hide one, is
-    /// refused too), registers the content type (once per process) and parses `text` with it in force from the
+    /// Checks the template's unescaped tags (see `unescapedNames`; a delimiter change, which could hide one, and a
+    /// pragma, which could switch the escaping off, are refused too), registers the content type (once per process) and parses `text` with it in force from the
     /// first byte: the pragma renders as nothing, so the page is the template's own.
     static func template(_ text: String) throws -> MustacheTemplate {
         try checkUnescapedTags(text)
@@ -382,6 +382,9 @@ enum HTMLEscaping {
             case UInt8(ascii: "&"): close = "}}"; p += 1
             case UInt8(ascii: "="):
                 throw TemplateRuleError(description: "line \(line(open)): the template may not change the tag delimiters")
+            case UInt8(ascii: "%"):
+                // A content-type pragma would replace NoteMiner's escaping for the rest of the template.
+                throw TemplateRuleError(description: "line \(line(open)): the template may not set a pragma")
             default:
                 i = (find("}}", from: p) ?? bytes.count) + 2
                 continue

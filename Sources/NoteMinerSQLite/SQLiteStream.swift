@@ -112,7 +112,7 @@ final class SQLiteStreamWorker: @unchecked Sendable {
         queue.append(item)
         queuedBytes += bytes
         // Notes wake the thread a batch at a time: woken for each, it slept again after every note, and those
-        // sleeps and wake-ups were a tenth of the run's system calls. Any other item wakes it at once.
+        // sleeps and wake-ups were a fifth of the run's system calls. Any other item wakes it at once.
         if case .note = item, queue.count - head < wakeBatch { return }
         condition.broadcast()
     }

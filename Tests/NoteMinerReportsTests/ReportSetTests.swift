@@ -45,7 +45,7 @@ import NoteMinerProfiles
         #expect(!template.contains("{{&"))
         // The loader enforces it for any template: other names unescaped, or changed delimiters, are refused.
         #expect(throws: Never.self) { try HTMLEscaping.checkUnescapedTags(template) }
-        for bad in ["<p>{{{patientID}}}</p>", "{{& text }}", "{{=<% %>=}}<%{patientID}%>", "{{! c }}\n{{{ noteID }}}", "{{{highlighted"] {
+        for bad in ["<p>{{{patientID}}}</p>", "{{& text }}", "{{=<% %>=}}<%{patientID}%>", "{{! c }}\n{{{ noteID }}}", "{{{highlighted", "{{% CONTENT_TYPE: TEXT }}{{patientID}}"] {
             #expect(throws: HTMLEscaping.TemplateRuleError.self, "\(bad)") { try HTMLEscaping.checkUnescapedTags(bad) }
         }
         for good in ["{{{highlighted}}}", "{{& highlighted }}", "{{#a}}{{b}}{{/a}}{{!x}}", "{{ text }} {{{ highlighted }}}", ""] {
