@@ -126,7 +126,7 @@ public struct BatchRunner {
             case .note(let note, let warnings, _):
                 let key = Self.contentKey(note)
                 if let line = cached.line(for: key),
-                   let result = try? JSONDecoder().decode(NoteResult.self, from: Data(line)) {
+                   let result = NoteResult.decodeLine(line) ?? (try? JSONDecoder().decode(NoteResult.self, from: Data(line))) {
                     return .result(result, line: line, key: key, fresh: false, text: note.text)
                 }
                 let result = processor.process(note, warnings: warnings)

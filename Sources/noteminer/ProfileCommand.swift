@@ -46,11 +46,17 @@ struct ProfileCommand: AsyncParsableCommand {
                         if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) { continue }
                         do {
                             let record: NoteResult
-                            switch try decoder.decode(StreamRecord.self, from: Data(line)) {
-                            case .result(let r): record = r
-                            case .error:
-                                errorRecords += 1
-                                continue
+                            // The fast reader takes the usual result line; error records and anything unusual go
+                            // through JSONDecoder.
+                            if let r = line.withUnsafeBytes({ NoteResult.decodeLine($0.bindMemory(to: UInt8.self)) }) {
+                                record = r
+                            } else {
+                                switch try decoder.decode(StreamRecord.self, from: Data(line)) {
+                                case .result(let r): record = r
+                                case .error:
+                                    errorRecords += 1
+                                    continue
+                                }
                             }
                             if record.schemaVersion > NoteResult.schemaVersion {
                                 throw CLIError.setup("\(file):\(lineNumber): schema_version \(record.schemaVersion) is newer than this NoteMiner understands (\(NoteResult.schemaVersion))")
