@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import NoteMinerModel
 
 /// Interns byte strings (normalized token forms) as dense `Int32` ids.
 ///
@@ -20,12 +21,9 @@ struct ByteInterner: Sendable {
 
     var count: Int { begins.count }
 
+    /// The hash of token forms (`Document.hash`), so a token's precomputed `Document.normHashes` entry is its key.
     @inline(__always)
-    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
-        var h: UInt32 = 2_166_136_261
-        for b in bytes { h = (h ^ UInt32(b)) &* 16_777_619 }
-        return h
-    }
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 { Document.hash(bytes) }
 
     func bytes(of id: Int32) -> ArraySlice<UInt8> { pool[Int(begins[Int(id)])..<Int(ends[Int(id)])] }
 

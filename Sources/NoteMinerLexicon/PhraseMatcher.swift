@@ -190,8 +190,10 @@ public struct PhraseMatcher: Sendable {
         let first = out.matches.count
         doc.normStorage.withUnsafeBufferPointer { norm in
             doc.tokens.withUnsafeBufferPointer { tokens in
-                doc.utf8.withUnsafeBufferPointer { text in
-                    matchBuffers(norm: norm, tokens: tokens, text: text, range: tokenRange, allStarts: allStarts, out: &out)
+                doc.normHashes.withUnsafeBufferPointer { hashes in
+                    doc.utf8.withUnsafeBufferPointer { text in
+                        matchBuffers(norm: norm, tokens: tokens, hashes: hashes, text: text, range: tokenRange, allStarts: allStarts, out: &out)
+                    }
                 }
             }
         }
@@ -211,7 +213,8 @@ public struct PhraseMatcher: Sendable {
         }
     }
 
-    private func matchBuffers(norm: UnsafeBufferPointer<UInt8>, tokens: UnsafeBufferPointer<Token>,
+    /// `hashes[i]`: `Document.hash` of token `i`'s form (`Document.normHashes`).
+    private func matchBuffers(norm: UnsafeBufferPointer<UInt8>, tokens: UnsafeBufferPointer<Token>, hashes: UnsafeBufferPointer<UInt32>,
                               text: UnsafeBufferPointer<UInt8>, range: Range<Int>, allStarts: Bool, out: inout PhraseMatches) {
         // Token ids are looked up lazily (-2 = not yet): most tokens fail the start filter and never need one.
         let base = range.lowerBound
@@ -222,16 +225,16 @@ public struct PhraseMatcher: Sendable {
             let t = tokens[i]
             if t.kind == .newline { i += 1; continue }
             let hyphen = hasHyphen(norm, t)
-            let h = startHash(norm, t)
+            let h = startHash(norm, t, hashes[i])
             if !hyphen && h == nil { i += 1; continue }
             // Fast reject: the token must leave the root (or be hyphenated, or a plural of a one-token phrase).
             if let h, out.ids[i - base] == -2 {
                 out.ids[i - base] = vocab.lookup(UnsafeBufferPointer(rebasing: norm[t.normRange]), hash: h)
             }
-            let id = tokenID(i, base: base, norm: norm, tokens: tokens, out: &out)
+            let id = tokenID(i, base: base, norm: norm, tokens: tokens, hashes: hashes, out: &out)
             if step(0, id) < 0 && !hyphen && !mayBePlural(norm, t) { i += 1; continue }
             out.candidates.removeAll(keepingCapacity: true)
-            walk(node: 0, at: i, range: range, norm: norm, tokens: tokens, out: &out)
+            walk(node: 0, at: i, range: range, norm: norm, tokens: tokens, hashes: hashes, out: &out)
             if out.candidates.isEmpty && hasHyphen(norm, t) {
                 // A phrase may also start inside a hyphenated token, at any later part: "year old" in
                 // "70-year-old", "day history of" in "two-day history of". The earliest part that starts one wins.
@@ -239,7 +242,7 @@ public struct PhraseMatcher: Sendable {
                 var k = b
                 while k < e, out.candidates.isEmpty {
                     if norm[k] == UInt8(ascii: "-") {
-                        if k > b { walkParts(from: k + 1, token: i, range: range, norm: norm, tokens: tokens, out: &out) }
+                        if k > b { walkParts(from: k + 1, token: i, range: range, norm: norm, tokens: tokens, hashes: hashes, out: &out) }
                     }
                     k += 1
                 }
@@ -268,7 +271,7 @@ public struct PhraseMatcher: Sendable {
     /// Walks the parts of token `token`'s normal form from byte `start` (just after a hyphen) to its end, then
     /// on through the following tokens, recording terminals.
     private func walkParts(from start: Int, token j: Int, range: Range<Int>, norm: UnsafeBufferPointer<UInt8>,
-                           tokens: UnsafeBufferPointer<Token>, out: inout PhraseMatches) {
+                           tokens: UnsafeBufferPointer<Token>, hashes: UnsafeBufferPointer<UInt32>, out: inout PhraseMatches) {
         let e = Int(tokens[j].normEnd)
         var n: Int32 = 0
         var partStart = start
@@ -283,16 +286,16 @@ public struct PhraseMatcher: Sendable {
             k += 1
         }
         if terminalOf[Int(n)] >= 0 { out.candidates.append((Int32(j + 1), n)) }
-        walk(node: n, at: j + 1, range: range, norm: norm, tokens: tokens, out: &out)
+        walk(node: n, at: j + 1, range: range, norm: norm, tokens: tokens, hashes: hashes, out: &out)
     }
 
     @inline(__always)
     private func tokenID(_ j: Int, base: Int, norm: UnsafeBufferPointer<UInt8>, tokens: UnsafeBufferPointer<Token>,
-                         out: inout PhraseMatches) -> Int32 {
+                         hashes: UnsafeBufferPointer<UInt32>, out: inout PhraseMatches) -> Int32 {
         let cached = out.ids[j - base]
         if cached != -2 { return cached }
         let t = tokens[j]
-        let id = t.kind == .newline ? -1 : vocab.lookup(UnsafeBufferPointer(rebasing: norm[t.normRange]))
+        let id = t.kind == .newline ? -1 : vocab.lookup(UnsafeBufferPointer(rebasing: norm[t.normRange]), hash: hashes[j])
         out.ids[j - base] = id
         return id
     }
@@ -321,34 +324,24 @@ public struct PhraseMatcher: Sendable {
         return capsStartFilter[key >> 6] & (1 << UInt64(key & 63)) != 0
     }
 
-    /// Whether some phrase may start with this token, from a bitset over the FNV-1a hashes of every form a
-    /// phrase starts with (and of the token's singular forms, which FNV yields as prefixes of the same pass).
-    /// Most tokens fail it, so they cost one sequential pass over their bytes and no random memory access
-    /// into the interner. Returns the token's hash for the lookup that follows, or nil when it cannot start.
+    /// Whether some phrase may start with this token (whose form hashes to `h`), from a bitset over the FNV-1a
+    /// hashes of every form a phrase can start with, and for a plural form of its singulars. Most tokens fail it,
+    /// so they cost one bit test and no random memory access into the interner. Returns `h` for the lookup that
+    /// follows, or nil when the token cannot start a phrase.
     @inline(__always)
-    private func startHash(_ norm: UnsafeBufferPointer<UInt8>, _ t: Token) -> UInt32? {
+    private func startHash(_ norm: UnsafeBufferPointer<UInt8>, _ t: Token, _ h: UInt32) -> UInt32? {
         let b = Int(t.normBegin), n = Int(t.normEnd) - b
         if n == 0 { return nil }
-        var h: UInt32 = 2_166_136_261
-        var h1: UInt32 = 0, h2: UInt32 = 0, h3: UInt32 = 0
-        // Hash all but the last three bytes in a tight loop, then step through the tail keeping the prefix
-        // hashes the singular forms need.
-        var k = b
-        let body = b + max(0, n - 3)
-        while k < body { h = (h ^ UInt32(norm[k])) &* 16_777_619; k += 1 }
-        let end = b + n
-        if n >= 3 {
-            h3 = h; h = (h ^ UInt32(norm[k])) &* 16_777_619; k += 1
-            h2 = h; h = (h ^ UInt32(norm[k])) &* 16_777_619; k += 1
-            h1 = h; h = (h ^ UInt32(norm[k])) &* 16_777_619
-        } else {
-            while k < end { h = (h ^ UInt32(norm[k])) &* 16_777_619; k += 1 }
-        }
         if filterHas(h) { return h }
         // Case-sensitive phrases ("HE", "AS") start only on tokens with capitals: "he" and "as" in prose skip.
-        if !t.flags.isDisjoint(with: [.allCaps, .capitalized]) && capsFilterHas(h) { return h }
+        let caps = !t.flags.isDisjoint(with: [.allCaps, .capitalized])
+        if caps && capsFilterHas(h) { return h }
         if plurals && n >= 3 && norm[b + n - 1] == UInt8(ascii: "s") {
-            let caps = !t.flags.isDisjoint(with: [.allCaps, .capitalized])
+            // The singular forms' hashes are prefixes of one pass: without "s", "es", and "ies" + "y".
+            var h3: UInt32 = 2_166_136_261
+            for k in b..<(b + n - 3) { h3 = (h3 ^ UInt32(norm[k])) &* 16_777_619 }
+            let h2 = (h3 ^ UInt32(norm[b + n - 3])) &* 16_777_619
+            let h1 = (h2 ^ UInt32(norm[b + n - 2])) &* 16_777_619
             if filterHas(h1) || (caps && capsFilterHas(h1)) { return h }
             if n >= 4 && norm[b + n - 2] == UInt8(ascii: "e") && Self.sibilantBeforeES(norm, b, b + n) && filterHas(h2) { return h }
             if n >= 5 && norm[b + n - 2] == UInt8(ascii: "e") && norm[b + n - 3] == UInt8(ascii: "i") {
@@ -380,16 +373,16 @@ public struct PhraseMatcher: Sendable {
 
     /// Depth-first walk over the token alternatives from `node` at token `j`, recording every terminal.
     private func walk(node: Int32, at start: Int, range: Range<Int>, norm: UnsafeBufferPointer<UInt8>,
-                      tokens: UnsafeBufferPointer<Token>, out: inout PhraseMatches) {
+                      tokens: UnsafeBufferPointer<Token>, hashes: UnsafeBufferPointer<UInt32>, out: inout PhraseMatches) {
         var j = start
         while j < range.upperBound, tokens[j].kind == .newline { j += 1 }
         if j >= range.upperBound { return }
         let t = tokens[j]
-        let id = tokenID(j, base: range.lowerBound, norm: norm, tokens: tokens, out: &out)
+        let id = tokenID(j, base: range.lowerBound, norm: norm, tokens: tokens, hashes: hashes, out: &out)
         let next = step(node, id)
         if next >= 0 {
             if terminalOf[Int(next)] >= 0 { out.candidates.append((Int32(j + 1), next)) }
-            walk(node: next, at: j + 1, range: range, norm: norm, tokens: tokens, out: &out)
+            walk(node: next, at: j + 1, range: range, norm: norm, tokens: tokens, hashes: hashes, out: &out)
         }
         if hasHyphen(norm, t) {
             // Parts path: "post-operative" as "post" "operative".
@@ -409,7 +402,7 @@ public struct PhraseMatcher: Sendable {
             }
             if ok && n != next {
                 if terminalOf[Int(n)] >= 0 { out.candidates.append((Int32(j + 1), n)) }
-                walk(node: n, at: j + 1, range: range, norm: norm, tokens: tokens, out: &out)
+                walk(node: n, at: j + 1, range: range, norm: norm, tokens: tokens, hashes: hashes, out: &out)
             }
             // Joined path: "post-operative" as "postoperative".
             out.scratch.removeAll(keepingCapacity: true)
@@ -417,7 +410,7 @@ public struct PhraseMatcher: Sendable {
             let joined = step(node, out.scratch.withUnsafeBufferPointer { vocab.lookup($0) })
             if joined >= 0 && joined != next {
                 if terminalOf[Int(joined)] >= 0 { out.candidates.append((Int32(j + 1), joined)) }
-                walk(node: joined, at: j + 1, range: range, norm: norm, tokens: tokens, out: &out)
+                walk(node: joined, at: j + 1, range: range, norm: norm, tokens: tokens, hashes: hashes, out: &out)
             }
         }
         // Plural forms end a phrase: only terminal nodes count, so only nodes with a terminal child try them.

@@ -6,11 +6,15 @@
 public struct Document: Sendable {
     public let note: Note
     public let utf8: [UInt8]
-    public var tokens: [Token]
+    /// Set with `setTokens`, which keeps `normHashes` in step.
+    public private(set) var tokens: [Token]
     public var sentences: [Sentence]
     public var sections: [Section]
     /// Concatenated NFKC-casefolded token forms; `Token.normRange` indexes into it.
-    public var normStorage: [UInt8]
+    public private(set) var normStorage: [UInt8]
+    /// `Document.hash` of each token's form (`normHashes[i]` for `tokens[i]`): the key both lexicon matchers (concepts
+    /// and ConText triggers) look a token up by, computed once with the tokens instead of by each matcher.
+    public private(set) var normHashes: [UInt32]
     public let codePoints: CodePointIndex
     public var warnings: [NoteWarning]
 
@@ -19,12 +23,37 @@ public struct Document: Sendable {
         self.note = note
         let bytes = Array(note.text.utf8)
         self.utf8 = bytes
-        self.tokens = tokens
+        self.tokens = []
         self.sentences = sentences
         self.sections = sections
-        self.normStorage = normStorage
+        self.normStorage = []
+        self.normHashes = []
         self.codePoints = CodePointIndex(utf8: bytes)
         self.warnings = warnings
+        setTokens(tokens, normStorage: normStorage)
+    }
+
+    /// Sets the tokens and their forms (`Token.normRange` indexes `normStorage`), and their hashes.
+    public mutating func setTokens(_ tokens: [Token], normStorage: [UInt8]) {
+        self.tokens = tokens
+        self.normStorage = normStorage
+        var hashes = [UInt32](repeating: 0, count: tokens.count)
+        normStorage.withUnsafeBufferPointer { norm in
+            tokens.withUnsafeBufferPointer { tokens in
+                hashes.withUnsafeMutableBufferPointer { out in
+                    for i in tokens.indices { out[i] = Self.hash(UnsafeBufferPointer(rebasing: norm[tokens[i].normRange])) }
+                }
+            }
+        }
+        normHashes = hashes
+    }
+
+    /// 32-bit FNV-1a, the hash of token forms (and of the lexicon matchers' interned forms).
+    @inline(__always)
+    public static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        var h: UInt32 = 2_166_136_261
+        for b in bytes { h = (h ^ UInt32(b)) &* 16_777_619 }
+        return h
     }
 
     /// The note text of a UTF-8 byte range.

@@ -26,8 +26,7 @@ public struct TextAnalyzer: Sendable {
             tokenizer.tokenize(buf, tokens: &tokens, norm: &norm)
             sentences = sentenceSplitter.split(buf, tokens: tokens, sections: sections)
         }
-        doc.tokens = tokens
-        doc.normStorage = norm
+        doc.setTokens(tokens, normStorage: norm)
         doc.sections = sections
         doc.sentences = sentences
         return doc
