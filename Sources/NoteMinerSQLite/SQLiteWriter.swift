@@ -133,12 +133,7 @@ public enum SQLiteWriter {
         /// wait here until a batch is full (across notes); `flushMentions` writes the rest one by one.
         static let mentionBatch = 16
         static let mentionColumns = 17
-        /// Per waiting row, the integer columns (`intColumns` order) and the text columns (`textColumns` order)
-        /// as ranges of `pendingBytes`, bound from there without a copy.
-        private var pendingInts: [Int] = []
-        private var pendingTexts: [Range<Int>] = []
-        private var pendingBytes: [UInt8] = []
-        private var pendingRows = 0
+        private var pending = PendingMentions()
         static let intColumns: [Int32] = [1, 4, 5, 6, 10, 11, 12, 13, 14, 15, 17]
         static let textColumns: [Int32] = [2, 3, 7, 8, 9, 16]
 
@@ -165,6 +160,11 @@ public enum SQLiteWriter {
             try noteStmt.bind(4, n.date); try noteStmt.bind(5, n.noteType); try noteStmt.bind(6, n.age)
             try noteStmt.bind(7, n.mentions.count); try noteStmt.bind(8, n.adrSentences.count)
             try noteStmt.step()
+            // The waiting rows are a local while the note's mentions are added: appending to a class's stored
+            // arrays checks exclusive access on every call (five texts per row), which cost more than the appends.
+            var pending = PendingMentions()
+            swap(&pending, &self.pending)
+            defer { swap(&pending, &self.pending) }
             // Records read in place: `for m in n.mentions` copied each one, retaining and releasing its strings.
             try n.mentions.withUnsafeBufferPointer { ms in
                 for i in ms.indices {
@@ -177,26 +177,26 @@ public enum SQLiteWriter {
                         lastConcept = p.pointee.conceptID
                     }
                     // In `intColumns` and `textColumns` order.
-                    pendingInts.append(mentionID); pendingInts.append(i)
-                    pendingInts.append(p.pointee.begin); pendingInts.append(p.pointee.end); pendingInts.append(p.pointee.sentence)
-                    pendingInts.append(p.pointee.negated ? 1 : 0); pendingInts.append(p.pointee.possible ? 1 : 0)
-                    pendingInts.append(p.pointee.historical ? 1 : 0); pendingInts.append(p.pointee.hypothetical ? 1 : 0)
-                    pendingInts.append(p.pointee.family ? 1 : 0); pendingInts.append(p.pointee.ambiguous ? 1 : 0)
-                    appendPending(n.noteID); appendPending(n.patientID); appendPending(p.pointee.text)
-                    appendPending(p.pointee.conceptID); appendPending(p.pointee.section)
-                    let start = pendingBytes.count
+                    pending.ints.append(mentionID); pending.ints.append(i)
+                    pending.ints.append(p.pointee.begin); pending.ints.append(p.pointee.end); pending.ints.append(p.pointee.sentence)
+                    pending.ints.append(p.pointee.negated ? 1 : 0); pending.ints.append(p.pointee.possible ? 1 : 0)
+                    pending.ints.append(p.pointee.historical ? 1 : 0); pending.ints.append(p.pointee.hypothetical ? 1 : 0)
+                    pending.ints.append(p.pointee.family ? 1 : 0); pending.ints.append(p.pointee.ambiguous ? 1 : 0)
+                    pending.append(n.noteID); pending.append(n.patientID); pending.append(p.pointee.text)
+                    pending.append(p.pointee.conceptID); pending.append(p.pointee.section)
+                    let start = pending.bytes.count
                     if p.pointee.evidence.isEmpty {
-                        pendingBytes.append(UInt8(ascii: "[")); pendingBytes.append(UInt8(ascii: "]"))
+                        pending.bytes.append(UInt8(ascii: "[")); pending.bytes.append(UInt8(ascii: "]"))
                     } else {
                         json.reset()
                         NoteResult.writeEvidence(p.pointee.evidence, into: &json)
-                        json.withBytes { pendingBytes.append(contentsOf: $0) }
+                        json.withBytes { pending.bytes.append(contentsOf: $0) }
                     }
-                    pendingTexts.append(start..<pendingBytes.count)
-                    pendingRows += 1
-                    if pendingRows == Self.mentionBatch {
-                        try writePending(mentionBatchStmt, rows: 0..<pendingRows)
-                        clearPending()
+                    pending.texts.append(start..<pending.bytes.count)
+                    pending.rows += 1
+                    if pending.rows == Self.mentionBatch {
+                        try pending.write(mentionBatchStmt, rows: 0..<pending.rows)
+                        pending.clear()
                     }
                 }
             }
@@ -223,40 +223,10 @@ public enum SQLiteWriter {
             }
         }
 
-        private func appendPending(_ text: String) {
-            let start = pendingBytes.count
-            pendingBytes.append(contentsOf: text.utf8)
-            pendingTexts.append(start..<pendingBytes.count)
-        }
-
-        /// Inserts waiting mention rows `rows` with one run of `statement`, which has a row of parameters for each.
-        /// Texts are bound without a copy, so the statement runs before `pendingBytes` can change; every parameter
-        /// is bound again before the next run, so the bindings are not cleared.
-        private func writePending(_ statement: RawStatement, rows: Range<Int>) throws {
-            let ints = Self.intColumns.count, texts = Self.textColumns.count
-            try pendingBytes.withUnsafeBufferPointer { bytes in
-                for r in rows {
-                    let base = Int32((r - rows.lowerBound) * Self.mentionColumns)
-                    for (k, column) in Self.intColumns.enumerated() { try statement.bind(base + column, pendingInts[r * ints + k]) }
-                    for (k, column) in Self.textColumns.enumerated() {
-                        try statement.bindStatic(base + column, UnsafeBufferPointer(rebasing: bytes[pendingTexts[r * texts + k]]))
-                    }
-                }
-                try statement.step(keepBindings: true)
-            }
-        }
-
-        private func clearPending() {
-            pendingInts.removeAll(keepingCapacity: true)
-            pendingTexts.removeAll(keepingCapacity: true)
-            pendingBytes.removeAll(keepingCapacity: true)
-            pendingRows = 0
-        }
-
         /// Writes the mention rows still waiting for a full batch, one by one. Called before the indexes are built.
         func flushMentions() throws {
-            for r in 0..<pendingRows { try writePending(mentionStmt, rows: r..<(r + 1)) }
-            clearPending()
+            for r in 0..<pending.rows { try pending.write(mentionStmt, rows: r..<(r + 1)) }
+            pending.clear()
         }
 
         private func concept(_ m: MentionRecord) throws {
@@ -297,6 +267,46 @@ public enum SQLiteWriter {
     }
 
     private static func text(_ bytes: some Collection<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
+
+    /// Mention rows waiting for a multi-row INSERT: per row the integer columns (`Inserter.intColumns` order) and
+    /// the text columns (`Inserter.textColumns` order) as ranges of `bytes`, bound from there without a copy.
+    struct PendingMentions {
+        var ints: [Int] = []
+        var texts: [Range<Int>] = []
+        var bytes: [UInt8] = []
+        var rows = 0
+
+        mutating func append(_ text: String) {
+            let start = bytes.count
+            bytes.append(contentsOf: text.utf8)
+            texts.append(start..<bytes.count)
+        }
+
+        mutating func clear() {
+            ints.removeAll(keepingCapacity: true)
+            texts.removeAll(keepingCapacity: true)
+            bytes.removeAll(keepingCapacity: true)
+            rows = 0
+        }
+
+        /// Inserts rows `rows` with one run of `statement`, which has a row of parameters for each. Texts are bound
+        /// without a copy, so the statement runs before `bytes` can change; every parameter is bound again before
+        /// the next run, so the bindings are not cleared.
+        func write(_ statement: RawStatement, rows: Range<Int>) throws {
+            let intColumns = Inserter.intColumns, textColumns = Inserter.textColumns
+            let columns = Inserter.mentionColumns
+            try bytes.withUnsafeBufferPointer { bytes in
+                for r in rows {
+                    let base = Int32((r - rows.lowerBound) * columns)
+                    for (k, column) in intColumns.enumerated() { try statement.bind(base + column, ints[r * intColumns.count + k]) }
+                    for (k, column) in textColumns.enumerated() {
+                        try statement.bindStatic(base + column, UnsafeBufferPointer(rebasing: bytes[texts[r * textColumns.count + k]]))
+                    }
+                }
+                try statement.step(keepBindings: true)
+            }
+        }
+    }
 }
 
 /// An INSERT driven through the SQLite C API, for rows where GRDB's argument arrays cost too much: they copy
