@@ -81,16 +81,53 @@ public struct SHA256: Sendable {
 
     /// `blocks` 64-byte blocks at `data`.
     private mutating func compress(_ data: UnsafePointer<UInt8>, blocks: Int) {
-        if usesHardware {
-            _ = h.withUnsafeMutableBufferPointer { nm_sha256_hw_compress($0.baseAddress!, data, blocks) }
+        let hardware = usesHardware
+        h.withUnsafeMutableBufferPointer { Self.compress($0.baseAddress!, data, blocks: blocks, hardware: hardware) }
+    }
+
+    /// `blocks` 64-byte blocks at `data` into the eight words of `state`.
+    private static func compress(_ state: UnsafeMutablePointer<UInt32>, _ data: UnsafePointer<UInt8>, blocks: Int, hardware: Bool) {
+        if hardware {
+            _ = nm_sha256_hw_compress(state, data, blocks)
         } else {
-            for b in 0..<blocks { compressPortable(data + 64 * b) }
+            for b in 0..<blocks { compressPortable(state, data + 64 * b) }
+        }
+    }
+
+    /// The digest of `message`, written to `out` (32 bytes), in one call and without a heap allocation: for the
+    /// many short digests (a FHIR bundle's resource ids), where a hasher's arrays cost more than the hashing.
+    public static func digest(_ message: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt8>) {
+        digest(message, into: out, hardware: hardwareAvailable)
+    }
+
+    static func digest(_ message: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt8>, hardware: Bool) {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 8) { state in
+            state[0] = 0x6a09e667; state[1] = 0xbb67ae85; state[2] = 0x3c6ef372; state[3] = 0xa54ff53a
+            state[4] = 0x510e527f; state[5] = 0x9b05688c; state[6] = 0x1f83d9ab; state[7] = 0x5be0cd19
+            let s = state.baseAddress!
+            let full = message.count / 64
+            if full > 0 { compress(s, message.baseAddress!, blocks: full, hardware: hardware) }
+            // The rest, the 0x80 marker and the bit length: one block, or two when the rest leaves no room.
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { tail in
+                let rest = message.count - 64 * full
+                for i in 0..<rest { tail[i] = message[64 * full + i] }
+                let blocks = rest + 9 <= 64 ? 1 : 2
+                for i in rest..<(64 * blocks) { tail[i] = 0 }
+                tail[rest] = 0x80
+                let bits = UInt64(message.count) &* 8
+                for i in 0..<8 { tail[64 * blocks - 1 - i] = UInt8(truncatingIfNeeded: bits >> (UInt64(i) * 8)) }
+                compress(s, UnsafePointer(tail.baseAddress!), blocks: blocks, hardware: hardware)
+            }
+            for i in 0..<8 {
+                out[4 * i] = UInt8(truncatingIfNeeded: s[i] >> 24); out[4 * i + 1] = UInt8(truncatingIfNeeded: s[i] >> 16)
+                out[4 * i + 2] = UInt8(truncatingIfNeeded: s[i] >> 8); out[4 * i + 3] = UInt8(truncatingIfNeeded: s[i])
+            }
         }
     }
 
     /// One 64-byte block at `block`. The message schedule lives on the stack: allocating it (and a copy of
     /// the block) per 64 bytes made hashing the notes a visible share of a batch run.
-    private mutating func compressPortable(_ block: UnsafePointer<UInt8>) {
+    private static func compressPortable(_ state: UnsafeMutablePointer<UInt32>, _ block: UnsafePointer<UInt8>) {
         @inline(__always) func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
             for i in 0..<16 {
@@ -103,7 +140,8 @@ public struct SHA256: Sendable {
             }
             do {
                 let k = SHA256.k
-                h.withUnsafeMutableBufferPointer { h in
+                let h = state
+                do {
                     var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
                     for i in 0..<64 {
                         let S1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)

@@ -54,27 +54,33 @@ public enum FHIRWriter {
         return s.isEmpty ? "unknown" : s
     }
 
-    /// A UUID-shaped id from SHA-256 of `parts` joined by NUL (RFC 9562 version 8 layout).
+    /// A UUID-shaped id from SHA-256 of `parts` joined by NUL (RFC 9562 version 8 layout). A bundle has an id per
+    /// resource, so the message and digest live on the stack and the id's bytes are written straight into it.
     static func uuid(_ parts: String...) -> String {
-        var h = SHA256()
-        for (i, p) in parts.enumerated() {
-            if i > 0 { h.update([0]) }
-            h.update(p)
-        }
-        var b = Array(h.finalize().prefix(16))
-        b[6] = (b[6] & 0x0F) | 0x80
-        b[8] = (b[8] & 0x3F) | 0x80
-        // 8-4-4-4-12 lower-case hex digits, written straight into the string's bytes.
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        return String(unsafeUninitializedCapacity: 36) { out in
+        let length = parts.reduce(parts.count - 1) { $0 + $1.utf8.count }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(length, 1) + 32) { buffer in
             var o = 0
-            for (i, byte) in b.enumerated() {
-                if i == 4 || i == 6 || i == 8 || i == 10 { out[o] = UInt8(ascii: "-"); o += 1 }
-                out[o] = digits[Int(byte >> 4)]
-                out[o + 1] = digits[Int(byte & 0xF)]
-                o += 2
+            for (i, part) in parts.enumerated() {
+                if i > 0 { buffer[o] = 0; o += 1 }
+                var part = part
+                part.withUTF8 { for b in $0 { buffer[o] = b; o += 1 } }
             }
-            return o
+            let digest = buffer.baseAddress! + max(length, 1)
+            SHA256.digest(UnsafeBufferPointer(start: buffer.baseAddress!, count: length), into: digest)
+            digest[6] = (digest[6] & 0x0F) | 0x80
+            digest[8] = (digest[8] & 0x3F) | 0x80
+            // 8-4-4-4-12 lower-case hex digits.
+            return String(unsafeUninitializedCapacity: 36) { out in
+                let hex: StaticString = "0123456789abcdef"
+                var o = 0
+                for i in 0..<16 {
+                    if i == 4 || i == 6 || i == 8 || i == 10 { out[o] = UInt8(ascii: "-"); o += 1 }
+                    out[o] = hex.utf8Start[Int(digest[i] >> 4)]
+                    out[o + 1] = hex.utf8Start[Int(digest[i] & 0xF)]
+                    o += 2
+                }
+                return o
+            }
         }
     }
 

@@ -89,4 +89,19 @@ import TestSupport
             #expect(SHA256.hexString(fast.finalize()) == SHA256.hexString(portable.finalize()), "length \(n)")
         }
     }
+
+    /// The one-call digest equals the hasher's, with and without the SHA instructions, at every padding boundary.
+    @Test func oneCallDigestEqualsTheHasher() {
+        var rng = SplitMix64(seed: 3)
+        for n in Array(0...200) + [1000, 4097] {
+            let message = (0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            let expected = SHA256.hex(message)
+            for hardware in [false, SHA256.hardwareAvailable] {
+                var out = [UInt8](repeating: 0, count: 32)
+                message.withUnsafeBufferPointer { m in out.withUnsafeMutableBufferPointer { SHA256.digest(m, into: $0.baseAddress!, hardware: hardware) } }
+                #expect(SHA256.hexString(out) == expected, "length \(n) hardware \(hardware)")
+            }
+        }
+        #expect(SHA256.hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
 }
