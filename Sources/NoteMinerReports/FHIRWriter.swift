@@ -351,14 +351,15 @@ public enum FHIRWriter {
     }
 
     private static func evidenceExtension(_ w: inout JSONWriter, noteID: String, begin: Int, end: Int, section: String?, text: String) {
+        // The urls are the same in every evidence item (a bundle can hold thousands): serialized once.
         w.beginObject()
-        w.field(K.url, evidenceExtension)
+        w.members(K.evidenceURL)
         w.key(K.extension); w.beginArray()
-        w.beginObject(); w.field(K.url, "noteId"); w.field(K.valueString, fhirString(noteID)); w.endObject()
-        w.beginObject(); w.field(K.url, "begin"); w.field(K.valueInteger, begin); w.endObject()
-        w.beginObject(); w.field(K.url, "end"); w.field(K.valueInteger, end); w.endObject()
-        if let section, !section.isEmpty { w.beginObject(); w.field(K.url, "section"); w.field(K.valueString, section); w.endObject() }
-        w.beginObject(); w.field(K.url, "text"); w.field(K.valueString, fhirString(text)); w.endObject()
+        w.beginObject(); w.members(K.noteIdURL); w.field(K.valueString, fhirString(noteID)); w.endObject()
+        w.beginObject(); w.members(K.beginURL); w.field(K.valueInteger, begin); w.endObject()
+        w.beginObject(); w.members(K.endURL); w.field(K.valueInteger, end); w.endObject()
+        if let section, !section.isEmpty { w.beginObject(); w.members(K.sectionURL); w.field(K.valueString, section); w.endObject() }
+        w.beginObject(); w.members(K.textURL); w.field(K.valueString, fhirString(text)); w.endObject()
         w.endArray()
         w.endObject()
     }
@@ -380,6 +381,13 @@ public struct ReportError: Error, CustomStringConvertible, Sendable {
 /// The keys this file writes, escaped once (a 10,000-note run writes millions of them).
 private final class FHIRKeys: Sendable {
     static let shared = FHIRKeys()
+    /// `"url": …` members of the evidence extension and its parts.
+    let evidenceURL = JSONWriter.Members { $0.field("url", FHIRWriter.evidenceExtension) }
+    let noteIdURL = JSONWriter.Members { $0.field("url", "noteId") }
+    let beginURL = JSONWriter.Members { $0.field("url", "begin") }
+    let endURL = JSONWriter.Members { $0.field("url", "end") }
+    let sectionURL = JSONWriter.Members { $0.field("url", "section") }
+    let textURL = JSONWriter.Members { $0.field("url", "text") }
     let actuality = JSONWriter.Key("actuality")
     let causality = JSONWriter.Key("causality")
     let clinicalStatus = JSONWriter.Key("clinicalStatus")
