@@ -265,3 +265,22 @@ enum CorpusNotes {
         return []
     }
 }
+
+/// The lexicon matchers look tokens up by `Document.normHashes`: one hash per token, of exactly its form.
+@Suite struct TokenHashTests {
+    @Test func everyTokenHasTheHashOfItsForm() {
+        let analyzer = TextAnalyzer(tokenizer: Tokenizer(), sectionDetector: SectionDetector(), sentenceSplitter: SentenceSplitter())
+        for text in ["", "Denies chest pain.\nHx of DM2, HTN; post-operative day 2 — Émile’s ＣＯＰＤ 😀", String(repeating: "word ", count: 500)] {
+            let doc = analyzer.analyze(Note(noteID: "n", text: text))
+            #expect(doc.normHashes.count == doc.tokens.count)
+            for (t, h) in zip(doc.tokens, doc.normHashes) {
+                var fnv: UInt32 = 2_166_136_261
+                for b in doc.normStorage[t.normRange] { fnv = (fnv ^ UInt32(b)) &* 16_777_619 }
+                #expect(h == fnv)
+            }
+            // A document built from the same tokens gets the same hashes.
+            let rebuilt = Document(note: doc.note, tokens: doc.tokens, normStorage: doc.normStorage)
+            #expect(rebuilt.normHashes == doc.normHashes)
+        }
+    }
+}
