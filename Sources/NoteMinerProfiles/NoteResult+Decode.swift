@@ -1,4 +1,5 @@
 import Foundation
+import NoteMinerModel
 
 extension NoteResult {
     /// Reads a `notes.jsonl` line as `JSONDecoder` reads it, several times faster: resuming a run reads every
@@ -92,73 +93,18 @@ private struct LineReader {
     }
 
     mutating func string() -> String? {
-        guard take(UInt8(ascii: "\"")) else { return nil }
-        let start = i
-        while i < p.count, p[i] != UInt8(ascii: "\""), p[i] != UInt8(ascii: "\\") {
-            if p[i] < 0x20 { return nil }
-            i += 1
-        }
-        guard i < p.count else { return nil }
-        if p[i] == UInt8(ascii: "\"") {
-            defer { i += 1 }
-            return String(decoding: UnsafeBufferPointer(rebasing: p[start..<i]), as: UTF8.self)
+        skipSpace()
+        guard i < p.count, p[i] == UInt8(ascii: "\"") else { return nil }
+        // Most strings have no escape: made straight from their bytes.
+        var k = i + 1
+        while k < p.count, p[k] != UInt8(ascii: "\""), p[k] != UInt8(ascii: "\\"), p[k] >= 0x20 { k += 1 }
+        if k < p.count, p[k] == UInt8(ascii: "\"") {
+            defer { i = k + 1 }
+            return String(decoding: UnsafeBufferPointer(rebasing: p[(i + 1)..<k]), as: UTF8.self)
         }
         scratch.removeAll(keepingCapacity: true)
-        scratch.append(contentsOf: UnsafeBufferPointer(rebasing: p[start..<i]))
-        while i < p.count {
-            let c = p[i]
-            if c == UInt8(ascii: "\"") {
-                i += 1
-                return String(decoding: scratch, as: UTF8.self)
-            }
-            if c < 0x20 { return nil }
-            if c != UInt8(ascii: "\\") { scratch.append(c); i += 1; continue }
-            guard i + 1 < p.count else { return nil }
-            let e = p[i + 1]
-            i += 2
-            switch e {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): scratch.append(e)
-            case UInt8(ascii: "b"): scratch.append(0x08)
-            case UInt8(ascii: "f"): scratch.append(0x0C)
-            case UInt8(ascii: "n"): scratch.append(0x0A)
-            case UInt8(ascii: "r"): scratch.append(0x0D)
-            case UInt8(ascii: "t"): scratch.append(0x09)
-            case UInt8(ascii: "u"):
-                guard var v = hex4() else { return nil }
-                if v >= 0xD800 && v < 0xDC00 {
-                    // A high surrogate must be followed by an escaped low one.
-                    guard i + 1 < p.count, p[i] == UInt8(ascii: "\\"), p[i + 1] == UInt8(ascii: "u") else { return nil }
-                    i += 2
-                    guard let lo = hex4(), lo >= 0xDC00, lo < 0xE000 else { return nil }
-                    v = 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00)
-                } else if v >= 0xDC00 && v < 0xE000 {
-                    return nil
-                }
-                guard let scalar = Unicode.Scalar(v) else { return nil }
-                scratch.append(contentsOf: UTF8.encode(scalar)!)
-            default:
-                return nil
-            }
-        }
-        return nil
-    }
-
-    mutating func hex4() -> UInt32? {
-        guard p.count - i >= 4 else { return nil }
-        var v: UInt32 = 0
-        for _ in 0..<4 {
-            let c = p[i]
-            let d: UInt32
-            switch c {
-            case 0x30...0x39: d = UInt32(c - 0x30)
-            case 0x41...0x46: d = UInt32(c - 0x41 + 10)
-            case 0x61...0x66: d = UInt32(c - 0x61 + 10)
-            default: return nil
-            }
-            v = v << 4 | d
-            i += 1
-        }
-        return v
+        guard JSONStringReader.read(p, at: &i, into: &scratch) else { return nil }
+        return String(decoding: scratch, as: UTF8.self)
     }
 
     /// A plain JSON integer (no fraction or exponent; those go to `JSONDecoder`).
