@@ -11,7 +11,7 @@ import Darwin
 /// soon as its newline arrives (a driver that writes one note and waits for its result never deadlocks), and
 /// keeps at most `maxLineBytes + 1` bytes of a line: a multi-gigabyte line without a newline costs no memory,
 /// and `lastLineLength` still tells its real length.
-final class LineReader {
+public final class LineReader {
     private let fd: Int32
     private let ownsFile: Bool
     private let maxLineBytes: Int
@@ -19,12 +19,12 @@ final class LineReader {
     private var start = 0
     private var end = 0
     private var atEnd = false
-    private(set) var lineNumber = 0
+    public private(set) var lineNumber = 0
     /// Length in bytes of the line last returned by `next()`, before any cut at `maxLineBytes + 1`.
-    private(set) var lastLineLength = 0
+    public private(set) var lastLineLength = 0
 
     /// `maxLineBytes` 0 keeps whole lines.
-    init?(path: String, maxLineBytes: Int = 0) {
+    public init?(path: String, maxLineBytes: Int = 0) {
         let f = open(path, O_RDONLY)
         guard f >= 0 else { return nil }
         fd = f
@@ -58,7 +58,7 @@ final class LineReader {
         }
     }
 
-    func next() -> [UInt8]? {
+    public func next() -> [UInt8]? {
         var line: [UInt8] = []
         var length = 0
         var sawBytes = false
@@ -78,7 +78,7 @@ final class LineReader {
             }
             let stop = newline ?? end
             let room = keep - line.count
-            if room > 0 { line += chunk[start..<min(stop, start + room)] }
+            if room > 0 { line += chunk[start..<(start + min(stop - start, room))] }
             length += stop - start
             if let newline {
                 start = newline + 1

@@ -13,7 +13,7 @@ extension NoteResult {
         var ascii = true
         for b in line where b >= 0x80 { ascii = false; break }
         if !ascii, String(validating: line, as: UTF8.self) == nil { return nil }
-        var r = LineReader(p: line)
+        var r = ResultLineParser(p: line)
         guard let result = r.noteResult() else { return nil }
         r.skipSpace()
         return r.i == line.count ? result : nil
@@ -24,7 +24,7 @@ extension NoteResult {
 
 /// A recursive-descent reader of the records `NoteResult` encodes; every method returns nil on anything it does
 /// not read exactly (see `NoteResult.decodeLine`).
-private struct LineReader {
+private struct ResultLineParser {
     let p: UnsafeBufferPointer<UInt8>
     var i = 0
     var scratch: [UInt8] = []
@@ -61,7 +61,7 @@ private struct LineReader {
 
     /// An object's members: `body(key)` reads each value (false: give up). Keys are compared as raw bytes, so a
     /// key with an escape is refused; a key seen twice is refused too (`JSONDecoder` would not say which wins).
-    mutating func object(keys: [StaticString], _ body: (inout LineReader, Int) -> Bool) -> Bool {
+    mutating func object(keys: [StaticString], _ body: (inout ResultLineParser, Int) -> Bool) -> Bool {
         guard take(UInt8(ascii: "{")) else { return false }
         var seen: UInt64 = 0
         if take(UInt8(ascii: "}")) { return true }
@@ -82,7 +82,7 @@ private struct LineReader {
     }
 
     /// An array of values read by `element` (false: give up).
-    mutating func array(_ element: (inout LineReader) -> Bool) -> Bool {
+    mutating func array(_ element: (inout ResultLineParser) -> Bool) -> Bool {
         guard take(UInt8(ascii: "[")) else { return false }
         if take(UInt8(ascii: "]")) { return true }
         while true {
@@ -159,7 +159,7 @@ private struct LineReader {
     }
 
     /// `decodeIfPresent`: null is absent (nil result, `ok` true).
-    mutating func optional<T>(_ read: (inout LineReader) -> T?) -> (value: T?, ok: Bool) {
+    mutating func optional<T>(_ read: (inout ResultLineParser) -> T?) -> (value: T?, ok: Bool) {
         if null() { return (nil, true) }
         let v = read(&self)
         return (v, v != nil)

@@ -39,10 +39,10 @@ struct ProfileCommand: AsyncParsableCommand {
                     ? try FileManager.default.contentsOfDirectory(atPath: path).filter(Self.isResultFile).sorted().map { path + "/" + $0 }
                     : [path]
                 for file in files {
-                    guard let data = FileManager.default.contents(atPath: file) else { throw CLIError.setup("cannot read '\(file)'") }
-                    var lineNumber = 0
-                    for line in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
-                        lineNumber += 1
+                    // Line by line: the records are kept, but not a second copy of the whole file beside them.
+                    guard let reader = LineReader(path: file) else { throw CLIError.setup("cannot read '\(file)'") }
+                    while let line = reader.next() {
+                        let lineNumber = reader.lineNumber
                         if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) { continue }
                         do {
                             let record: NoteResult

@@ -128,6 +128,25 @@ func write(_ bytes: [UInt8], to path: String) throws {
         #expect(r.reason == .tooLarge)
     }
 
+    /// `--max-note-bytes 0` (no limit) read JSON Lines through a line reader that overflowed on its "keep every
+    /// byte" limit and crashed on the first line; lines longer than its 64 KB chunk must come out whole.
+    @Test func noLimitReadsJSONLinesWhole() throws {
+        let dir = try makeTempFolder()
+        let long = String(repeating: "fever and cough ", count: 10_000)  // 160 KB, several chunks
+        let lines = [#"{"note_id":"a","text":"short"}"#, "{\"note_id\":\"b\",\"text\":\"\(long)\"}\r", "", #"{"note_id":"c","text":"end"}"#]
+        try write(Array(lines.joined(separator: "\n").utf8), to: dir + "/in.jsonl")
+        var options = NoteReader.Options()
+        options.maxNoteBytes = 0
+        let items = Array(try NoteReader(inputs: [dir + "/in.jsonl"], options: options))
+        let texts = items.compactMap { item -> String? in if case .note(let n, _, _) = item { return n.text } else { return nil } }
+        #expect(texts == ["short", long, "end"])
+        let reader = try #require(LineReader(path: dir + "/in.jsonl"))
+        var read: [[UInt8]] = []
+        while let line = reader.next() { read.append(line) }
+        #expect(read.map { String(decoding: $0, as: UTF8.self) } == lines.map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 })
+        #expect(reader.lineNumber == 4)
+    }
+
     @Test func missingInputIsASetupError() {
         #expect(throws: InputError.self) { try NoteReader(inputs: ["/nonexistent/path/x"]) }
     }
