@@ -165,12 +165,14 @@ public struct ConceptExtractor: Sendable {
 public enum ExtractOutput {
     /// `{"note_id", "mentions": [...]}` and a newline; keys in the documented order. A mention whose words
     /// were left ambiguous also carries `"ambiguous": true` and `"alternatives": [concept ids]`.
-    /// `adrSentences` nil leaves the key out (no ADR model).
-    public static func jsonLine(noteID: String, mentions: [ExtractedMention], adrSentences: [ADRSentenceRecord]? = nil, into w: inout JSONWriter) {
+    /// `adrSentences` nil leaves the key out (no ADR model). `concepts` (the extractor's `conceptMembers`) copies
+    /// each mention's concept members from bytes serialized once; the line is the same with or without it.
+    public static func jsonLine(noteID: String, mentions: [ExtractedMention], adrSentences: [ADRSentenceRecord]? = nil,
+                                concepts: ConceptMembersJSON? = nil, into w: inout JSONWriter) {
         w.beginObject()
         w.field("note_id", noteID)
         w.key("mentions")
-        NoteResult.writeMentions(mentions.map(\.resultRecord), into: &w)
+        NoteResult.writeMentions(mentions.map(\.resultRecord), into: &w, concepts: concepts)
         if let adrSentences {
             w.key("adr_sentences")
             NoteResult.writeADRSentences(adrSentences, into: &w)

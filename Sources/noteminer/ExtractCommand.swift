@@ -62,7 +62,8 @@ struct ExtractCommand: AsyncParsableCommand {
                 case .jsonl:
                     var w = JSONWriter(reserving: 256 + mentions.count * 400)
                     ExtractOutput.jsonLine(noteID: note.noteID, mentions: mentions,
-                                           adrSentences: adr?.sentences(doc, mentions: mentions), into: &w)
+                                           adrSentences: adr?.sentences(doc, mentions: mentions),
+                                           concepts: extractor.conceptMembers, into: &w)
                     return (item, w.bytes, s)
                 case .tsv:
                     return (item, Array(ExtractOutput.tsvRows(noteID: note.noteID, mentions: mentions).utf8), s)
