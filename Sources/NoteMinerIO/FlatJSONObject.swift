@@ -29,9 +29,7 @@ struct FlatJSONObject {
 
     static func parse(_ p: UnsafeBufferPointer<UInt8>) -> FlatJSONObject? {
         // Non-ASCII bytes must be valid UTF-8, as JSONSerialization requires; checked once for the whole line.
-        var ascii = true
-        for b in p where b >= 0x80 { ascii = false; break }
-        if !ascii, String(validating: p, as: UTF8.self) == nil { return nil }
+        if !JSONStringReader.isValidUTF8(p) { return nil }
 
         var i = 0
         let n = p.count

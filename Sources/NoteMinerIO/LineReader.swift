@@ -21,7 +21,7 @@ public final class LineReader {
     private var atEnd = false
     public private(set) var lineNumber = 0
     /// Length in bytes of the line last returned by `next()`, before any cut at `maxLineBytes + 1`.
-    public private(set) var lastLineLength = 0
+    private(set) var lastLineLength = 0
 
     /// `maxLineBytes` 0 keeps whole lines.
     public init?(path: String, maxLineBytes: Int = 0) {

@@ -4,7 +4,7 @@ public enum JSONStringReader {
     /// Reads the string whose opening quote is at `p[i]`, appends its unescaped UTF-8 to `out` and moves `i` past
     /// the closing quote. False, with `i` anywhere, when it is not a valid JSON string: no quote at `i`, no closing
     /// quote, a raw control character, an unknown escape, or a lone surrogate (these go to the general parser).
-    /// The caller checks that the bytes are valid UTF-8.
+    /// The caller checks that the bytes are valid UTF-8 (`isValidUTF8`).
     public static func read(_ p: UnsafeBufferPointer<UInt8>, at i: inout Int, into out: inout [UInt8]) -> Bool {
         let n = p.count
         guard i < n, p[i] == UInt8(ascii: "\"") else { return false }
@@ -48,6 +48,14 @@ public enum JSONStringReader {
             runStart = i
         }
         return false
+    }
+
+    /// Whether `p` is valid UTF-8, as Foundation's JSON parsers require of a whole record: checked once per line
+    /// (plain ASCII, most lines, in one pass) so the strings in it can be made without checks.
+    public static func isValidUTF8(_ p: UnsafeBufferPointer<UInt8>) -> Bool {
+        var ascii = true
+        for b in p where b >= 0x80 { ascii = false; break }
+        return ascii || String(validating: p, as: UTF8.self) != nil
     }
 
     private static func hex4(_ p: UnsafeBufferPointer<UInt8>, at i: inout Int) -> UInt32? {

@@ -10,9 +10,7 @@ extension NoteResult {
     /// expected, a value of another type, an escape in a key, a lone surrogate, invalid UTF-8, malformed JSON.
     /// The caller then uses `JSONDecoder`, so errors and odd records behave as before.
     public static func decodeLine(_ line: UnsafeBufferPointer<UInt8>) -> NoteResult? {
-        var ascii = true
-        for b in line where b >= 0x80 { ascii = false; break }
-        if !ascii, String(validating: line, as: UTF8.self) == nil { return nil }
+        guard JSONStringReader.isValidUTF8(line) else { return nil }
         var r = ResultLineParser(p: line)
         guard let result = r.noteResult() else { return nil }
         r.skipSpace()
@@ -40,11 +38,6 @@ private struct ResultLineParser {
         guard i < p.count, p[i] == c else { return false }
         i += 1
         return true
-    }
-
-    @inline(__always) mutating func peek() -> UInt8? {
-        skipSpace()
-        return i < p.count ? p[i] : nil
     }
 
     mutating func literal(_ word: StaticString) -> Bool {
@@ -158,6 +151,16 @@ private struct ResultLineParser {
         return nil
     }
 
+    /// An array of values read by `read`, appended to `out`; null is an absent array (`decodeIfPresent` … `?? []`).
+    mutating func list<T>(_ read: (inout ResultLineParser) -> T?, into out: inout [T]) -> Bool {
+        if null() { return true }
+        return array { r in
+            guard let v = read(&r) else { return false }
+            out.append(v)
+            return true
+        }
+    }
+
     /// `decodeIfPresent`: null is absent (nil result, `ok` true).
     mutating func optional<T>(_ read: (inout ResultLineParser) -> T?) -> (value: T?, ok: Bool) {
         if null() { return (nil, true) }
@@ -187,21 +190,8 @@ private struct ResultLineParser {
             case 3: let v = r.optional { $0.string() }; date = v.value; return v.ok
             case 4: let v = r.optional { $0.string() }; noteType = v.value; return v.ok
             case 5: let v = r.optional { $0.int() }; age = v.value; return v.ok
-            case 6:
-                if r.null() { return true }
-                mentions.reserveCapacity(64)
-                return r.array { r in
-                    guard let m = r.mention() else { return false }
-                    mentions.append(m)
-                    return true
-                }
-            default:
-                if r.null() { return true }
-                return r.array { r in
-                    guard let a = r.adrSentence() else { return false }
-                    adr.append(a)
-                    return true
-                }
+            case 6: return r.list({ $0.mention() }, into: &mentions)
+            default: return r.list({ $0.adrSentence() }, into: &adr)
             }
         }
         guard ok, let noteID else { return nil }
@@ -224,17 +214,7 @@ private struct ResultLineParser {
             case 3: conceptID = r.string(); return conceptID != nil
             case 4: preferredName = r.string(); return preferredName != nil
             case 5: category = r.string(); return category != nil
-            case 6:
-                if r.null() { return true }
-                return r.array { r in
-                    var system: String?, code: String?
-                    guard r.object(keys: Self.codeKeys, { r, k in
-                        if k == 0 { system = r.string(); return system != nil }
-                        code = r.string(); return code != nil
-                    }), let system, let code else { return false }
-                    codes.append(CodingRecord(system: system, code: code))
-                    return true
-                }
+            case 6: return r.list({ $0.coding() }, into: &codes)
             case 7: let v = r.optional { $0.string() }; riskFactor = v.value; return v.ok
             case 8: let v = r.optional { $0.string() }; section = v.value ?? "other"; return v.ok
             case 9: let v = r.optional { $0.int() }; sentence = v.value ?? 0; return v.ok
@@ -242,28 +222,8 @@ private struct ResultLineParser {
                 let v = r.optional { $0.bool() }
                 flags[k == 16 ? 5 : k - 10] = v.value ?? false
                 return v.ok
-            case 15:
-                if r.null() { return true }
-                return r.array { r in
-                    var attribute: String?, trigger: String?, b: Int?, e: Int?
-                    guard r.object(keys: Self.evidenceKeys, { r, k in
-                        switch k {
-                        case 0: attribute = r.string(); return attribute != nil
-                        case 1: trigger = r.string(); return trigger != nil
-                        case 2: b = r.int(); return b != nil
-                        default: e = r.int(); return e != nil
-                        }
-                    }), let attribute, let trigger, let b, let e else { return false }
-                    evidence.append(EvidenceRecord(attribute: attribute, trigger: trigger, begin: b, end: e))
-                    return true
-                }
-            default:
-                if r.null() { return true }
-                return r.array { r in
-                    guard let s = r.string() else { return false }
-                    alternatives.append(s)
-                    return true
-                }
+            case 15: return r.list({ $0.evidence() }, into: &evidence)
+            default: return r.list({ $0.string() }, into: &alternatives)
             }
         }
         guard ok, let begin, let end, let text, let conceptID, let preferredName, let category else { return nil }
@@ -286,32 +246,52 @@ private struct ResultLineParser {
             case 2: end = r.int(); return end != nil
             case 3: text = r.string(); return text != nil
             case 4: probability = r.double(); return probability != nil
-            case 5:
-                if r.null() { return true }
-                return r.array { r in
-                    var drug: String?, effect: String?
-                    guard r.object(keys: Self.pairKeys, { r, k in
-                        if k == 0 { drug = r.string(); return drug != nil }
-                        effect = r.string(); return effect != nil
-                    }), let drug, let effect else { return false }
-                    pairs.append(PairRecord(drug: drug, effect: effect))
-                    return true
-                }
-            default:
-                if r.null() { return true }
-                return r.array { r in
-                    var feature: String?, contribution: Double?
-                    guard r.object(keys: Self.contributionKeys, { r, k in
-                        if k == 0 { feature = r.string(); return feature != nil }
-                        contribution = r.double(); return contribution != nil
-                    }), let feature, let contribution else { return false }
-                    explanation.append(ContributionRecord(feature: feature, contribution: contribution))
-                    return true
-                }
+            case 5: return r.list({ $0.pair() }, into: &pairs)
+            default: return r.list({ $0.contribution() }, into: &explanation)
             }
         }
         guard ok, let sentence, let begin, let end, let text, let probability else { return nil }
         return ADRSentenceRecord(sentence: sentence, begin: begin, end: end, text: text, probability: probability,
                                  pairs: pairs, explanation: explanation)
+    }
+
+    mutating func coding() -> CodingRecord? {
+        var system: String?, code: String?
+        guard object(keys: Self.codeKeys, { r, k in
+            if k == 0 { system = r.string(); return system != nil }
+            code = r.string(); return code != nil
+        }), let system, let code else { return nil }
+        return CodingRecord(system: system, code: code)
+    }
+
+    mutating func evidence() -> EvidenceRecord? {
+        var attribute: String?, trigger: String?, begin: Int?, end: Int?
+        guard object(keys: Self.evidenceKeys, { r, k in
+            switch k {
+            case 0: attribute = r.string(); return attribute != nil
+            case 1: trigger = r.string(); return trigger != nil
+            case 2: begin = r.int(); return begin != nil
+            default: end = r.int(); return end != nil
+            }
+        }), let attribute, let trigger, let begin, let end else { return nil }
+        return EvidenceRecord(attribute: attribute, trigger: trigger, begin: begin, end: end)
+    }
+
+    mutating func pair() -> PairRecord? {
+        var drug: String?, effect: String?
+        guard object(keys: Self.pairKeys, { r, k in
+            if k == 0 { drug = r.string(); return drug != nil }
+            effect = r.string(); return effect != nil
+        }), let drug, let effect else { return nil }
+        return PairRecord(drug: drug, effect: effect)
+    }
+
+    mutating func contribution() -> ContributionRecord? {
+        var feature: String?, contribution: Double?
+        guard object(keys: Self.contributionKeys, { r, k in
+            if k == 0 { feature = r.string(); return feature != nil }
+            contribution = r.double(); return contribution != nil
+        }), let feature, let contribution else { return nil }
+        return ContributionRecord(feature: feature, contribution: contribution)
     }
 }
