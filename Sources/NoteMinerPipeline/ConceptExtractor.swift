@@ -137,7 +137,7 @@ public struct ConceptExtractor: Sendable {
                     }
                     if m.ambiguous {
                         record.ambiguous = true
-                        record.alternatives = m.alternatives.map { lexicon.concepts[Int($0)].id }
+                        record.alternatives = m.alternatives.map { concepts[Int($0)].id }
                     }
                     out.records.append(record)
                     out.utf8Ranges.append(b..<e)

@@ -193,7 +193,6 @@ public enum SQLiteWriter {
                         json.withBytes { pending.bytes.append(contentsOf: $0) }
                     }
                     pending.texts.append(start..<pending.bytes.count)
-                    pending.rows += 1
                     if pending.rows == Self.mentionBatch {
                         try pending.write(mentionBatchStmt, rows: 0..<pending.rows)
                         pending.clear()
@@ -274,7 +273,7 @@ public enum SQLiteWriter {
         var ints: [Int] = []
         var texts: [Range<Int>] = []
         var bytes: [UInt8] = []
-        var rows = 0
+        var rows: Int { ints.count / Inserter.intColumns.count }
 
         mutating func append(_ text: String) {
             let start = bytes.count
@@ -286,7 +285,6 @@ public enum SQLiteWriter {
             ints.removeAll(keepingCapacity: true)
             texts.removeAll(keepingCapacity: true)
             bytes.removeAll(keepingCapacity: true)
-            rows = 0
         }
 
         /// Inserts rows `rows` with one run of `statement`, which has a row of parameters for each. Texts are bound
