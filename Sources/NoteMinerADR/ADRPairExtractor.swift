@@ -12,11 +12,22 @@ struct ADRPairExtractor {
     enum Policy { case patternsFirst, union }
     var pairPolicy: Policy = .patternsFirst
 
-    fileprivate struct Span: Hashable { var lo: Int; var hi: Int }  // token range [lo, hi)
+    fileprivate struct Span: Hashable {  // token range [lo, hi)
+        var lo: Int
+        var hi: Int
+
+        /// Distinct spans by (lo, hi).
+        static func sortedUnique(_ spans: [Span]) -> [Span] {
+            var out: [Span] = []
+            out.reserveCapacity(spans.count)
+            for s in spans.sorted(by: { ($0.lo, $0.hi) < ($1.lo, $1.hi) }) where out.last != s { out.append(s) }
+            return out
+        }
+    }
 
     static func w(_ s: String) -> UInt64 { ADRText.hashWord(s) }
-    static let articles: Set<UInt64> = set(["a", "an", "the"])
-    static func set(_ words: [String]) -> Set<UInt64> { Set(words.map(w)) }
+    static let articles = set(["a", "an", "the"])
+    static func set(_ words: [String]) -> WordSet { WordSet(words.map(w)) }
 
     /// Words that end a noun phrase when walking outward from a cue.
     static let npStop = set([
@@ -78,29 +89,29 @@ struct ADRPairExtractor {
                                  "produce", "produced", "precipitated", "provoked", "triggered"])
 
     /// Effect-first cues: "X <cue> Y".
-    static let effectFirstCues: [[UInt64]] = [
+    static let effectFirstCues = CueList([
         "induced by", "caused by", "secondary to", "due to", "associated with", "attributed to", "attributable to",
         "following", "after", "during", "related to", "while on", "while receiving", "while taking",
         "in association with", "as a complication of", "as a side effect of", "after starting",
         "as a result of", "from", "with the use of", "on", "complicating", "complicating therapy with",
         "complicating treatment with", "in a patient treated with", "in patients treated with",
         "in a patient receiving", "in patients receiving", "in a patient taking", "in patients taking",
-    ].map { $0.split(separator: " ").map { ADRText.hashWord(String($0)) } }
+    ])
 
     /// Cues after which a list of effects follows ("developed fever, rash and hepatitis").
-    static let effectListCues: [[UInt64]] = [
+    static let effectListCues = CueList([
         "developed", "develop", "develops", "experienced", "complained of", "complaining of", "presented with",
         "presenting with", "suffered", "suffered from", "suffering from", "exhibited", "cases of", "case of",
         "report of", "episode of", "episodes of", "signs of", "occurrence of", "development of", "manifested",
         "onset of", "resulted in", "led to", "causing", "caused", "induced", "produced", "precipitated",
         "developing", "symptoms of", "consist of", "consisted of", "such as", "including",
-    ].map { $0.split(separator: " ").map { ADRText.hashWord(String($0)) } }
+    ])
     /// Cues after which a drug follows ("receiving clomipramine", "treated with fludarabine").
-    static let drugCues: [[UInt64]] = [
+    static let drugCues = CueList([
         "taking", "receiving", "received", "treated with", "treatment with", "therapy with", "use of",
         "administration of", "exposure to", "ingestion of", "initiation of", "starting", "started on", "on",
         "with", "after", "following", "during", "of",
-    ].map { $0.split(separator: " ").map { ADRText.hashWord(String($0)) } }
+    ])
     static let occurring = set(["occurring", "occurred", "appearing", "observed", "detected", "noted", "seen"])
 
     static let hyphenCues = set(["induced", "associated", "related", "mediated", "attributed", "caused", "provoked", "triggered"])
@@ -322,11 +333,9 @@ struct ADRPairExtractor {
             }
             return out
         }
-        func matchCue(_ cue: [UInt64], at i: Int) -> Bool {
-            guard cue[0] == tokens[i].hash, i + cue.count <= tokens.count else { return false }
-            for k in 1..<cue.count where tokens[i + k].hash != cue[k] { return false }
-            return true
-        }
+        // Read once per sentence: each read of a static is a call.
+        let effectFirstCues = ADRPairExtractor.effectFirstCues, drugCues = ADRPairExtractor.drugCues
+        let effectListCues = ADRPairExtractor.effectListCues
 
         var i = 0
         while i < tokens.count {
@@ -348,10 +357,7 @@ struct ADRPairExtractor {
             guard t.isWord else { i += 1; continue }
             // "X <cue> Y"
             var matched = false
-            for cue in ADRPairExtractor.effectFirstCues where cue[0] == t.hash && i + cue.count <= tokens.count {
-                var ok = true
-                for k in 1..<cue.count where tokens[i + k].hash != cue[k] { ok = false; break }
-                guard ok else { continue }
+            for cue in effectFirstCues.matching(tokens, at: i) {
                 let ds = drugsRight(startingAt: i + cue.count)
                 let es = effectsLeft(endingAt: i)
                 // Weak cues ("after", "during", "on", "from") only count when the drug is known or shaped like a
@@ -384,19 +390,21 @@ struct ADRPairExtractor {
         // Drugs named after drug cues, when known or shaped like a drug name (INN stem).
         var cuedDrugs: [Span] = []
         for j in tokens.indices where tokens[j].isWord {
-            for cue in ADRPairExtractor.drugCues where matchCue(cue, at: j) {
+            for cue in drugCues.matching(tokens, at: j) {
                 for d in drugsRight(startingAt: j + cue.count) where drugs.contains(d) || (d.hi - d.lo == 1 && ADRCues.looksLikeDrug(bytes: bytes, token: tokens[d.lo])) {
                     cuedDrugs.append(d)
                 }
                 break
             }
         }
-        let sentenceDrugs = Array(Set(drugs + cuedDrugs + explicit.map { $0.0 })).sorted { $0.lo < $1.lo }
+        // Sorted by (lo, hi): sorting a `Set`'s elements by `lo` alone left spans starting together in the Set's
+        // order, which is seeded per process, and with it the order of the pairs.
+        let sentenceDrugs = Span.sortedUnique(drugs + cuedDrugs + explicit.map { $0.0 })
         // Effects listed after "developed", "complained of", ...; and "X occurring after ...".
         if !sentenceDrugs.isEmpty {
             var listed: [Span] = []
             for j in tokens.indices where tokens[j].isWord {
-                for cue in ADRPairExtractor.effectListCues where matchCue(cue, at: j) {
+                for cue in effectListCues.matching(tokens, at: j) {
                     if isWord(j + cue.count), tokens[j + cue.count].hash == ADRPairExtractor.w("by") { break }
                     listed += effectsRight(startingAt: j + cue.count, list: true)
                     break
@@ -431,11 +439,9 @@ struct ADRPairExtractor {
             return Analysis(candidates: candidates, patternPairs: explicit.count, patternPairsWithKnownDrug: explicit.filter { p in drugs.contains(p.0) }.count)
         }
         // Known drugs × known effects not already explained by a pattern.
-        let patternDrugs = Set(explicit.map { $0.0 })
-        let patternEffects = Set(explicit.map { $0.1 })
-        // Ties on `lo` ("nausea/vomiting" and "nausea") are broken by `hi`: Set order is seeded per process.
-        let allDrugs = Array(Set(drugs).union(patternDrugs)).sorted { ($0.lo, $0.hi) < ($1.lo, $1.hi) }
-        let allEffects = Array(Set(effects).union(patternEffects)).sorted { ($0.lo, $0.hi) < ($1.lo, $1.hi) }
+        // Ties on `lo` ("nausea/vomiting" and "nausea") are broken by `hi`.
+        let allDrugs = Span.sortedUnique(drugs + explicit.map { $0.0 })
+        let allEffects = Span.sortedUnique(effects + explicit.map { $0.1 })
         for d in allDrugs {
             for e in allEffects where !(e.lo < d.hi && d.lo < e.hi) { candidates.append((d, e)) }
         }
@@ -443,4 +449,66 @@ struct ADRPairExtractor {
     }
 
     static let strongSingle = set(["following"])
+}
+
+/// Word hashes to test words against, with a bitset in front: most words tested are in no list, and the bitset
+/// answers those without hashing the hash again for a `Set` lookup.
+struct WordSet: Sendable {
+    private let words: Set<UInt64>
+    private let filter: HashFilter
+
+    init(_ hashes: [UInt64]) {
+        words = Set(hashes)
+        filter = HashFilter(hashes)
+    }
+
+    @inline(__always)
+    func contains(_ hash: UInt64) -> Bool { filter.mayContain(hash) && words.contains(hash) }
+}
+
+/// 4,096 bits over word hashes: false means the hash is not among those inserted.
+struct HashFilter: Sendable {
+    private var bits = [UInt64](repeating: 0, count: 64)
+
+    init(_ hashes: [UInt64]) {
+        for h in hashes {
+            let bit = Self.bit(h)
+            bits[bit >> 6] |= 1 << UInt64(bit & 63)
+        }
+    }
+
+    @inline(__always)
+    private static func bit(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> 52) }
+
+    @inline(__always)
+    func mayContain(_ hash: UInt64) -> Bool {
+        let bit = Self.bit(hash)
+        return bits[bit >> 6] & (1 << UInt64(bit & 63)) != 0
+    }
+}
+
+/// Multi-word cues matched at every word of a scored sentence. Most words start no cue, so a filter over the
+/// cues' first words answers first: testing each word against every cue (85 of them) was most of the pair
+/// analysis.
+struct CueList: Sendable {
+    /// Word hashes of each cue, in the order given (the first match wins where callers stop at one).
+    let cues: [[UInt64]]
+    private let firstWords: HashFilter
+
+    init(_ phrases: [String]) {
+        cues = phrases.map { $0.split(separator: " ").map { ADRText.hashWord(String($0)) } }
+        firstWords = HashFilter(cues.map { $0[0] })
+    }
+
+    /// The cues whose words are tokens `i`, `i + 1`, … (in list order).
+    @inline(__always)
+    func matching(_ tokens: [ADRToken], at i: Int) -> [[UInt64]] {
+        let h = tokens[i].hash
+        guard firstWords.mayContain(h) else { return [] }
+        return cues.filter { cue in
+            guard cue[0] == h, i + cue.count <= tokens.count else { return false }
+            for k in 1..<cue.count where tokens[i + k].hash != cue[k] { return false }
+            return true
+        }
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import NoteMinerADR
 
 /// Pairing from sentence structure alone (empty gazetteer, no lexicon annotations), so each pattern is
@@ -50,5 +51,42 @@ import Testing
     @Test func causeVerbPairsPrecedingDrug() {
         let p = set(pairs("Phenytoin can cause gingival hyperplasia.", drugs: ["Phenytoin"]))
         #expect(p.contains("Phenytoin|gingival hyperplasia"))
+    }
+}
+
+/// The bitsets in front of the pair extractor's word lists and cues only skip work: every answer equals the
+/// plain scan's.
+@Suite struct ADRWordFilterTests {
+    static let vocabulary = ["induced", "by", "due", "to", "secondary", "in", "a", "patient", "treated", "with", "after",
+                             "starting", "developed", "complained", "of", "rash", "warfarin", "and", "or", "the", "was",
+                             "following", "on", "as", "result", "such", "including", "zzz", "0", "-", ","]
+
+    @Test func cueListsFindExactlyTheCuesAPlainScanFinds() {
+        var rng = TestSupport.SplitMix64(seed: 7)
+        for list in [ADRPairExtractor.effectFirstCues, ADRPairExtractor.drugCues, ADRPairExtractor.effectListCues] {
+            for _ in 0..<300 {
+                let sentence = (0..<Int.random(in: 1...12, using: &rng)).map { _ in Self.vocabulary.randomElement(using: &rng)! }
+                    .joined(separator: " ")
+                var text = sentence
+                text.withUTF8 { bytes in
+                    let tokens = ADRText.tokenize(bytes)
+                    for i in tokens.indices {
+                        let plain = list.cues.filter { cue in
+                            i + cue.count <= tokens.count && cue.indices.allSatisfy { tokens[i + $0].hash == cue[$0] }
+                        }
+                        #expect(list.matching(tokens, at: i) == plain, "\(sentence) at token \(i)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func wordSetsAnswerLikeSets() {
+        let words = ["of", "with", "in", "developed", "because", "0", "h"]
+        let set = WordSet(words.map(ADRText.hashWord))
+        for w in words { #expect(set.contains(ADRText.hashWord(w))) }
+        for w in Self.vocabulary + (0..<2000).map({ "w\($0)" }) where !words.contains(w) {
+            #expect(!set.contains(ADRText.hashWord(w)), "\(w)")
+        }
     }
 }
