@@ -254,7 +254,8 @@ struct ADRFeatureExtractor: Sendable {
             for f in ADRFeatureExtractor.lexiconFeatures(drugs: drugs, effects: effects, tokens: tokens) {
                 flags.append(LexiconFeature.gazetteerFlags[f.rawValue])
             }
-            let structure = ADRPairExtractor(gazetteer: gazetteer).analyze(bytes: bytes, tokens: tokens, input: input)
+            let structure = ADRPairExtractor(gazetteer: gazetteer).analyze(bytes: bytes, tokens: tokens, input: input,
+                                                                            gazetteerMatches: gazetteerMatches)
             out.analysis = structure
             if structure.patternPairs > 0 { flags.append(LexiconFeature.patternPairFlag) }
             if structure.patternPairsWithKnownDrug > 0 { flags.append(LexiconFeature.patternPairKnownDrugFlag) }

@@ -163,7 +163,9 @@ struct ADRPairExtractor {
         analyze(bytes: bytes, tokens: tokens, input: input).pairs(bytes: bytes, tokens: tokens)
     }
 
-    func analyze(bytes: UnsafeBufferPointer<UInt8>, tokens: [ADRToken], input: ADRSentenceInput) -> Analysis {
+    /// `gazetteerMatches`: `gazetteer.matches(tokens: tokens)` when the caller has them already.
+    func analyze(bytes: UnsafeBufferPointer<UInt8>, tokens: [ADRToken], input: ADRSentenceInput,
+                 gazetteerMatches: [(Range<Int>, Int)]? = nil) -> Analysis {
         var drugs: [Span] = []
         var effects: [Span] = []
         var explicit: [(Span, Span)] = []
@@ -176,7 +178,7 @@ struct ADRPairExtractor {
         }
         drugs += input.drugs.compactMap(tokenRange)
         effects += input.effects.filter { !$0.negated && !$0.hypothetical }.compactMap(tokenRange)
-        for (r, kind) in gazetteer.matches(tokens: tokens) {
+        for (r, kind) in gazetteerMatches ?? gazetteer.matches(tokens: tokens) {
             let s = Span(lo: r.lowerBound, hi: r.upperBound)
             if kind == 1 { drugs.append(s) } else { effects.append(s) }
         }

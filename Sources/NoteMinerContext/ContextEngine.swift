@@ -266,11 +266,13 @@ public struct ContextEngine: Sendable {
         // Per attribute, the nearest trigger so far (index into `triggers`, -1 none); on the stack, as this runs
         // for every mention.
         let attributes = AssertionAttribute.allCases.count
+        // The closure uses no `self`: capturing it copied the engine (retaining each of its tables) per mention.
+        let traits = ruleTraits
         withUnsafeTemporaryAllocation(of: (distance: Int, trigger: Int).self, capacity: attributes) { best in
             best.initialize(repeating: (.max, -1))
             for k in lo..<last {
                 let t = triggers[k]
-                let rule = ruleTraits[t.rule]
+                let rule = traits[t.rule]
                 let ai = rule.attribute
                 guard ai >= 0 else { continue }
                 var distance = Int.max
@@ -281,11 +283,11 @@ public struct ContextEngine: Sendable {
                     distance = 0
                 }
                 if rule.direction == .forward || rule.direction == .bidirectional, tb >= t.end {
-                    let limit = scopeEnd(found, from: t.end, sentenceEnd: se, attribute: ai, maxScope: rule.maxScope, doc: doc)
+                    let limit = Self.scopeEnd(found, from: t.end, sentenceEnd: se, attribute: ai, maxScope: rule.maxScope, doc: doc)
                     if tb < limit { distance = tb - t.end }
                 }
                 if rule.direction == .backward || rule.direction == .bidirectional, te <= t.begin {
-                    let limit = scopeBegin(found, from: t.begin, sentenceBegin: sb, attribute: ai, maxScope: rule.maxScope, doc: doc)
+                    let limit = Self.scopeBegin(found, from: t.begin, sentenceBegin: sb, attribute: ai, maxScope: rule.maxScope, doc: doc)
                     if te > limit { distance = min(distance, t.begin - te) }
                 }
                 if distance < best[ai].distance { best[ai] = (distance, k) }
@@ -305,7 +307,7 @@ public struct ContextEngine: Sendable {
     }
 
     /// The scope end: the sentence end, or the first termination (for this attribute) at or after `start`.
-    private func scopeEnd(_ found: SentenceTriggers, from start: Int, sentenceEnd: Int, attribute ai: Int, maxScope: Int?, doc: Document) -> Int {
+    private static func scopeEnd(_ found: SentenceTriggers, from start: Int, sentenceEnd: Int, attribute ai: Int, maxScope: Int?, doc: Document) -> Int {
         var end = sentenceEnd
         let begins = found.terminationBegins, range = found.terminations(ai)
         let k = Self.lowerBound(begins, range, start)
@@ -322,7 +324,7 @@ public struct ContextEngine: Sendable {
 
     /// The scope begin: the sentence begin, or the end of the last termination (for this attribute) ending at
     /// or before `start`.
-    private func scopeBegin(_ found: SentenceTriggers, from start: Int, sentenceBegin: Int, attribute ai: Int, maxScope: Int?, doc: Document) -> Int {
+    private static func scopeBegin(_ found: SentenceTriggers, from start: Int, sentenceBegin: Int, attribute ai: Int, maxScope: Int?, doc: Document) -> Int {
         var begin = sentenceBegin
         let ends = found.terminationEnds, range = found.terminations(ai)
         let k = Self.lowerBound(ends, range, start + 1) - 1

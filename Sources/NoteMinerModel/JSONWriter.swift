@@ -74,9 +74,24 @@ public struct JSONWriter: @unchecked Sendable {
     @inline(__always)
     private mutating func put(_ p: UnsafeBufferPointer<UInt8>) {
         guard let src = p.baseAddress, p.count > 0 else { return }
-        reserve(p.count)
-        (base + count).update(from: src, count: p.count)
-        count += p.count
+        let n = p.count
+        reserve(n)
+        let dst = UnsafeMutableRawPointer(base + count)
+        // Keys and most values are a few bytes: two overlapping loads and stores instead of a `memmove` call.
+        if n >= 8 && n <= 16 {
+            let raw = UnsafeRawPointer(src)
+            let head = raw.loadUnaligned(as: UInt64.self), tail = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            dst.storeBytes(of: head, as: UInt64.self)
+            dst.storeBytes(of: tail, toByteOffset: n - 8, as: UInt64.self)
+        } else if n >= 4 && n < 8 {
+            let raw = UnsafeRawPointer(src)
+            let head = raw.loadUnaligned(as: UInt32.self), tail = raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+            dst.storeBytes(of: head, as: UInt32.self)
+            dst.storeBytes(of: tail, toByteOffset: n - 4, as: UInt32.self)
+        } else {
+            (base + count).update(from: src, count: n)
+        }
+        count += n
     }
 
     @inline(__always)

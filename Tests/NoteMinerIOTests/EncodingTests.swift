@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import NoteMinerIO
 import NoteMinerModel
+import TestSupport
 
 private func decodeText(_ bytes: [UInt8], _ encoding: TextEncoding = .auto) -> (String, [String])? {
     guard case .text(let t, let w) = NoteTextDecoder.decode(bytes, encoding: encoding) else { return nil }
@@ -100,5 +101,44 @@ private func decodeText(_ bytes: [UInt8], _ encoding: TextEncoding = .auto) -> (
         options.encoding = .utf8
         guard case .note(let n, let w, _) = Array(try NoteReader(inputs: [dir], options: options)).first else { Issue.record("refused"); return }
         #expect(n.text.contains("\u{FFFD}") && w.map(\.code) == ["invalid_utf8_repaired"])
+    }
+}
+
+/// The invalid-sequence count skips ASCII runs a word at a time and parses the rest one sequence at a time; it
+/// must count and place exactly what one parser pass over the whole text does.
+@Suite struct InvalidUTF8CountTests {
+    static func reference(_ bytes: [UInt8]) -> (sequences: Int, first: Int) {
+        var count = 0, first = -1, offset = 0
+        var it = bytes.makeIterator()
+        var parser = UTF8.ForwardParser()
+        loop: while true {
+            switch parser.parseScalar(from: &it) {
+            case .valid(let v): offset += v.count
+            case .error(let length):
+                if first < 0 { first = offset }
+                offset += length
+                count += 1
+            case .emptyInput: break loop
+            }
+        }
+        return (count, max(first, 0))
+    }
+
+    @Test func equalsOneParserPass() {
+        var rng = TestSupport.SplitMix64(seed: 11)
+        // ASCII runs of every length around the 8-byte step, valid multi-byte scalars, and damaged ones
+        // (truncated, overlong, surrogates, stray continuation bytes, bytes never valid).
+        let pieces: [[UInt8]] = [
+            Array("a".utf8), Array("abcdefg".utf8), Array("abcdefghijklmnop".utf8), Array("é".utf8), Array("–".utf8),
+            Array("💊".utf8), [0x80], [0xBF], [0xC0, 0xAF], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xF0, 0x9F],
+            [0xF0, 0x9F, 0x92], [0xE2, 0x80], [0xF5], [0xFF], [0xC3], [0xF4, 0x90, 0x80, 0x80],
+        ]
+        for _ in 0..<3000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...12, using: &rng) { bytes += pieces.randomElement(using: &rng)! }
+            let got = bytes.withUnsafeBufferPointer { NoteTextDecoder.countInvalidUTF8($0) }
+            let want = Self.reference(bytes)
+            #expect(got.sequences == want.sequences && got.first == want.first, "\(bytes)")
+        }
     }
 }

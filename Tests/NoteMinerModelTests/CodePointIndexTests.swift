@@ -23,6 +23,23 @@ import TestSupport
         #expect(idx.codePointOffset(utf8: bytes.count) == text.unicodeScalars.count)
     }
 
+    /// Every byte offset, including ones inside a sequence, of texts mixing ASCII runs (of lengths around the
+    /// 8-byte step) with 2- to 4-byte scalars: the count of bytes before it that start a code point.
+    @Test func everyOffsetCountsTheLeadBytesBeforeIt() {
+        var rng = SplitMix64(seed: 5)
+        let pieces = ["a", "abcdefg", "abcdefghi", "é", "–", "😀", "中文", "\n"]
+        for _ in 0..<300 {
+            let text = (0..<Int.random(in: 0...40, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            let bytes = Array(text.utf8)
+            let idx = CodePointIndex(utf8: bytes)
+            var leads = 0
+            for k in 0...bytes.count {
+                #expect(idx.codePointOffset(utf8: k) == leads, "offset \(k) of \(text)")
+                if k < bytes.count, bytes[k] & 0xC0 != 0x80 { leads += 1 }
+            }
+        }
+    }
+
     @Test func utf8OffsetInvertsCodePointOffset() {
         for text in ["", "plain ascii text", String(repeating: "é😀a", count: 100), "x" + String(repeating: "中文", count: 70) + "."] {
             let bytes = Array(text.utf8)
