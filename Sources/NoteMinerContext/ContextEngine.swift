@@ -153,9 +153,21 @@ public struct ContextEngine: Sendable {
         var unlessBuffer = PhraseMatches()
         var triggers: [Int32: SentenceTriggers] = [:]
         var unlessHits: [Int32: Bool] = [:]
+        /// The sentence asked for last and its triggers: targets come in text order, several to a sentence, so
+        /// most lookups are this one and need no hashing.
+        var lastSentence: Int32 = -1
+        var last: SentenceTriggers?
     }
 
     private func sentenceTriggers(_ doc: Document, _ s: Int32, _ ws: inout Workspace) -> SentenceTriggers {
+        if s == ws.lastSentence, let t = ws.last { return t }
+        let t = computeSentenceTriggers(doc, s, &ws)
+        ws.lastSentence = s
+        ws.last = t
+        return t
+    }
+
+    private func computeSentenceTriggers(_ doc: Document, _ s: Int32, _ ws: inout Workspace) -> SentenceTriggers {
         if let t = ws.triggers[s] { return t }
         let list = findTriggers(doc, sentence: Int(s), buffer: &ws.buffer)
         // Through the traits: reading `rules[i]` copied the rule, with its strings, for every trigger.
