@@ -15,12 +15,16 @@ deps:
 build: deps
 	$(SWIFT) build
 
+# Cross-module optimization: the pipeline stages are separate modules, and without it every small accessor
+# (token flags, JSON keys) across a module boundary stays a call; 1-3% of a batch run's CPU.
+RELEASE_FLAGS ?= -Xswiftc -cross-module-optimization
+
 release: deps
-	$(SWIFT) build -c release --product noteminer
+	$(SWIFT) build -c release --product noteminer $(RELEASE_FLAGS)
 
 # The binary to ship to cluster executors: the Swift runtime linked in, so they need no Swift installed.
 release-static: deps
-	$(SWIFT) build -c release --product noteminer --static-swift-stdlib --scratch-path .build/static
+	$(SWIFT) build -c release --product noteminer --static-swift-stdlib --scratch-path .build/static $(RELEASE_FLAGS)
 
 # The PySpark job in local[2] mode equals a single-machine run, byte for byte (installs pyspark into .build/venv-spark).
 spark-test: release-static

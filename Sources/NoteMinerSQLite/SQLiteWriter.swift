@@ -122,7 +122,6 @@ public enum SQLiteWriter {
         // batch run's reports.
         private let noteStmt, conceptStmt, mentionStmt, mentionBatchStmt, adrStmt, profileStmt, riskStmt: RawStatement
         private var concepts = Set<String>()
-        private var mentionID = 0, adrID = 0
         private var seen = Set<String>()
         private var json = JSONWriter()
         private var lastConcept: String?
@@ -134,17 +133,31 @@ public enum SQLiteWriter {
         static let mentionBatch = 16
         static let mentionColumns = 17
         private var pending = PendingMentions()
-        static let intColumns: [Int32] = [1, 4, 5, 6, 10, 11, 12, 13, 14, 15, 17]
+        /// Parameter columns as numbered in the table (`mention_id` is 1 and is not bound, see `keyless`).
+        static let intColumns: [Int32] = [4, 5, 6, 10, 11, 12, 13, 14, 15, 17]
         static let textColumns: [Int32] = [2, 3, 7, 8, 9, 16]
+
+        /// `INSERT INTO table(columns 2…n) VALUES (?2,…,?n), …` for `rows` rows: parameter `?(r·n + c)` is row
+        /// `r`'s column `c`. The integer key (column 1) is left to SQLite, which numbers rows 1, 2, … as the
+        /// explicit keys did, but appends each without first searching the table for the key (a B-tree descent
+        /// per row).
+        static func keyless(_ table: String, _ columns: [String], rows: Int = 1) -> String {
+            let n = columns.count
+            let values = (0..<rows).map { r in "(" + (2...n).map { "?\(r * n + $0)" }.joined(separator: ",") + ")" }
+            return "INSERT INTO \(table)(" + columns.dropFirst().joined(separator: ",") + ") VALUES " + values.joined(separator: ",")
+        }
+        static let mentionColumnNames = ["mention_id", "note_id", "patient_id", "ordinal", "span_begin", "span_end", "text", "concept_id",
+                                         "section", "sentence", "negated", "possible", "historical", "hypothetical", "family",
+                                         "evidence_json", "ambiguous"]
+        static let adrColumnNames = ["adr_id", "note_id", "patient_id", "sentence", "span_begin", "span_end", "text", "probability",
+                                     "pairs_json", "explanation_json"]
 
         init(_ db: Database) throws {
             noteStmt = try RawStatement(db, sql: "INSERT INTO notes VALUES (?,?,?,?,?,?,?,?)")
             conceptStmt = try RawStatement(db, sql: "INSERT INTO concepts VALUES (?,?,?,?,?)")
-            let row = "(" + Array(repeating: "?", count: Self.mentionColumns).joined(separator: ",") + ")"
-            mentionStmt = try RawStatement(db, sql: "INSERT INTO mentions VALUES " + row)
-            mentionBatchStmt = try RawStatement(db, sql: "INSERT INTO mentions VALUES "
-                + Array(repeating: row, count: Self.mentionBatch).joined(separator: ","))
-            adrStmt = try RawStatement(db, sql: "INSERT INTO adr_sentences VALUES (?,?,?,?,?,?,?,?,?,?)")
+            mentionStmt = try RawStatement(db, sql: Self.keyless("mentions", Self.mentionColumnNames))
+            mentionBatchStmt = try RawStatement(db, sql: Self.keyless("mentions", Self.mentionColumnNames, rows: Self.mentionBatch))
+            adrStmt = try RawStatement(db, sql: Self.keyless("adr_sentences", Self.adrColumnNames))
             profileStmt = try RawStatement(db, sql: "INSERT INTO profiles VALUES (?,?,?,?,?,?,?,?)")
             riskStmt = try RawStatement(db, sql: "INSERT INTO risk_factors VALUES (?,?,?,?,?,?,?)")
         }
@@ -169,7 +182,6 @@ public enum SQLiteWriter {
             try n.mentions.withUnsafeBufferPointer { ms in
                 for i in ms.indices {
                     let p = ms.baseAddress! + i
-                    mentionID += 1
                     if p.pointee.conceptID != lastConcept {
                         // A concept is added to its table the first time a mention names it (the set is asked only
                         // when the concept changes from the previous mention's).
@@ -177,7 +189,7 @@ public enum SQLiteWriter {
                         lastConcept = p.pointee.conceptID
                     }
                     // In `intColumns` and `textColumns` order.
-                    pending.ints.append(mentionID); pending.ints.append(i)
+                    pending.ints.append(i)
                     pending.ints.append(p.pointee.begin); pending.ints.append(p.pointee.end); pending.ints.append(p.pointee.sentence)
                     pending.ints.append(p.pointee.negated ? 1 : 0); pending.ints.append(p.pointee.possible ? 1 : 0)
                     pending.ints.append(p.pointee.historical ? 1 : 0); pending.ints.append(p.pointee.hypothetical ? 1 : 0)
@@ -200,7 +212,6 @@ public enum SQLiteWriter {
                 }
             }
             for a in n.adrSentences {
-                adrID += 1
                 var pairs = JSONWriter()
                 pairs.beginArray()
                 for p in a.pairs { pairs.beginObject(); pairs.field("drug", p.drug); pairs.field("effect", p.effect); pairs.endObject() }
@@ -215,7 +226,7 @@ public enum SQLiteWriter {
                 // Rounded like notes.jsonl so the table and the JSON agree digit for digit.
                 let probability = JSONWriter.rounded(a.probability, digits: 4)
                 let s = adrStmt
-                try s.bind(1, adrID); try s.bind(2, n.noteID); try s.bind(3, n.patientID); try s.bind(4, a.sentence)
+                try s.bind(2, n.noteID); try s.bind(3, n.patientID); try s.bind(4, a.sentence)
                 try s.bind(5, a.begin); try s.bind(6, a.end); try s.bind(7, a.text); try s.bind(8, probability)
                 try s.bind(9, bytes: pairs.bytes); try s.bind(10, bytes: expl.bytes)
                 try s.step()
