@@ -64,16 +64,29 @@ extension NoteResult {
     }
 
     static func writeADRSentence(_ a: ADRSentenceRecord, into w: inout JSONWriter) {
+        let k = RecordKeys.shared
         w.beginObject()
-        w.field("sentence", a.sentence); w.field("begin", a.begin); w.field("end", a.end); w.field("text", a.text)
-        w.field("probability", a.probability, digits: 4)
-        w.key("pairs"); w.beginArray()
-        for p in a.pairs { w.beginObject(); w.field("drug", p.drug); w.field("effect", p.effect); w.endObject() }
-        w.endArray()
-        w.key("explanation"); w.beginArray()
-        for c in a.explanation { w.beginObject(); w.field("feature", c.feature); w.field("contribution", c.contribution, digits: 4); w.endObject() }
-        w.endArray()
+        w.field(k.sentence, a.sentence); w.field(k.begin, a.begin); w.field(k.end, a.end); w.field(k.text, a.text)
+        w.field(k.probability, a.probability, digits: 4)
+        w.key(k.pairs); writePairs(a.pairs, into: &w)
+        w.key(k.explanation); writeExplanation(a.explanation, into: &w)
         w.endObject()
+    }
+
+    /// An ADR sentence's `pairs` array, as `notes.jsonl` and the database's `pairs_json` hold it.
+    public static func writePairs(_ pairs: [PairRecord], into w: inout JSONWriter) {
+        let k = RecordKeys.shared
+        w.beginArray()
+        for p in pairs { w.beginObject(); w.field(k.drug, p.drug); w.field(k.effect, p.effect); w.endObject() }
+        w.endArray()
+    }
+
+    /// An ADR sentence's `explanation` array, as `notes.jsonl` and the database's `explanation_json` hold it.
+    public static func writeExplanation(_ explanation: [ContributionRecord], into w: inout JSONWriter) {
+        let k = RecordKeys.shared
+        w.beginArray()
+        for c in explanation { w.beginObject(); w.field(k.feature, c.feature); w.field(k.contribution, c.contribution, digits: 4); w.endObject() }
+        w.endArray()
     }
 
     /// A mention's `evidence` array (its ConText triggers), as `notes.jsonl` and the database's `evidence_json`
@@ -203,12 +216,15 @@ final class RecordKeys: Sendable {
     let codes = JSONWriter.Key("codes")
     let components = JSONWriter.Key("components")
     let conceptID = JSONWriter.Key("concept_id")
+    let contribution = JSONWriter.Key("contribution")
     let date = JSONWriter.Key("date")
     let drug = JSONWriter.Key("drug")
     let effect = JSONWriter.Key("effect")
     let end = JSONWriter.Key("end")
     let evidence = JSONWriter.Key("evidence")
+    let explanation = JSONWriter.Key("explanation")
     let family = JSONWriter.Key("family")
+    let feature = JSONWriter.Key("feature")
     let firstDate = JSONWriter.Key("first_date")
     let historical = JSONWriter.Key("historical")
     let hypothetical = JSONWriter.Key("hypothetical")
@@ -219,6 +235,7 @@ final class RecordKeys: Sendable {
     let noteID = JSONWriter.Key("note_id")
     let noteType = JSONWriter.Key("note_type")
     let notes = JSONWriter.Key("notes")
+    let pairs = JSONWriter.Key("pairs")
     let patientID = JSONWriter.Key("patient_id")
     let possible = JSONWriter.Key("possible")
     let preferredName = JSONWriter.Key("preferred_name")

@@ -212,23 +212,16 @@ public enum SQLiteWriter {
                 }
             }
             for a in n.adrSentences {
-                var pairs = JSONWriter()
-                pairs.beginArray()
-                for p in a.pairs { pairs.beginObject(); pairs.field("drug", p.drug); pairs.field("effect", p.effect); pairs.endObject() }
-                pairs.endArray()
-                var expl = JSONWriter()
-                expl.beginArray()
-                for c in a.explanation {
-                    expl.beginObject(); expl.field("feature", c.feature); expl.field("contribution", c.contribution, digits: 4)
-                    expl.endObject()
-                }
-                expl.endArray()
+                var pairs = JSONWriter(reserving: 256), expl = JSONWriter(reserving: 1024)
+                NoteResult.writePairs(a.pairs, into: &pairs)
+                NoteResult.writeExplanation(a.explanation, into: &expl)
                 // Rounded like notes.jsonl so the table and the JSON agree digit for digit.
                 let probability = JSONWriter.rounded(a.probability, digits: 4)
                 let s = adrStmt
                 try s.bind(2, n.noteID); try s.bind(3, n.patientID); try s.bind(4, a.sentence)
                 try s.bind(5, a.begin); try s.bind(6, a.end); try s.bind(7, a.text); try s.bind(8, probability)
-                try s.bind(9, bytes: pairs.bytes); try s.bind(10, bytes: expl.bytes)
+                try pairs.withBytes { try s.bindText(9, $0) }
+                try expl.withBytes { try s.bindText(10, $0) }
                 try s.step()
             }
         }
@@ -307,7 +300,7 @@ public enum SQLiteWriter {
             try bytes.withUnsafeBufferPointer { bytes in
                 for r in rows {
                     let base = Int32((r - rows.lowerBound) * columns)
-                    for (k, column) in intColumns.enumerated() { try statement.bind(base + column, ints[r * intColumns.count + k]) }
+                    for (k, column) in intColumns.enumerated() { try statement.bindKept(base + column, ints[r * intColumns.count + k]) }
                     for (k, column) in textColumns.enumerated() {
                         try statement.bindStatic(base + column, UnsafeBufferPointer(rebasing: bytes[texts[r * textColumns.count + k]]))
                     }
@@ -324,12 +317,24 @@ final class RawStatement {
     private var stmt: OpaquePointer?
     private let connection: OpaquePointer?
 
+    /// Per parameter (1-based), the integer `bindKept` bound there and still bound; `Int.min` when unknown. A raw
+    /// buffer: a stored array in a class is checked for exclusive access on every write.
+    private let keptInts: UnsafeMutableBufferPointer<Int>
+
     init(_ db: Database, sql: String) throws {
         connection = db.sqliteConnection
-        guard sqlite3_prepare_v2(connection, sql, -1, &stmt, nil) == SQLITE_OK else { throw error("prepare") }
+        var prepared: OpaquePointer?
+        let rc = sqlite3_prepare_v2(connection, sql, -1, &prepared, nil)
+        stmt = prepared
+        keptInts = .allocate(capacity: Int(sqlite3_bind_parameter_count(prepared)) + 1)
+        keptInts.initialize(repeating: .min)
+        guard rc == SQLITE_OK else { throw error("prepare") }
     }
 
-    deinit { sqlite3_finalize(stmt) }
+    deinit {
+        sqlite3_finalize(stmt)
+        keptInts.deallocate()
+    }
 
     /// SQLITE_TRANSIENT: SQLite copies the bytes before the bind call returns.
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
@@ -340,7 +345,17 @@ final class RawStatement {
 
     private func check(_ rc: Int32, _ what: String) throws { if rc != SQLITE_OK { throw error(what) } }
 
-    func bind(_ i: Int32, _ v: Int) throws { try check(sqlite3_bind_int64(stmt, i, sqlite3_int64(v)), "bind") }
+    func bind(_ i: Int32, _ v: Int) throws {
+        keptInts[Int(i)] = .min
+        try check(sqlite3_bind_int64(stmt, i, sqlite3_int64(v)), "bind")
+    }
+    /// Binds `v` unless it is bound there already: bindings stay across `step(keepBindings: true)`, and most of a
+    /// mention row's integers (its five flags and `ambiguous`, nearly always 0) repeat the row before.
+    func bindKept(_ i: Int32, _ v: Int) throws {
+        if keptInts[Int(i)] == v { return }
+        try check(sqlite3_bind_int64(stmt, i, sqlite3_int64(v)), "bind")
+        keptInts[Int(i)] = v
+    }
     func bind(_ i: Int32, _ v: Int?) throws {
         if let v { try bind(i, v) } else { try bindNull(i) }
     }
@@ -351,7 +366,10 @@ final class RawStatement {
     func bind(_ i: Int32, _ v: String?) throws {
         if let v { try bind(i, v) } else { try bindNull(i) }
     }
-    func bind(_ i: Int32, _ v: Double) throws { try check(sqlite3_bind_double(stmt, i, v), "bind") }
+    func bind(_ i: Int32, _ v: Double) throws {
+        keptInts[Int(i)] = .min
+        try check(sqlite3_bind_double(stmt, i, v), "bind")
+    }
     func bind(_ i: Int32, bytes: [UInt8]) throws {
         try bytes.withUnsafeBufferPointer { try bindText(i, $0, copy: true) }
     }
@@ -362,13 +380,17 @@ final class RawStatement {
 
     /// UTF-8 text; `copy` false hands SQLite the caller's bytes (SQLITE_STATIC), true lets it copy them.
     private func bindText(_ i: Int32, _ bytes: UnsafeBufferPointer<UInt8>, copy: Bool) throws {
+        keptInts[Int(i)] = .min
         guard bytes.count <= Int(Int32.max) else { throw SQLiteWriterError(path: "", reason: "a value of \(bytes.count) bytes is too big for SQLite") }
         guard let base = bytes.baseAddress else { return try check(sqlite3_bind_text(stmt, i, "", 0, Self.transient), "bind") }
         try check(sqlite3_bind_text(stmt, i, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(bytes.count),
                                     copy ? Self.transient : nil), "bind")
     }
 
-    func bindNull(_ i: Int32) throws { try check(sqlite3_bind_null(stmt, i), "bind") }
+    func bindNull(_ i: Int32) throws {
+        keptInts[Int(i)] = .min
+        try check(sqlite3_bind_null(stmt, i), "bind")
+    }
 
     /// Runs the INSERT. `keepBindings`: the values stay bound for the next row, for columns that repeat. A column
     /// bound with `bindStatic` must then be rebound before the next `step` (its buffer is gone by then; SQLite
@@ -376,7 +398,10 @@ final class RawStatement {
     func step(keepBindings: Bool = false) throws {
         let rc = sqlite3_step(stmt)
         sqlite3_reset(stmt)
-        if !keepBindings { sqlite3_clear_bindings(stmt) }
+        if !keepBindings {
+            sqlite3_clear_bindings(stmt)
+            keptInts.update(repeating: .min)
+        }
         guard rc == SQLITE_DONE else { throw error("insert") }
     }
 }
