@@ -65,9 +65,13 @@ public struct PhraseMatcher: Sendable {
     /// Node → whether some child of it ends a phrase (plural forms are tried only there).
     private var hasTerminalChild: [Bool] = []
     /// Bitset over the hashes of every form a phrase can start with (see `startHash`).
-    private var startFilter = [UInt64](repeating: 0, count: PhraseMatcher.startFilterBits / 64)
+    private var startFilter: [UInt64]
     /// The same for case-sensitive phrases, consulted only for tokens with capitals.
-    private var capsStartFilter = [UInt64](repeating: 0, count: PhraseMatcher.startFilterBits / 64)
+    private var capsStartFilter: [UInt64]
+    /// Bits in each filter − 1: about 32 per phrase (a few percent false positives), at most `maxStartFilterBits`.
+    /// A small lexicon's filter (ConText's triggers: 1 KB) stays in the L1 cache, where the concept lexicon's
+    /// 64 KB cannot; every token is tested against both.
+    private let filterMask: Int
     /// Whether a plural last token may match a singular phrase (off for function-word lists such as ConText
     /// triggers, where "notes" must not read as "not").
     public let plurals: Bool
@@ -78,6 +82,11 @@ public struct PhraseMatcher: Sendable {
     /// no tokens is skipped.
     public init(phrases: [(phrase: String, payload: Int32, caseSensitive: Bool)], tokenizer: Tokenizer, plurals: Bool = true) {
         self.plurals = plurals
+        var bits = 4096
+        while bits < Self.maxStartFilterBits, bits < phrases.count * 32 { bits <<= 1 }
+        filterMask = bits - 1
+        startFilter = [UInt64](repeating: 0, count: bits / 64)
+        capsStartFilter = [UInt64](repeating: 0, count: bits / 64)
         var pending: [Int32: (insensitive: [Int32], sensitive: [(Int32, [UInt8])])] = [:]
         for p in phrases {
             var text = p.phrase
@@ -300,17 +309,17 @@ public struct PhraseMatcher: Sendable {
         return id
     }
 
-    static let startFilterBits = 1 << 19
+    static let maxStartFilterBits = 1 << 19
 
     @inline(__always)
     private func filterHas(_ h: UInt32) -> Bool {
-        let key = Int(h >> 7) & (Self.startFilterBits - 1)
+        let key = Int(h >> 7) & filterMask
         return startFilter[key >> 6] & (1 << UInt64(key & 63)) != 0
     }
 
     private mutating func filterInsert(_ form: [UInt8], caseSensitive: Bool) {
         let h = form.withUnsafeBufferPointer { ByteInterner.hash($0) }
-        let key = Int(h >> 7) & (Self.startFilterBits - 1)
+        let key = Int(h >> 7) & filterMask
         if caseSensitive {
             capsStartFilter[key >> 6] |= 1 << UInt64(key & 63)
         } else {
@@ -320,7 +329,7 @@ public struct PhraseMatcher: Sendable {
 
     @inline(__always)
     private func capsFilterHas(_ h: UInt32) -> Bool {
-        let key = Int(h >> 7) & (Self.startFilterBits - 1)
+        let key = Int(h >> 7) & filterMask
         return capsStartFilter[key >> 6] & (1 << UInt64(key & 63)) != 0
     }
 
