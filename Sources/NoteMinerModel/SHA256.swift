@@ -74,7 +74,15 @@ public struct SHA256: Sendable {
 
     /// Lower-case hex of a digest.
     public static func hexString(_ digest: [UInt8]) -> String {
-        digest.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        // Into one buffer: a String per byte, joined, cost more than hashing a note (this runs for every note).
+        let digits: StaticString = "0123456789abcdef"
+        return String(unsafeUninitializedCapacity: digest.count * 2) { out in
+            for (k, b) in digest.enumerated() {
+                out[2 * k] = digits.utf8Start[Int(b >> 4)]
+                out[2 * k + 1] = digits.utf8Start[Int(b & 0x0F)]
+            }
+            return digest.count * 2
+        }
     }
 
     public static func hex(_ string: String) -> String { hex(Array(string.utf8)) }

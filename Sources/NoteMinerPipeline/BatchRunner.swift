@@ -90,7 +90,7 @@ public struct BatchRunner {
         var h = SHA256()
         for part in [note.noteID, note.patientID ?? "", note.date ?? "", note.noteType ?? "", note.text] {
             h.update(part)
-            h.update([0])
+            h.update(CollectionOfOne(0))
         }
         return SHA256.hexString(h.finalize())
     }
