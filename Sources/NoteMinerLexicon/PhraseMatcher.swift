@@ -69,8 +69,8 @@ public struct PhraseMatcher: Sendable {
     /// The same for case-sensitive phrases, consulted only for tokens with capitals.
     private var capsStartFilter: [UInt64]
     /// Bits in each filter − 1: about 32 per phrase (a few percent false positives), at most `maxStartFilterBits`.
-    /// A small lexicon's filter (ConText's triggers: 1 KB) stays in the L1 cache, where the concept lexicon's
-    /// 64 KB cannot; every token is tested against both.
+    /// Every token is tested against both the concept and the ConText filter; sized per lexicon, ConText's
+    /// (about 1,100 triggers: 8 KB) stays in the L1 cache instead of being as big as the largest lexicon's (64 KB).
     private let filterMask: Int
     /// Whether a plural last token may match a singular phrase (off for function-word lists such as ConText
     /// triggers, where "notes" must not read as "not").
