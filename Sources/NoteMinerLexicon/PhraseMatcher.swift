@@ -311,26 +311,28 @@ public struct PhraseMatcher: Sendable {
 
     static let maxStartFilterBits = 1 << 19
 
+    /// The word of a start filter and the bit in it that stand for a form hashing to `h`.
+    @inline(__always)
+    private func filterBit(_ h: UInt32) -> (word: Int, bit: UInt64) {
+        let key = Int(h >> 7) & filterMask
+        return (key >> 6, 1 << UInt64(key & 63))
+    }
+
     @inline(__always)
     private func filterHas(_ h: UInt32) -> Bool {
-        let key = Int(h >> 7) & filterMask
-        return startFilter[key >> 6] & (1 << UInt64(key & 63)) != 0
+        let (word, bit) = filterBit(h)
+        return startFilter[word] & bit != 0
     }
 
     private mutating func filterInsert(_ form: [UInt8], caseSensitive: Bool) {
-        let h = form.withUnsafeBufferPointer { ByteInterner.hash($0) }
-        let key = Int(h >> 7) & filterMask
-        if caseSensitive {
-            capsStartFilter[key >> 6] |= 1 << UInt64(key & 63)
-        } else {
-            startFilter[key >> 6] |= 1 << UInt64(key & 63)
-        }
+        let (word, bit) = filterBit(form.withUnsafeBufferPointer { ByteInterner.hash($0) })
+        if caseSensitive { capsStartFilter[word] |= bit } else { startFilter[word] |= bit }
     }
 
     @inline(__always)
     private func capsFilterHas(_ h: UInt32) -> Bool {
-        let key = Int(h >> 7) & filterMask
-        return capsStartFilter[key >> 6] & (1 << UInt64(key & 63)) != 0
+        let (word, bit) = filterBit(h)
+        return capsStartFilter[word] & bit != 0
     }
 
     /// Whether some phrase may start with this token (whose form hashes to `h`), from a bitset over the FNV-1a

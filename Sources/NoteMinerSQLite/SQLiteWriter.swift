@@ -131,7 +131,6 @@ public enum SQLiteWriter {
         /// a quarter of SQLite's time on running and resetting the statement rather than storing the row. Rows
         /// wait here until a batch is full (across notes); `flushMentions` writes the rest one by one.
         static let mentionBatch = 16
-        static let mentionColumns = 17
         private var pending = PendingMentions()
         /// Parameter columns as numbered in the table (`mention_id` is 1 and is not bound, see `keyless`).
         static let intColumns: [Int32] = [4, 5, 6, 10, 11, 12, 13, 14, 15, 17]
@@ -292,11 +291,11 @@ public enum SQLiteWriter {
         }
 
         /// Inserts rows `rows` with one run of `statement`, which has a row of parameters for each. Texts are bound
-        /// without a copy, so the statement runs before `bytes` can change; every parameter is bound again before
-        /// the next run, so the bindings are not cleared.
+        /// without a copy, so the statement runs before `bytes` can change, and are bound again before every run;
+        /// the bindings are kept so integers equal to the ones still bound need no new bind (`bindKept`).
         func write(_ statement: RawStatement, rows: Range<Int>) throws {
             let intColumns = Inserter.intColumns, textColumns = Inserter.textColumns
-            let columns = Inserter.mentionColumns
+            let columns = Inserter.mentionColumnNames.count
             try bytes.withUnsafeBufferPointer { bytes in
                 for r in rows {
                     let base = Int32((r - rows.lowerBound) * columns)
@@ -369,9 +368,6 @@ final class RawStatement {
     func bind(_ i: Int32, _ v: Double) throws {
         keptInts[Int(i)] = .min
         try check(sqlite3_bind_double(stmt, i, v), "bind")
-    }
-    func bind(_ i: Int32, bytes: [UInt8]) throws {
-        try bytes.withUnsafeBufferPointer { try bindText(i, $0, copy: true) }
     }
     /// UTF-8 text SQLite copies.
     func bindText(_ i: Int32, _ bytes: UnsafeBufferPointer<UInt8>) throws { try bindText(i, bytes, copy: true) }
