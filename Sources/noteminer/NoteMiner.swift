@@ -18,6 +18,11 @@ struct NoteMinerCommand: AsyncParsableCommand {
         version: NoteMinerVersion.string,
         subcommands: [TokenizeCommand.self, ExtractCommand.self, RunCommand.self, ProfileCommand.self, StreamCommand.self, TrainCommand.self, ClassifyCommand.self, EvalCommand.self, ExportCommand.self, ImportCommand.self, AgreeCommand.self]
     )
+
+    static func main() async {
+        HugePages.reexecIfUseful()
+        await main(nil)
+    }
 }
 
 enum NoteMinerVersion {
