@@ -68,6 +68,22 @@ struct ADRFeatureVector: Sendable {
     }
 }
 
+/// Buffers that scoring one sentence fills and the next reuses: a batch scores tens of thousands of sentences, and
+/// allocating (and zero-filling the counting table of) each one's arrays anew was a visible share of the classifier.
+/// One per thread of work; `ADRModel.predict(_:explainTop:flaggedOnly:scratch:)` takes it.
+public struct ADRScratch {
+    var vector = ADRFeatureVector()
+    var buffers = ADRFeatureBuffers()
+    public init() {}
+}
+
+/// The extractor's working arrays (see `ADRScratch`).
+struct ADRFeatureBuffers {
+    var words: [Int] = []
+    var raw: [UInt64] = []
+    var counter = HashCounter()
+}
+
 /// Feature ids are FNV-1a over a one-byte block tag followed by content bytes:
 /// - word n-gram: `"w"`, n, then the 8 little-endian bytes of each token's hash;
 /// - character n-gram: `"c"`, then the n-gram's bytes (lower-cased, digits → `0`, words padded by spaces);
@@ -91,6 +107,18 @@ struct ADRFeatureExtractor: Sendable {
     func extract(bytes: UnsafeBufferPointer<UInt8>, tokens: [ADRToken], input: ADRSentenceInput, gazetteer: ADRGazetteer?,
                  names: UnsafeMutablePointer<ADRFeatureNames>?) -> ADRFeatureVector {
         var out = ADRFeatureVector()
+        var buffers = ADRFeatureBuffers()
+        extract(bytes: bytes, tokens: tokens, input: input, gazetteer: gazetteer, names: names, into: &out, buffers: &buffers)
+        return out
+    }
+
+    /// Fills `out` (emptied first, its storage kept) using `buffers` for the working arrays.
+    func extract(bytes: UnsafeBufferPointer<UInt8>, tokens: [ADRToken], input: ADRSentenceInput, gazetteer: ADRGazetteer?,
+                 names: UnsafeMutablePointer<ADRFeatureNames>?, into out: inout ADRFeatureVector, buffers: inout ADRFeatureBuffers) {
+        out.ids.removeAll(keepingCapacity: true)
+        out.values.removeAll(keepingCapacity: true)
+        out.blockEnds = (0, 0, 0, 0)
+        out.analysis = nil
         // Naming only (see `ADRFeatureNames.wanted`): the vector stays empty.
         let namesOnly = names?.pointee.wanted != nil
         if !namesOnly {
@@ -101,12 +129,19 @@ struct ADRFeatureExtractor: Sendable {
         func computes(_ b: ADRFeatureVector.Block) -> Bool { blocks & (1 << b.rawValue) != 0 }
 
         // Word n-grams over word tokens (punctuation skipped, as in common bag-of-n-gram setups).
-        var words: [Int] = []
-        words.reserveCapacity(tokens.count)
-        for (i, t) in tokens.enumerated() where t.isWord { words.append(i) }
-        var raw: [UInt64] = []
-        raw.reserveCapacity(words.count * 3)
-        var counter = HashCounter()
+        buffers.words.removeAll(keepingCapacity: true)
+        buffers.words.reserveCapacity(tokens.count)
+        for (i, t) in tokens.enumerated() where t.isWord { buffers.words.append(i) }
+        buffers.raw.removeAll(keepingCapacity: true)
+        buffers.raw.reserveCapacity(buffers.words.count * 3)
+        extractBlocks(bytes: bytes, tokens: tokens, words: buffers.words, input: input, gazetteer: gazetteer, names: names,
+                      namesOnly: namesOnly, computes: computes, raw: &buffers.raw, counter: &buffers.counter, into: &out)
+    }
+
+    private func extractBlocks(bytes: UnsafeBufferPointer<UInt8>, tokens: [ADRToken], words: [Int], input: ADRSentenceInput,
+                               gazetteer: ADRGazetteer?, names: UnsafeMutablePointer<ADRFeatureNames>?, namesOnly: Bool,
+                               computes: (ADRFeatureVector.Block) -> Bool, raw: inout [UInt64], counter: inout HashCounter,
+                               into out: inout ADRFeatureVector) {
         if config.wordMaxN >= config.wordMinN, computes(.words) {
             for n in config.wordMinN...config.wordMaxN where n <= words.count {
                 for s in 0...(words.count - n) {
@@ -125,7 +160,7 @@ struct ADRFeatureExtractor: Sendable {
         }
         if !namesOnly { appendBlock(&raw, table: &counter, scale: config.wordScale, into: &out) }
         out.blockEnds.0 = out.ids.count
-        if let names, names.pointee.isComplete { return out }
+        if let names, names.pointee.isComplete { return }
 
         // Character n-grams inside white-space-delimited chunks padded with one space each side.
         raw.removeAll(keepingCapacity: true)
@@ -170,11 +205,11 @@ struct ADRFeatureExtractor: Sendable {
         }
         if !namesOnly { appendBlock(&raw, table: &counter, scale: config.charScale, into: &out) }
         out.blockEnds.1 = out.ids.count
-        if let names, names.pointee.isComplete { return out }
+        if let names, names.pointee.isComplete { return }
         guard computes(.blinded) || computes(.cues) || computes(.lexicon) else {
             out.blockEnds.2 = out.ids.count
             out.blockEnds.3 = out.ids.count
-            return out
+            return
         }
 
         let drugLike = tokens.map { ADRCues.looksLikeDrug(bytes: bytes, token: $0) }
@@ -231,13 +266,13 @@ struct ADRFeatureExtractor: Sendable {
         // Cues and lexicon indicators: binary, deduplicated, sorted.
         guard computes(.cues) || computes(.lexicon) else {
             out.blockEnds.3 = out.ids.count
-            return out
+            return
         }
         var flags: [(UInt64, String)] = []
         ADRCues.flags(tokens: tokens, drugLike: drugLike, into: &flags)
         appendFlags(&flags, scale: config.cueScale, into: &out, names: names)
         out.blockEnds.3 = out.ids.count
-        guard computes(.lexicon) else { return out }
+        guard computes(.lexicon) else { return }
         flags.removeAll()
         for f in ADRFeatureExtractor.lexiconFeatures(drugs: input.drugs, effects: input.effects, tokens: tokens) {
             flags.append(LexiconFeature.flags[f.rawValue])
@@ -261,7 +296,6 @@ struct ADRFeatureExtractor: Sendable {
             if structure.patternPairsWithKnownDrug > 0 { flags.append(LexiconFeature.patternPairKnownDrugFlag) }
         }
         appendFlags(&flags, scale: config.lexiconScale, into: &out, names: names)
-        return out
     }
 
     /// The name of every cue and lexicon indicator by id. They are a fixed set, so an explanation names them

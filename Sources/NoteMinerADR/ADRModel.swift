@@ -110,24 +110,39 @@ public struct ADRModel: Sendable {
     /// contributions (what `topContributions(k)` returns): all a batch run shows, at a fraction of the cost.
     /// `flaggedOnly` false: every sentence gets its top `k` named (what `classify --top k` lists).
     public func predict(_ input: ADRSentenceInput, explainTop k: Int, flaggedOnly: Bool = true) -> ADRPrediction {
-        predict(input, explanation: k <= 0 ? .none : .top(k, flaggedOnly: flaggedOnly))
+        var scratch = ADRScratch()
+        return predict(input, explanation: k <= 0 ? .none : .top(k, flaggedOnly: flaggedOnly), scratch: &scratch)
+    }
+
+    /// The same, with buffers reused from the last sentence scored with `scratch` (the same result).
+    public func predict(_ input: ADRSentenceInput, explainTop k: Int, flaggedOnly: Bool = true, scratch: inout ADRScratch) -> ADRPrediction {
+        predict(input, explanation: k <= 0 ? .none : .top(k, flaggedOnly: flaggedOnly), scratch: &scratch)
     }
 
     private enum Explanation { case none, all, top(Int, flaggedOnly: Bool) }
 
     private func predict(_ input: ADRSentenceInput, explanation: Explanation) -> ADRPrediction {
+        var scratch = ADRScratch()
+        return predict(input, explanation: explanation, scratch: &scratch)
+    }
+
+    private func predict(_ input: ADRSentenceInput, explanation: Explanation, scratch: inout ADRScratch) -> ADRPrediction {
         let input = input.bounded()
         var text = input.text
         return text.withUTF8 { bytes in
             let tokens = ADRText.tokenize(bytes)
             let extractor = ADRFeatureExtractor(config: features)
             var names = ADRFeatureNames()
-            let vector: ADRFeatureVector
             if case .all = explanation {
-                vector = withUnsafeMutablePointer(to: &names) { extractor.extract(bytes: bytes, tokens: tokens, input: input, gazetteer: gazetteer, names: $0) }
+                withUnsafeMutablePointer(to: &names) {
+                    extractor.extract(bytes: bytes, tokens: tokens, input: input, gazetteer: gazetteer, names: $0,
+                                      into: &scratch.vector, buffers: &scratch.buffers)
+                }
             } else {
-                vector = extractor.extract(bytes: bytes, tokens: tokens, input: input, gazetteer: gazetteer, names: nil)
+                extractor.extract(bytes: bytes, tokens: tokens, input: input, gazetteer: gazetteer, names: nil,
+                                  into: &scratch.vector, buffers: &scratch.buffers)
             }
+            let vector = scratch.vector
             // The logit in vector order, as `dot` sums it (the contributions below sum to it exactly).
             let z = ADRModel.dot(vector, weights, bias, mask: mask)
             let p = ADRModel.sigmoid(z)

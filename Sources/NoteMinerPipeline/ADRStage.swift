@@ -38,6 +38,7 @@ public struct ADRStage: Sendable {
             order.sort { (mentions[$0].sentence, $0) < (mentions[$1].sentence, $1) }
         }
         var out: [ADRSentenceRecord] = []
+        var scratch = ADRScratch()
         var runStart = 0
         while runStart < order.count {
             let index = mentions[order[runStart]].sentence
@@ -60,7 +61,7 @@ public struct ADRStage: Sendable {
             }
             let input = ADRSentenceInput(text: doc.text(s.utf8Range), drugs: drugs, effects: effects)
             // Only flagged sentences pay for naming their top features.
-            let p = model.predict(input, explainTop: explanationSize)
+            let p = model.predict(input, explainTop: explanationSize, scratch: &scratch)
             guard p.isADR else { continue }
             let (pairs, onlyIndications) = Self.clinicalPairs(p.pairs, text: input.text, drugs: drugs, effects: effects)
             if onlyIndications { continue }

@@ -45,13 +45,14 @@ struct ClassifyCommand: AsyncParsableCommand {
             let records = try JSONLinesFile.load(path: path, allowedKeys: ADRExampleReader.allowedKeys, requiredKeys: ["text"])
             var buffer: [UInt8] = []
             buffer.reserveCapacity(1 << 16)
+            var scratch = ADRScratch()
             for r in records {
                 var w = JSONWriter(reserving: 1024)
                 guard let text = r.object["text"] as? String else {
                     throw DataFileError(file: path, line: r.line, message: "'text' must be a string")
                 }
                 // Only the listed contributions are named: naming every feature cost three times the scoring.
-                let p = m.predict(ADRSentenceInput(text: text), explainTop: top, flaggedOnly: false)
+                let p = m.predict(ADRSentenceInput(text: text), explainTop: top, flaggedOnly: false, scratch: &scratch)
                 w.beginObject()
                 if let id = r.object["id"] as? String { w.field("id", id) }
                 w.field("probability", p.probability, digits: 4)

@@ -117,6 +117,26 @@ enum Synthetic {
         }
     }
 
+    /// One scratch reused from sentence to sentence (long after short after long, with repeated n-grams and
+    /// mentions) must give each sentence exactly what a fresh prediction gives it.
+    @Test func reusedScratchGivesTheSamePredictionsAsFreshOnes() {
+        let m = ADRModelTests.model
+        var inputs = Synthetic.examples(count: 40).map(\.input)
+        inputs.insert(ADRSentenceInput(text: String(repeating: "Rash after amoxicillin, then more rash. ", count: 40)), at: 3)
+        inputs.insert(ADRSentenceInput(text: ""), at: 5)
+        inputs.insert(ADRSentenceInput(text: "Nausea on metformin.", drugs: [ADRMention(utf8Begin: 10, utf8End: 19)],
+                                       effects: [ADRMention(utf8Begin: 0, utf8End: 6)]), at: 6)
+        var scratch = ADRScratch()
+        for input in inputs + inputs.reversed() {
+            let fresh = m.predict(input, explainTop: 8, flaggedOnly: false)
+            let reused = m.predict(input, explainTop: 8, flaggedOnly: false, scratch: &scratch)
+            #expect(reused.logit == fresh.logit && reused.probability == fresh.probability && reused.isADR == fresh.isADR)
+            #expect(reused.pairs == fresh.pairs)
+            #expect(reused.contributions.map(\.feature) == fresh.contributions.map(\.feature))
+            #expect(reused.contributions.map(\.value) == fresh.contributions.map(\.value))
+        }
+    }
+
     @Test func longInputsAreReadUpToTheLimitAtASpace() {
         let unit = "lisinopril induced cough and rash after starting warfarin "
         let text = String(repeating: unit, count: 200_000 / unit.utf8.count)
