@@ -72,6 +72,7 @@ struct ADRFeatureVector: Sendable {
 /// allocating (and zero-filling the counting table of) each one's arrays anew was a visible share of the classifier.
 /// One per thread of work; `ADRModel.predict(_:explainTop:flaggedOnly:scratch:)` takes it.
 public struct ADRScratch {
+    var tokens: [ADRToken] = []
     var vector = ADRFeatureVector()
     var buffers = ADRFeatureBuffers()
     public init() {}
@@ -82,6 +83,13 @@ struct ADRFeatureBuffers {
     var words: [Int] = []
     var raw: [UInt64] = []
     var counter = HashCounter()
+    /// Per token: looks like a drug name; entity kind for the blinded block.
+    var drugLike: [Bool] = []
+    var kindAt: [UInt8] = []
+    /// The blinded block's token sequence and which of its items are entities.
+    var seq: [UInt64] = []
+    var isEntity: [Bool] = []
+    var flags: [(UInt64, String)] = []
 }
 
 /// Feature ids are FNV-1a over a one-byte block tag followed by content bytes:
@@ -135,12 +143,12 @@ struct ADRFeatureExtractor: Sendable {
         buffers.raw.removeAll(keepingCapacity: true)
         buffers.raw.reserveCapacity(buffers.words.count * 3)
         extractBlocks(bytes: bytes, tokens: tokens, words: buffers.words, input: input, gazetteer: gazetteer, names: names,
-                      namesOnly: namesOnly, computes: computes, raw: &buffers.raw, counter: &buffers.counter, into: &out)
+                      namesOnly: namesOnly, computes: computes, buffers: &buffers, into: &out)
     }
 
     private func extractBlocks(bytes: UnsafeBufferPointer<UInt8>, tokens: [ADRToken], words: [Int], input: ADRSentenceInput,
                                gazetteer: ADRGazetteer?, names: UnsafeMutablePointer<ADRFeatureNames>?, namesOnly: Bool,
-                               computes: (ADRFeatureVector.Block) -> Bool, raw: inout [UInt64], counter: inout HashCounter,
+                               computes: (ADRFeatureVector.Block) -> Bool, buffers: inout ADRFeatureBuffers,
                                into out: inout ADRFeatureVector) {
         if config.wordMaxN >= config.wordMinN, computes(.words) {
             for n in config.wordMinN...config.wordMaxN where n <= words.count {
@@ -149,7 +157,7 @@ struct ADRFeatureExtractor: Sendable {
                     h.combine(UInt8(ascii: "w"))
                     h.combine(UInt8(n))
                     for k in 0..<n { ADRFeatureExtractor.combine(&h, tokens[words[s + k]].hash) }
-                    raw.append(h.value)
+                    buffers.raw.append(h.value)
                     if let names, names.pointee.wants(h.value) {
                         var parts: [String] = []
                         for k in 0..<n { parts.append(ADRText.normalized(bytes, tokens[words[s + k]])) }
@@ -158,14 +166,14 @@ struct ADRFeatureExtractor: Sendable {
                 }
             }
         }
-        if !namesOnly { appendBlock(&raw, table: &counter, scale: config.wordScale, into: &out) }
+        if !namesOnly { appendBlock(&buffers.raw, table: &buffers.counter, scale: config.wordScale, into: &out) }
         out.blockEnds.0 = out.ids.count
         if let names, names.pointee.isComplete { return }
 
         // Character n-grams inside white-space-delimited chunks padded with one space each side.
-        raw.removeAll(keepingCapacity: true)
+        buffers.raw.removeAll(keepingCapacity: true)
         if config.charMaxN >= config.charMinN, computes(.characters) {
-            raw.reserveCapacity(bytes.count * (config.charMaxN - config.charMinN + 1) + 8)
+            buffers.raw.reserveCapacity(bytes.count * (config.charMaxN - config.charMinN + 1) + 8)
             // One chunk at a time in a buffer as long as the sentence plus its padding.
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count + 2) { chunk in
                 var i = 0
@@ -192,7 +200,7 @@ struct ADRFeatureExtractor: Sendable {
                             if e > m { break }
                             while hashed < e { h.combine(chunk[hashed]); hashed += 1 }
                             if e < m, chunk[e] & 0xC0 == 0x80 { continue }
-                            raw.append(h.value)
+                            buffers.raw.append(h.value)
                             if let names, names.pointee.wants(h.value) {
                                 names.pointee.map[h.value] = "char:" + String(decoding: UnsafeMutableBufferPointer(rebasing: chunk[s..<e]), as: UTF8.self)
                                 named = names.pointee.isComplete
@@ -203,7 +211,7 @@ struct ADRFeatureExtractor: Sendable {
                 }
             }
         }
-        if !namesOnly { appendBlock(&raw, table: &counter, scale: config.charScale, into: &out) }
+        if !namesOnly { appendBlock(&buffers.raw, table: &buffers.counter, scale: config.charScale, into: &out) }
         out.blockEnds.1 = out.ids.count
         if let names, names.pointee.isComplete { return }
         guard computes(.blinded) || computes(.cues) || computes(.lexicon) else {
@@ -212,17 +220,19 @@ struct ADRFeatureExtractor: Sendable {
             return
         }
 
-        let drugLike = tokens.map { ADRCues.looksLikeDrug(bytes: bytes, token: $0) }
+        buffers.drugLike.removeAll(keepingCapacity: true)
+        for t in tokens { buffers.drugLike.append(ADRCues.looksLikeDrug(bytes: bytes, token: t)) }
         // Entity-blinded n-grams: drugs (lexicon, gazetteer, or INN-shaped words) become DRUG and effects EFFECT,
         // so "DRUG induced EFFECT" or "treated with DRUG for" generalize across drug names.
         let gazetteerMatches = gazetteer?.matches(tokens: tokens) ?? []
-        raw.removeAll(keepingCapacity: true)
+        buffers.raw.removeAll(keepingCapacity: true)
         if config.abstractScale > 0, computes(.blinded) {
-            var kindAt = [UInt8](repeating: 0, count: tokens.count)  // 1 drug, 2 effect; 3/4 = inside (skip)
+            buffers.kindAt.removeAll(keepingCapacity: true)
+            buffers.kindAt.append(contentsOf: repeatElement(0, count: tokens.count))  // 1 drug, 2 effect; 3/4 = inside (skip)
             func mark(_ lo: Int, _ hi: Int, _ kind: UInt8) {
-                guard lo < hi, kindAt[lo] == 0 else { return }
-                kindAt[lo] = kind
-                for k in (lo + 1)..<hi { kindAt[k] = kind + 2 }
+                guard lo < hi, buffers.kindAt[lo] == 0 else { return }
+                buffers.kindAt[lo] = kind
+                for k in (lo + 1)..<hi { buffers.kindAt[k] = kind + 2 }
             }
             func tokenRange(_ m: ADRMention) -> (Int, Int)? {
                 var lo = 0
@@ -234,18 +244,20 @@ struct ADRFeatureExtractor: Sendable {
             for m in input.drugs { if let r = tokenRange(m) { mark(r.0, r.1, 1) } }
             for m in input.effects where !m.negated && !m.hypothetical { if let r = tokenRange(m) { mark(r.0, r.1, 2) } }
             for (r, kind) in gazetteerMatches { mark(r.lowerBound, r.upperBound, kind == 1 ? 1 : 2) }
-            for i in tokens.indices where kindAt[i] == 0 && drugLike[i] { kindAt[i] = 1 }
-            var seq: [UInt64] = []
-            var isEntity: [Bool] = []
+            for i in tokens.indices where buffers.kindAt[i] == 0 && buffers.drugLike[i] { buffers.kindAt[i] = 1 }
+            buffers.seq.removeAll(keepingCapacity: true)
+            buffers.isEntity.removeAll(keepingCapacity: true)
             var labels: [String] = []
-            for (i, t) in tokens.enumerated() where t.isWord && kindAt[i] < 3 {
-                switch kindAt[i] {
-                case 1: seq.append(ADRFeatureExtractor.drugSymbol); isEntity.append(true)
-                case 2: seq.append(ADRFeatureExtractor.effectSymbol); isEntity.append(true)
-                default: seq.append(t.hash); isEntity.append(false)
+            for (i, t) in tokens.enumerated() where t.isWord && buffers.kindAt[i] < 3 {
+                let kind = buffers.kindAt[i]
+                switch kind {
+                case 1: buffers.seq.append(ADRFeatureExtractor.drugSymbol); buffers.isEntity.append(true)
+                case 2: buffers.seq.append(ADRFeatureExtractor.effectSymbol); buffers.isEntity.append(true)
+                default: buffers.seq.append(t.hash); buffers.isEntity.append(false)
                 }
-                if names != nil { labels.append(kindAt[i] == 1 ? "DRUG" : kindAt[i] == 2 ? "EFFECT" : ADRText.normalized(bytes, t)) }
+                if names != nil { labels.append(kind == 1 ? "DRUG" : kind == 2 ? "EFFECT" : ADRText.normalized(bytes, t)) }
             }
+            let seq = buffers.seq, isEntity = buffers.isEntity
             for n in 2...3 where n <= seq.count {
                 for st in 0...(seq.count - n) {
                     var any = false
@@ -255,12 +267,12 @@ struct ADRFeatureExtractor: Sendable {
                     h.combine(UInt8(ascii: "a"))
                     h.combine(UInt8(n))
                     for k in 0..<n { ADRFeatureExtractor.combine(&h, seq[st + k]) }
-                    raw.append(h.value)
+                    buffers.raw.append(h.value)
                     if let names, names.pointee.wants(h.value) { names.pointee.map[h.value] = "blinded:" + labels[st..<(st + n)].joined(separator: " ") }
                 }
             }
         }
-        if !namesOnly { appendBlock(&raw, table: &counter, scale: config.abstractScale, into: &out) }
+        if !namesOnly { appendBlock(&buffers.raw, table: &buffers.counter, scale: config.abstractScale, into: &out) }
         out.blockEnds.2 = out.ids.count
 
         // Cues and lexicon indicators: binary, deduplicated, sorted.
@@ -268,14 +280,14 @@ struct ADRFeatureExtractor: Sendable {
             out.blockEnds.3 = out.ids.count
             return
         }
-        var flags: [(UInt64, String)] = []
-        ADRCues.flags(tokens: tokens, drugLike: drugLike, into: &flags)
-        appendFlags(&flags, scale: config.cueScale, into: &out, names: names)
+        buffers.flags.removeAll(keepingCapacity: true)
+        ADRCues.flags(tokens: tokens, drugLike: buffers.drugLike, into: &buffers.flags)
+        appendFlags(&buffers.flags, scale: config.cueScale, into: &out, names: names)
         out.blockEnds.3 = out.ids.count
         guard computes(.lexicon) else { return }
-        flags.removeAll()
+        buffers.flags.removeAll(keepingCapacity: true)
         for f in ADRFeatureExtractor.lexiconFeatures(drugs: input.drugs, effects: input.effects, tokens: tokens) {
-            flags.append(LexiconFeature.flags[f.rawValue])
+            buffers.flags.append(LexiconFeature.flags[f.rawValue])
         }
         if let gazetteer, !gazetteer.isEmpty {
             // The learned gazetteer feeds the same indicators under their own names (it is less reliable than
@@ -287,15 +299,15 @@ struct ADRFeatureExtractor: Sendable {
                 if kind == 1 { drugs.append(m) } else { effects.append(m) }
             }
             for f in ADRFeatureExtractor.lexiconFeatures(drugs: drugs, effects: effects, tokens: tokens) {
-                flags.append(LexiconFeature.gazetteerFlags[f.rawValue])
+                buffers.flags.append(LexiconFeature.gazetteerFlags[f.rawValue])
             }
             let structure = ADRPairExtractor(gazetteer: gazetteer).analyze(bytes: bytes, tokens: tokens, input: input,
                                                                             gazetteerMatches: gazetteerMatches)
             out.analysis = structure
-            if structure.patternPairs > 0 { flags.append(LexiconFeature.patternPairFlag) }
-            if structure.patternPairsWithKnownDrug > 0 { flags.append(LexiconFeature.patternPairKnownDrugFlag) }
+            if structure.patternPairs > 0 { buffers.flags.append(LexiconFeature.patternPairFlag) }
+            if structure.patternPairsWithKnownDrug > 0 { buffers.flags.append(LexiconFeature.patternPairKnownDrugFlag) }
         }
-        appendFlags(&flags, scale: config.lexiconScale, into: &out, names: names)
+        appendFlags(&buffers.flags, scale: config.lexiconScale, into: &out, names: names)
     }
 
     /// The name of every cue and lexicon indicator by id. They are a fixed set, so an explanation names them

@@ -130,7 +130,8 @@ public struct ADRModel: Sendable {
         let input = input.bounded()
         var text = input.text
         return text.withUTF8 { bytes in
-            let tokens = ADRText.tokenize(bytes)
+            ADRText.tokenize(bytes, into: &scratch.tokens)
+            let tokens = scratch.tokens
             let extractor = ADRFeatureExtractor(config: features)
             var names = ADRFeatureNames()
             if case .all = explanation {

@@ -29,6 +29,13 @@ enum ADRText {
 
     static func tokenize(_ bytes: UnsafeBufferPointer<UInt8>) -> [ADRToken] {
         var tokens: [ADRToken] = []
+        tokenize(bytes, into: &tokens)
+        return tokens
+    }
+
+    /// Replaces the contents of `tokens` (its storage kept: see `ADRScratch`).
+    static func tokenize(_ bytes: UnsafeBufferPointer<UInt8>, into tokens: inout [ADRToken]) {
+        tokens.removeAll(keepingCapacity: true)
         tokens.reserveCapacity(bytes.count / 4 + 4)
         var i = 0
         let n = bytes.count
@@ -59,7 +66,6 @@ enum ADRText {
                 i += 1
             }
         }
-        return tokens
     }
 
     /// The normalized form of a token, as hashed (for feature names and patterns).
