@@ -197,6 +197,7 @@ public struct ADRModel: Sendable {
     /// Every non-zero weight's contribution, in vector order.
     private func contributionsByID(_ vector: ADRFeatureVector) -> [(id: UInt64, value: Double, index: Int)] {
         var out: [(id: UInt64, value: Double, index: Int)] = []
+        out.reserveCapacity(vector.ids.count)  // grown by appends, it was reallocated several times per sentence
         weights.withUnsafeBufferPointer { wp in
             for (i, (id, x)) in zip(vector.ids, vector.values).enumerated() {
                 let weight = wp[Int(id & UInt64(mask))]
