@@ -70,7 +70,8 @@ struct ADRFeatureVector: Sendable {
 
 /// Buffers that scoring one sentence fills and the next reuses: a batch scores tens of thousands of sentences, and
 /// allocating (and zero-filling the counting table of) each one's arrays anew was a visible share of the classifier.
-/// One per thread of work; `ADRModel.predict(_:explainTop:flaggedOnly:scratch:)` takes it.
+/// `ADRModel.predict(_:explainTop:flaggedOnly:scratch:)` takes it; a value, so each caller has its own (the ADR
+/// stage one per note, `classify` one per file).
 public struct ADRScratch {
     var tokens: [ADRToken] = []
     var vector = ADRFeatureVector()
@@ -142,14 +143,15 @@ struct ADRFeatureExtractor: Sendable {
         for (i, t) in tokens.enumerated() where t.isWord { buffers.words.append(i) }
         buffers.raw.removeAll(keepingCapacity: true)
         buffers.raw.reserveCapacity(buffers.words.count * 3)
-        extractBlocks(bytes: bytes, tokens: tokens, words: buffers.words, input: input, gazetteer: gazetteer, names: names,
-                      namesOnly: namesOnly, computes: computes, buffers: &buffers, into: &out)
+        extractBlocks(bytes: bytes, tokens: tokens, input: input, gazetteer: gazetteer, names: names, namesOnly: namesOnly,
+                      computes: computes, buffers: &buffers, into: &out)
     }
 
-    private func extractBlocks(bytes: UnsafeBufferPointer<UInt8>, tokens: [ADRToken], words: [Int], input: ADRSentenceInput,
+    private func extractBlocks(bytes: UnsafeBufferPointer<UInt8>, tokens: [ADRToken], input: ADRSentenceInput,
                                gazetteer: ADRGazetteer?, names: UnsafeMutablePointer<ADRFeatureNames>?, namesOnly: Bool,
                                computes: (ADRFeatureVector.Block) -> Bool, buffers: inout ADRFeatureBuffers,
                                into out: inout ADRFeatureVector) {
+        let words = buffers.words
         if config.wordMaxN >= config.wordMinN, computes(.words) {
             for n in config.wordMinN...config.wordMaxN where n <= words.count {
                 for s in 0...(words.count - n) {

@@ -111,7 +111,7 @@ public struct ADRModel: Sendable {
     /// `flaggedOnly` false: every sentence gets its top `k` named (what `classify --top k` lists).
     public func predict(_ input: ADRSentenceInput, explainTop k: Int, flaggedOnly: Bool = true) -> ADRPrediction {
         var scratch = ADRScratch()
-        return predict(input, explanation: k <= 0 ? .none : .top(k, flaggedOnly: flaggedOnly), scratch: &scratch)
+        return predict(input, explainTop: k, flaggedOnly: flaggedOnly, scratch: &scratch)
     }
 
     /// The same, with buffers reused from the last sentence scored with `scratch` (the same result).
