@@ -13,8 +13,10 @@ import Glibc
     }
 
     /// The environment of a running child (started with the test's environment plus `env`), read while it waits
-    /// on its standard input, which the test holds open: polled until `done` accepts it or two seconds pass.
-    static func environment(of args: [String], env: [String: String] = [:], until done: ([String]) -> Bool) throws -> [String] {
+    /// on its standard input, which the test holds open: polled until `done` accepts it or `seconds` pass (a check
+    /// that something does not happen waits it out; one that it does returns as soon as it has).
+    static func environment(of args: [String], env: [String: String] = [:], seconds: Double = 10,
+                            until done: ([String]) -> Bool) throws -> [String] {
         // A FIFO the test opens close-on-exec in one call (a pipe's ends could leak into a child that another test
         // spawns meanwhile, which would then hold this child's input open).
         let dir = try CLI.temporaryFolder("hugepages")
@@ -45,7 +47,7 @@ import Glibc
             _ = try? CLI.wait(pid)
         }
         var last: [String] = []
-        for _ in 0..<200 {
+        for _ in 0..<Int(seconds * 100) {
             usleep(10_000)
             guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/environ"), !data.isEmpty else { continue }
             last = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
@@ -63,11 +65,11 @@ import Glibc
         guard ProcessInfo.processInfo.environment["GLIBC_TUNABLES"] == nil,
               ProcessInfo.processInfo.environment["NOTEMINER_NO_HUGEPAGES"] == nil else { return }
         let madvise = Self.thpMode.contains("[madvise]")
-        let env = try Self.environment(of: ["stream", "--lexicons", CLI.lexicons]) { madvise && Self.reexecuted($0) }
+        let env = try Self.environment(of: ["stream", "--lexicons", CLI.lexicons], seconds: madvise ? 10 : 1) { madvise && Self.reexecuted($0) }
         #expect(!env.isEmpty && Self.reexecuted(env) == madvise)
         #expect(Self.tunables(env) == (madvise ? "GLIBC_TUNABLES=glibc.malloc.hugetlb=1" : nil))
         // Not a batch command: started as it is.
-        let other = try Self.environment(of: ["tokenize", "-"]) { Self.reexecuted($0) }
+        let other = try Self.environment(of: ["tokenize", "-"], seconds: 1) { Self.reexecuted($0) }
         #expect(!other.isEmpty && !Self.reexecuted(other) && Self.tunables(other) == nil)
     }
 
@@ -79,9 +81,10 @@ import Glibc
         #expect(Self.reexecuted(env) && Self.tunables(env)?.hasPrefix("GLIBC_TUNABLES=glibc.malloc.arena_max=4") == true)
         // Kept as they are: the user's own choice of the tunable, and an opt-out.
         let own = try Self.environment(of: ["stream", "--lexicons", CLI.lexicons],
-                                       env: ["GLIBC_TUNABLES": "glibc.malloc.hugetlb=0"]) { Self.reexecuted($0) }
+                                       env: ["GLIBC_TUNABLES": "glibc.malloc.hugetlb=0"], seconds: 1) { Self.reexecuted($0) }
         #expect(!own.isEmpty && !Self.reexecuted(own) && Self.tunables(own) == "GLIBC_TUNABLES=glibc.malloc.hugetlb=0")
-        let optedOut = try Self.environment(of: ["stream", "--lexicons", CLI.lexicons], env: ["NOTEMINER_NO_HUGEPAGES": "1"]) { Self.reexecuted($0) }
+        let optedOut = try Self.environment(of: ["stream", "--lexicons", CLI.lexicons], env: ["NOTEMINER_NO_HUGEPAGES": "1"],
+                                            seconds: 1) { Self.reexecuted($0) }
         #expect(!optedOut.isEmpty && !Self.reexecuted(optedOut) && Self.tunables(optedOut) == nil)
     }
 }
