@@ -50,12 +50,23 @@ enum CLI {
         return try wait(pid)
     }
 
-    static func spawn(_ args: [String], cwd: String?, actions: inout posix_spawn_file_actions_t) throws -> pid_t {
+    /// `environment` adds to (or overrides in) this process's environment for the child only: `setenv` here would
+    /// reach the children of tests running in parallel.
+    static func spawn(_ args: [String], cwd: String?, actions: inout posix_spawn_file_actions_t,
+                      environment: [String: String] = [:]) throws -> pid_t {
         let argv = cwd.map { ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", $0, binary] + args } ?? [binary] + args
         var cargs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         defer { cargs.forEach { free($0) } }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, argv[0], &actions, nil, &cargs, environ)
+        let rc: Int32
+        if environment.isEmpty {
+            rc = posix_spawn(&pid, argv[0], &actions, nil, &cargs, environ)
+        } else {
+            let merged = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+            var envp: [UnsafeMutablePointer<CChar>?] = merged.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+            defer { envp.forEach { free($0) } }
+            rc = posix_spawn(&pid, argv[0], &actions, nil, &cargs, &envp)
+        }
         guard rc == 0 else { throw SpawnError(description: "cannot start \(argv[0]): \(String(cString: strerror(rc)))") }
         return pid
     }

@@ -31,17 +31,8 @@ import Glibc
         posix_spawn_file_actions_addopen(&actions, 0, fifo, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        // Its own environment list: setenv here would reach the children of tests running in parallel.
-        var merged = ProcessInfo.processInfo.environment
-        for (k, v) in env { merged[k] = v }
-        var envp: [UnsafeMutablePointer<CChar>?] = merged.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { envp.forEach { free($0) } }
-        let argv = [CLI.binary] + args
-        var cargs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        defer { cargs.forEach { free($0) } }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, argv[0], &actions, nil, &cargs, &envp)
-        guard rc == 0 else { close(writer); throw CLI.SpawnError(description: "cannot start \(argv[0])") }
+        let pid: pid_t
+        do { pid = try CLI.spawn(args, cwd: nil, actions: &actions, environment: env) } catch { close(writer); throw error }
         defer {
             close(writer)  // end of input: the child finishes
             _ = try? CLI.wait(pid)
