@@ -94,7 +94,7 @@ public enum ContextRuleFile {
         var seen: [String: Int] = [:]
         for r in records {
             func fail(_ m: String) -> DataFileError { DataFileError(file: path, line: r.line, message: m) }
-            guard let literal = r.object["literal"] as? String, !literal.trimmingCharacters(in: .whitespaces).isEmpty else {
+            guard let literal = r.object["literal"] as? String, !literal.trimmingWhitespace().isEmpty else {
                 throw fail("'literal' must be a non-empty string")
             }
             guard let c = r.object["category"] as? String, let category = ContextCategory(rawValue: c) else {

@@ -132,12 +132,12 @@ enum LexiconFileParser {
         var metadata: [String: String] = [:]
         for line in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             let l = line.hasSuffix("\r") ? line.dropLast() : Substring(line)
-            if l.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+            if l.trimmingWhitespace().isEmpty { continue }
             guard l.hasPrefix("#") else { break }
             if let colon = l.firstIndex(of: ":") {
-                let key = l[l.index(after: l.startIndex)..<colon].trimmingCharacters(in: .whitespaces)
+                let key = l[l.index(after: l.startIndex)..<colon].trimmingWhitespace()
                 if !key.isEmpty, !key.contains(" ") {
-                    metadata[key] = l[l.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                    metadata[key] = l[l.index(after: colon)...].trimmingWhitespace()
                 }
             }
         }
@@ -145,7 +145,7 @@ enum LexiconFileParser {
     }
 
     static func list(_ field: String) -> [String] {
-        field.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        field.split(separator: "|").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
     }
 
     static func parse(text: String, path: String, codeSet: ICD10CMCodeSet?) throws -> [Concept] {
@@ -193,9 +193,9 @@ enum LexiconFileParser {
             var termText = entry
             var sections: [SectionCategory] = []
             if let at = entry.firstIndex(of: "@") {
-                termText = entry[..<at].trimmingCharacters(in: .whitespaces)
+                termText = entry[..<at].trimmingWhitespace()
                 for s in entry[entry.index(after: at)...].split(separator: ",") {
-                    let sid = s.trimmingCharacters(in: .whitespaces)
+                    let sid = s.trimmingWhitespace()
                     guard let sc = SectionCategory(rawValue: sid) else {
                         throw fail("unknown section '\(sid)' in ambiguous entry '\(entry)'; allowed: \(SectionCategory.allIDs.joined(separator: ", "))")
                     }

@@ -60,11 +60,11 @@ public struct TSVFile: Sendable {
             lineNumber += 1
             var line = Substring(rawLine)
             if line.hasSuffix("\r") { line = line.dropLast() }
-            if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+            if line.trimmingWhitespace().isEmpty { continue }
             if line.hasPrefix("#") {
                 if columns == nil, let colon = line.firstIndex(of: ":") {
-                    let key = line[line.index(after: line.startIndex)..<colon].trimmingCharacters(in: .whitespaces)
-                    let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                    let key = line[line.index(after: line.startIndex)..<colon].trimmingWhitespace()
+                    let value = line[line.index(after: colon)...].trimmingWhitespace()
                     if !key.isEmpty, !key.contains(" ") { metadata[key] = value }
                 }
                 continue
@@ -90,7 +90,7 @@ public struct TSVFile: Sendable {
                 throw DataFileError(file: path, line: lineNumber, message: "expected at most \(header.count) tab-separated fields, found \(fields.count)")
             }
             var dict: [String: String] = [:]
-            for (c, v) in zip(header, fields) { dict[c] = v.trimmingCharacters(in: .whitespaces) }
+            for (c, v) in zip(header, fields) { dict[c] = v.trimmingWhitespace() }
             for c in required where dict[c, default: ""].isEmpty {
                 throw DataFileError(file: path, line: lineNumber, message: "empty required field '\(c)'")
             }
@@ -124,7 +124,7 @@ public enum JSONLinesFile {
         var lineNumber = 0
         for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNumber += 1
-            let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
+            let line = rawLine.trimmingWhitespace(newlines: true)
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("//") { continue }
             let object: Any
             do {

@@ -19,14 +19,24 @@ public struct PipelineProcessor: NoteProcessing {
     /// Loads every stage. `modelPath` nil → the shipped model, or no ADR stage when the lexicon folder has none
     /// (check `adr`); "" → no ADR stage; a path that does not load is an error.
     public static func load(lexiconDirectory: String, extraLexicons: [String] = [], modelPath: String? = nil) throws -> PipelineProcessor {
-        let extractor = try ConceptExtractor.load(lexiconDirectory: lexiconDirectory, extraLexicons: extraLexicons)
-        let shipped = defaultModelPath(lexiconDirectory: lexiconDirectory)
-        let path = modelPath ?? (FileManager.default.fileExists(atPath: shipped) ? shipped : "")
-        let adr = path.isEmpty ? nil : ADRStage(model: try ADRModel.load(path: path))
-        var extra = extraLexicons
-        if let modelPath, !modelPath.isEmpty { extra.append(modelPath) }
-        return PipelineProcessor(extractor: extractor, adr: adr,
-                                 fingerprint: try Fingerprint.of(directory: lexiconDirectory, extra: extra))
+        // The lexicons on one thread, the model and the fingerprint on another: they are independent, and each half
+        // is about a third of a command's start-up. Errors are reported in the order a sequential load meets them.
+        enum Part: Sendable { case extractor(ConceptExtractor), rest(adr: ADRStage?, fingerprint: String) }
+        let parts = Parallel.map(count: 2) { i -> Result<Part, any Error> in
+            Result {
+                if i == 0 { return .extractor(try ConceptExtractor.load(lexiconDirectory: lexiconDirectory, extraLexicons: extraLexicons)) }
+                let shipped = defaultModelPath(lexiconDirectory: lexiconDirectory)
+                let path = modelPath ?? (FileManager.default.fileExists(atPath: shipped) ? shipped : "")
+                let adr = path.isEmpty ? nil : ADRStage(model: try ADRModel.load(path: path))
+                var extra = extraLexicons
+                if let modelPath, !modelPath.isEmpty { extra.append(modelPath) }
+                return .rest(adr: adr, fingerprint: try Fingerprint.of(directory: lexiconDirectory, extra: extra))
+            }
+        }
+        guard case .extractor(let extractor) = try parts[0].get(), case .rest(let adr, let fingerprint) = try parts[1].get() else {
+            preconditionFailure("part 0 is the extractor, part 1 the rest")
+        }
+        return PipelineProcessor(extractor: extractor, adr: adr, fingerprint: fingerprint)
     }
 
     public func process(_ note: Note, warnings: [NoteWarning]) -> NoteResult {

@@ -120,7 +120,7 @@ public struct SectionHeaderLexicon: Sendable {
             }
             var within: UInt32 = 0
             for part in row["within"].split(separator: ",") {
-                let id = part.trimmingCharacters(in: .whitespaces)
+                let id = part.trimmingWhitespace()
                 guard let c = SectionCategory(rawValue: id) else {
                     throw DataFileError(file: file.path, line: row.line, message: "unknown category '\(id)' in within; allowed: \(SectionCategory.allIDs.joined(separator: ", "))")
                 }
