@@ -25,27 +25,14 @@ public struct ADRFeatureConfig: Sendable, Hashable, Codable {
     public init() {}
 }
 
-/// Readable names of feature ids, built only for explanations; with `wanted`, only for those ids (a flagged
-/// sentence shows its top few contributions, and naming every n-gram of it cost more than scoring it).
+/// Readable names of every feature id of a sentence, for a full explanation (`ADRModel.predict(_:explain:)`). A
+/// batch run names only a flagged sentence's top few, from where each first occurred (`ADRFeatureVector.origins`).
 struct ADRFeatureNames {
     var map: [UInt64: String] = [:]
-    /// Distinct ids. With them the extractor only names: it builds no vector and stops as soon as each is named.
-    /// A flagged sentence names about eight, so scanning them beats hashing each of its hundreds of n-grams into
-    /// a `Set`, which made naming cost nearly as much as scoring.
-    var wanted: [UInt64]?
-    /// With `wanted`, the blocks (`ADRFeatureVector.Block` bits) holding them: the others need not be computed.
-    /// The character block, most of the work, holds some of the top features of nearly every flagged sentence.
-    var blocks: UInt8 = 0xFF
 
-    /// Whether `id` is to be named now: wanted and not named yet (an n-gram repeated in a sentence has one name).
+    /// Whether `id` is to be named now: not named yet (an n-gram repeated in a sentence has one name, its first).
     @inline(__always)
-    func wants(_ id: UInt64) -> Bool {
-        guard let wanted else { return true }
-        return wanted.contains(id) && map[id] == nil
-    }
-
-    /// Every wanted id is named (never, without `wanted`): the rest of the sentence need not be looked at.
-    var isComplete: Bool { wanted.map { map.count == $0.count } ?? false }
+    func wants(_ id: UInt64) -> Bool { map[id] == nil }
 }
 
 /// A sentence's features: FNV-1a 64 ids with values, in a fixed order (words, characters, entity-blinded, cues,
@@ -54,6 +41,10 @@ struct ADRFeatureNames {
 struct ADRFeatureVector: Sendable {
     var ids: [UInt64] = []
     var values: [Double] = []
+    /// Per id of the n-gram blocks, where it first occurred (see `ADRFeatureBuffers.origins`); 0 for cues and
+    /// lexicon indicators, which are named from a fixed table. An explanation names its top features from these:
+    /// computing the blocks again to find them cost half as much as scoring the sentence.
+    var origins: [UInt64] = []
     /// Where each block ends in `ids`: words, characters, entity-blinded, cues (the lexicon block ends at the end).
     var blockEnds: (Int, Int, Int, Int) = (0, 0, 0, 0)
     /// The pair extractor's analysis when the lexicon block ran it (with a gazetteer), so a flagged sentence's
@@ -83,6 +74,10 @@ public struct ADRScratch {
 struct ADRFeatureBuffers {
     var words: [Int] = []
     var raw: [UInt64] = []
+    /// Per `raw` id, the n-gram it hashes: words `n << 32 | first index into words`; characters
+    /// `chunk start byte << 32 | start in the padded chunk << 16 | length`; entity-blinded `n << 32 | first index
+    /// into seqTokens`.
+    var origins: [UInt64] = []
     var counter = HashCounter()
     /// Per token: looks like a drug name; entity kind for the blinded block.
     var drugLike: [Bool] = []
@@ -90,6 +85,8 @@ struct ADRFeatureBuffers {
     /// The blinded block's token sequence and which of its items are entities.
     var seq: [UInt64] = []
     var isEntity: [Bool] = []
+    /// The token of each `seq` item.
+    var seqTokens: [Int32] = []
     var flags: [(UInt64, String)] = []
 }
 
@@ -126,16 +123,12 @@ struct ADRFeatureExtractor: Sendable {
                  names: UnsafeMutablePointer<ADRFeatureNames>?, into out: inout ADRFeatureVector, buffers: inout ADRFeatureBuffers) {
         out.ids.removeAll(keepingCapacity: true)
         out.values.removeAll(keepingCapacity: true)
+        out.origins.removeAll(keepingCapacity: true)
         out.blockEnds = (0, 0, 0, 0)
         out.analysis = nil
-        // Naming only (see `ADRFeatureNames.wanted`): the vector stays empty.
-        let namesOnly = names?.pointee.wanted != nil
-        if !namesOnly {
-            out.ids.reserveCapacity(bytes.count * 5)
-            out.values.reserveCapacity(bytes.count * 5)
-        }
-        let blocks = names?.pointee.blocks ?? 0xFF
-        func computes(_ b: ADRFeatureVector.Block) -> Bool { blocks & (1 << b.rawValue) != 0 }
+        out.ids.reserveCapacity(bytes.count * 5)
+        out.values.reserveCapacity(bytes.count * 5)
+        out.origins.reserveCapacity(bytes.count * 5)
 
         // Word n-grams over word tokens (punctuation skipped, as in common bag-of-n-gram setups).
         buffers.words.removeAll(keepingCapacity: true)
@@ -143,16 +136,16 @@ struct ADRFeatureExtractor: Sendable {
         for (i, t) in tokens.enumerated() where t.isWord { buffers.words.append(i) }
         buffers.raw.removeAll(keepingCapacity: true)
         buffers.raw.reserveCapacity(buffers.words.count * 3)
-        extractBlocks(bytes: bytes, tokens: tokens, input: input, gazetteer: gazetteer, names: names, namesOnly: namesOnly,
-                      computes: computes, buffers: &buffers, into: &out)
+        buffers.origins.removeAll(keepingCapacity: true)
+        buffers.origins.reserveCapacity(buffers.words.count * 3)
+        extractBlocks(bytes: bytes, tokens: tokens, input: input, gazetteer: gazetteer, names: names, buffers: &buffers, into: &out)
     }
 
     private func extractBlocks(bytes: UnsafeBufferPointer<UInt8>, tokens: [ADRToken], input: ADRSentenceInput,
-                               gazetteer: ADRGazetteer?, names: UnsafeMutablePointer<ADRFeatureNames>?, namesOnly: Bool,
-                               computes: (ADRFeatureVector.Block) -> Bool, buffers: inout ADRFeatureBuffers,
-                               into out: inout ADRFeatureVector) {
+                               gazetteer: ADRGazetteer?, names: UnsafeMutablePointer<ADRFeatureNames>?,
+                               buffers: inout ADRFeatureBuffers, into out: inout ADRFeatureVector) {
         let words = buffers.words
-        if config.wordMaxN >= config.wordMinN, computes(.words) {
+        if config.wordMaxN >= config.wordMinN {
             for n in config.wordMinN...config.wordMaxN where n <= words.count {
                 for s in 0...(words.count - n) {
                     var h = FNV1a64()
@@ -160,39 +153,31 @@ struct ADRFeatureExtractor: Sendable {
                     h.combine(UInt8(n))
                     for k in 0..<n { ADRFeatureExtractor.combine(&h, tokens[words[s + k]].hash) }
                     buffers.raw.append(h.value)
+                    buffers.origins.append(UInt64(n) << 32 | UInt64(s))
                     if let names, names.pointee.wants(h.value) {
-                        var parts: [String] = []
-                        for k in 0..<n { parts.append(ADRText.normalized(bytes, tokens[words[s + k]])) }
-                        names.pointee.map[h.value] = "word:" + parts.joined(separator: " ")
+                        names.pointee.map[h.value] = ADRFeatureExtractor.wordName(n: n, start: s, bytes: bytes, tokens: tokens, words: words)
                     }
                 }
             }
         }
-        if !namesOnly { appendBlock(&buffers.raw, table: &buffers.counter, scale: config.wordScale, into: &out) }
+        appendBlock(&buffers.raw, origins: buffers.origins, table: &buffers.counter, scale: config.wordScale, into: &out)
         out.blockEnds.0 = out.ids.count
-        if let names, names.pointee.isComplete { return }
 
         // Character n-grams inside white-space-delimited chunks padded with one space each side.
         buffers.raw.removeAll(keepingCapacity: true)
-        if config.charMaxN >= config.charMinN, computes(.characters) {
+        buffers.origins.removeAll(keepingCapacity: true)
+        if config.charMaxN >= config.charMinN {
             buffers.raw.reserveCapacity(bytes.count * (config.charMaxN - config.charMinN + 1) + 8)
+            buffers.origins.reserveCapacity(bytes.count * (config.charMaxN - config.charMinN + 1) + 8)
             // One chunk at a time in a buffer as long as the sentence plus its padding.
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count + 2) { chunk in
                 var i = 0
                 let n = bytes.count
-                var named = false  // every wanted id named: stop
-                while i < n, !named {
+                while i < n {
                     if ADRText.isSpace(bytes[i]) { i += 1; continue }
-                    var m = 0
-                    chunk[m] = 0x20; m += 1
-                    while i < n, !ADRText.isSpace(bytes[i]) {
-                        let c = bytes[i]
-                        chunk[m] = ADRText.isDigit(c) ? UInt8(ascii: "0") : ADRText.lower(c)
-                        m += 1
-                        i += 1
-                    }
-                    chunk[m] = 0x20; m += 1
-                    for s in 0..<m where !named && chunk[s] & 0xC0 != 0x80 {
+                    let chunkStart = UInt64(i) << 32
+                    let m = ADRFeatureExtractor.fillChunk(chunk, from: bytes, at: &i)
+                    for s in 0..<m where chunk[s] & 0xC0 != 0x80 {
                         // One running hash per start: the n-gram of length len + 1 extends the one of length len.
                         var h = FNV1a64()
                         h.combine(UInt8(ascii: "c"))
@@ -203,24 +188,17 @@ struct ADRFeatureExtractor: Sendable {
                             while hashed < e { h.combine(chunk[hashed]); hashed += 1 }
                             if e < m, chunk[e] & 0xC0 == 0x80 { continue }
                             buffers.raw.append(h.value)
+                            buffers.origins.append(chunkStart | UInt64(s) << 16 | UInt64(len))
                             if let names, names.pointee.wants(h.value) {
                                 names.pointee.map[h.value] = "char:" + String(decoding: UnsafeMutableBufferPointer(rebasing: chunk[s..<e]), as: UTF8.self)
-                                named = names.pointee.isComplete
-                                if named { break }
                             }
                         }
                     }
                 }
             }
         }
-        if !namesOnly { appendBlock(&buffers.raw, table: &buffers.counter, scale: config.charScale, into: &out) }
+        appendBlock(&buffers.raw, origins: buffers.origins, table: &buffers.counter, scale: config.charScale, into: &out)
         out.blockEnds.1 = out.ids.count
-        if let names, names.pointee.isComplete { return }
-        guard computes(.blinded) || computes(.cues) || computes(.lexicon) else {
-            out.blockEnds.2 = out.ids.count
-            out.blockEnds.3 = out.ids.count
-            return
-        }
 
         buffers.drugLike.removeAll(keepingCapacity: true)
         for t in tokens { buffers.drugLike.append(ADRCues.looksLikeDrug(bytes: bytes, token: t)) }
@@ -228,7 +206,8 @@ struct ADRFeatureExtractor: Sendable {
         // so "DRUG induced EFFECT" or "treated with DRUG for" generalize across drug names.
         let gazetteerMatches = gazetteer?.matches(tokens: tokens) ?? []
         buffers.raw.removeAll(keepingCapacity: true)
-        if config.abstractScale > 0, computes(.blinded) {
+        buffers.origins.removeAll(keepingCapacity: true)
+        if config.abstractScale > 0 {
             buffers.kindAt.removeAll(keepingCapacity: true)
             buffers.kindAt.append(contentsOf: repeatElement(0, count: tokens.count))  // 1 drug, 2 effect; 3/4 = inside (skip)
             func mark(_ lo: Int, _ hi: Int, _ kind: UInt8) {
@@ -249,15 +228,14 @@ struct ADRFeatureExtractor: Sendable {
             for i in tokens.indices where buffers.kindAt[i] == 0 && buffers.drugLike[i] { buffers.kindAt[i] = 1 }
             buffers.seq.removeAll(keepingCapacity: true)
             buffers.isEntity.removeAll(keepingCapacity: true)
-            var labels: [String] = []
+            buffers.seqTokens.removeAll(keepingCapacity: true)
             for (i, t) in tokens.enumerated() where t.isWord && buffers.kindAt[i] < 3 {
-                let kind = buffers.kindAt[i]
-                switch kind {
+                switch buffers.kindAt[i] {
                 case 1: buffers.seq.append(ADRFeatureExtractor.drugSymbol); buffers.isEntity.append(true)
                 case 2: buffers.seq.append(ADRFeatureExtractor.effectSymbol); buffers.isEntity.append(true)
                 default: buffers.seq.append(t.hash); buffers.isEntity.append(false)
                 }
-                if names != nil { labels.append(kind == 1 ? "DRUG" : kind == 2 ? "EFFECT" : ADRText.normalized(bytes, t)) }
+                buffers.seqTokens.append(Int32(truncatingIfNeeded: i))
             }
             let seq = buffers.seq, isEntity = buffers.isEntity
             for n in 2...3 where n <= seq.count {
@@ -270,23 +248,21 @@ struct ADRFeatureExtractor: Sendable {
                     h.combine(UInt8(n))
                     for k in 0..<n { ADRFeatureExtractor.combine(&h, seq[st + k]) }
                     buffers.raw.append(h.value)
-                    if let names, names.pointee.wants(h.value) { names.pointee.map[h.value] = "blinded:" + labels[st..<(st + n)].joined(separator: " ") }
+                    buffers.origins.append(UInt64(n) << 32 | UInt64(st))
+                    if let names, names.pointee.wants(h.value) {
+                        names.pointee.map[h.value] = ADRFeatureExtractor.blindedName(n: n, start: st, bytes: bytes, tokens: tokens, buffers: buffers)
+                    }
                 }
             }
         }
-        if !namesOnly { appendBlock(&buffers.raw, table: &buffers.counter, scale: config.abstractScale, into: &out) }
+        appendBlock(&buffers.raw, origins: buffers.origins, table: &buffers.counter, scale: config.abstractScale, into: &out)
         out.blockEnds.2 = out.ids.count
 
         // Cues and lexicon indicators: binary, deduplicated, sorted.
-        guard computes(.cues) || computes(.lexicon) else {
-            out.blockEnds.3 = out.ids.count
-            return
-        }
         buffers.flags.removeAll(keepingCapacity: true)
         ADRCues.flags(tokens: tokens, drugLike: buffers.drugLike, into: &buffers.flags)
         appendFlags(&buffers.flags, scale: config.cueScale, into: &out, names: names)
         out.blockEnds.3 = out.ids.count
-        guard computes(.lexicon) else { return }
         buffers.flags.removeAll(keepingCapacity: true)
         for f in ADRFeatureExtractor.lexiconFeatures(drugs: input.drugs, effects: input.effects, tokens: tokens) {
             buffers.flags.append(LexiconFeature.flags[f.rawValue])
@@ -310,6 +286,57 @@ struct ADRFeatureExtractor: Sendable {
             if structure.patternPairsWithKnownDrug > 0 { buffers.flags.append(LexiconFeature.patternPairKnownDrugFlag) }
         }
         appendFlags(&buffers.flags, scale: config.lexiconScale, into: &out, names: names)
+    }
+
+    /// The padded chunk of the white-space-delimited run at `i` (lower-cased, digits → `0`), moving `i` past the
+    /// run; returns the chunk's length. `chunk` holds the run's length plus 2.
+    @inline(__always)
+    static func fillChunk(_ chunk: UnsafeMutableBufferPointer<UInt8>, from bytes: UnsafeBufferPointer<UInt8>, at i: inout Int) -> Int {
+        var m = 0
+        chunk[m] = 0x20; m += 1
+        while i < bytes.count, !ADRText.isSpace(bytes[i]) {
+            let c = bytes[i]
+            chunk[m] = ADRText.isDigit(c) ? UInt8(ascii: "0") : ADRText.lower(c)
+            m += 1
+            i += 1
+        }
+        chunk[m] = 0x20; m += 1
+        return m
+    }
+
+    static func wordName(n: Int, start: Int, bytes: UnsafeBufferPointer<UInt8>, tokens: [ADRToken], words: [Int]) -> String {
+        "word:" + (start..<(start + n)).map { ADRText.normalized(bytes, tokens[words[$0]]) }.joined(separator: " ")
+    }
+
+    /// Entities by their placeholder, other words normalized.
+    static func blindedName(n: Int, start: Int, bytes: UnsafeBufferPointer<UInt8>, tokens: [ADRToken], buffers: ADRFeatureBuffers) -> String {
+        "blinded:" + (start..<(start + n)).map { j -> String in
+            let t = Int(buffers.seqTokens[j])
+            return buffers.kindAt[t] == 1 ? "DRUG" : buffers.kindAt[t] == 2 ? "EFFECT" : ADRText.normalized(bytes, tokens[t])
+        }.joined(separator: " ")
+    }
+
+    /// The name of the feature at `index` of `vector`, which `buffers` extracted last from `bytes` and `tokens`: the
+    /// name its first occurrence gets when the extractor names every feature.
+    static func name(at index: Int, of vector: ADRFeatureVector, bytes: UnsafeBufferPointer<UInt8>, tokens: [ADRToken],
+                     buffers: ADRFeatureBuffers) -> String? {
+        let origin = vector.origins[index]
+        let high = Int(origin >> 32), low = Int(origin & 0xFFFF_FFFF)
+        switch vector.block(at: index) {
+        case .words:
+            return wordName(n: high, start: low, bytes: bytes, tokens: tokens, words: buffers.words)
+        case .characters:
+            var i = high
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count - i + 2) { chunk in
+                _ = fillChunk(chunk, from: bytes, at: &i)
+                let s = low >> 16, len = low & 0xFFFF
+                return "char:" + String(decoding: UnsafeMutableBufferPointer(rebasing: chunk[s..<(s + len)]), as: UTF8.self)
+            }
+        case .blinded:
+            return blindedName(n: high, start: low, bytes: bytes, tokens: tokens, buffers: buffers)
+        case .cues, .lexicon:
+            return flagNames[vector.ids[index]]
+        }
     }
 
     /// The name of every cue and lexicon indicator by id. They are a fixed set, so an explanation names them
@@ -341,18 +368,21 @@ struct ADRFeatureExtractor: Sendable {
     /// 1 + ln tf for the small counts almost every n-gram has (the same values `log` gives, computed once).
     private static let sublinear: [Double] = (0..<64).map { $0 == 0 ? 0 : 1 + log(Double($0)) }
 
-    /// Counts equal ids, applies sublinear tf and L2 normalization, appends in order of first occurrence.
-    private func appendBlock(_ raw: inout [UInt64], table: inout HashCounter, scale: Double, into out: inout ADRFeatureVector) {
+    /// Counts equal ids, applies sublinear tf and L2 normalization, appends in order of first occurrence (with the
+    /// origin of that occurrence).
+    private func appendBlock(_ raw: inout [UInt64], origins: [UInt64], table: inout HashCounter, scale: Double, into out: inout ADRFeatureVector) {
         guard !raw.isEmpty else { return }
         let start = out.ids.count
         let distinct = raw.withUnsafeBufferPointer { table.count($0) }
         out.ids.reserveCapacity(start + distinct)
         out.values.reserveCapacity(start + distinct)
+        out.origins.reserveCapacity(start + distinct)
         var norm2 = 0.0
-        table.forEachDistinct { id, count in
+        table.forEachDistinct { id, count, first in
             let v = config.sublinearTF ? (count < 64 ? ADRFeatureExtractor.sublinear[count] : 1 + log(Double(count))) : Double(count)
             out.ids.append(id)
             out.values.append(v)
+            out.origins.append(origins[first])
             norm2 += v * v
         }
         let k = scale / norm2.squareRoot()
@@ -368,6 +398,7 @@ struct ADRFeatureExtractor: Sendable {
         for (id, name) in flags where id != last {
             out.ids.append(id)
             out.values.append(scale)
+            out.origins.append(0)
             if let names, names.pointee.wants(id) { names.pointee.map[id] = name }
             last = id
         }
@@ -449,6 +480,8 @@ enum LexiconFeature: Int, CaseIterable {
 struct HashCounter {
     private var keys: [UInt64] = []
     private var counts: [Int32] = []
+    /// Per slot, the index in the counted ids of its first occurrence.
+    private var firsts: [Int32] = []
     /// Slots in order of first occurrence.
     private var order: [Int32] = []
 
@@ -461,6 +494,7 @@ struct HashCounter {
         if keys.count < capacity {
             keys = [UInt64](repeating: 0, count: capacity)
             counts = [Int32](repeating: 0, count: capacity)
+            firsts = [Int32](repeating: 0, count: capacity)
             order.reserveCapacity(capacity / 2)
         }
         let size = keys.count
@@ -468,21 +502,24 @@ struct HashCounter {
         let shift = UInt64(64 - size.trailingZeroBitCount)
         keys.withUnsafeMutableBufferPointer { keys in
             counts.withUnsafeMutableBufferPointer { counts in
-                for id in ids {
-                    // Fibonacci hashing: the top bits of id × 2^64/φ spread any regularity in FNV's low bits.
-                    var slot = Int(truncatingIfNeeded: (id &* 0x9E37_79B9_7F4A_7C15) >> shift)
-                    while true {
-                        if counts[slot] == 0 {
-                            keys[slot] = id
-                            counts[slot] = 1
-                            order.append(Int32(truncatingIfNeeded: slot))
-                            break
+                firsts.withUnsafeMutableBufferPointer { firsts in
+                    for (index, id) in ids.enumerated() {
+                        // Fibonacci hashing: the top bits of id × 2^64/φ spread any regularity in FNV's low bits.
+                        var slot = Int(truncatingIfNeeded: (id &* 0x9E37_79B9_7F4A_7C15) >> shift)
+                        while true {
+                            if counts[slot] == 0 {
+                                keys[slot] = id
+                                counts[slot] = 1
+                                firsts[slot] = Int32(truncatingIfNeeded: index)
+                                order.append(Int32(truncatingIfNeeded: slot))
+                                break
+                            }
+                            if keys[slot] == id {
+                                counts[slot] += 1
+                                break
+                            }
+                            slot = (slot + 1) & mask
                         }
-                        if keys[slot] == id {
-                            counts[slot] += 1
-                            break
-                        }
-                        slot = (slot + 1) & mask
                     }
                 }
             }
@@ -490,9 +527,9 @@ struct HashCounter {
         return order.count
     }
 
-    /// The ids counted last, in order of first occurrence, with their counts.
-    func forEachDistinct(_ body: (UInt64, Int) -> Void) {
-        for slot in order { body(keys[Int(slot)], Int(counts[Int(slot)])) }
+    /// The ids counted last, in order of first occurrence, with their counts and where each first occurred.
+    func forEachDistinct(_ body: (UInt64, Int, Int) -> Void) {
+        for slot in order { body(keys[Int(slot)], Int(counts[Int(slot)]), Int(firsts[Int(slot)])) }
     }
 
     private mutating func clear() {

@@ -161,31 +161,13 @@ public struct ADRModel: Sendable {
                 break
             case .top(let k, _):
                 // Candidates: every contribution at least as large as the k-th largest, so ties broken by name in
-                // `topContributions` see all of them; then name just those.
+                // `topContributions` see all of them; each is named from where it first occurred in the sentence.
                 let byID = contributionsByID(vector)
                 let cut = ADRModel.kthLargestMagnitude(byID, k)
-                let chosen = byID.filter { abs($0.value) >= cut }
-                // Cue and lexicon indicators are named from their fixed table; the other blocks that hold a chosen
-                // feature are computed again, naming just those.
-                var fixedNames: [UInt64: String] = [:]
-                var blocks: UInt8 = 0
-                var wanted: [UInt64] = []
-                for c in chosen {
-                    let block = vector.block(at: c.index)
-                    if block == .cues || block == .lexicon, let name = ADRFeatureExtractor.flagNames[c.id] {
-                        fixedNames[c.id] = name
-                    } else {
-                        blocks |= 1 << block.rawValue
-                        if !wanted.contains(c.id) { wanted.append(c.id) }
-                    }
+                contributions = byID.filter { abs($0.value) >= cut }.map {
+                    let name = ADRFeatureExtractor.name(at: $0.index, of: vector, bytes: bytes, tokens: tokens, buffers: scratch.buffers)
+                    return ADRContribution(feature: name ?? String($0.id, radix: 16), value: $0.value)
                 }
-                if blocks != 0 {
-                    names.wanted = wanted
-                    names.blocks = blocks
-                    _ = withUnsafeMutablePointer(to: &names) { extractor.extract(bytes: bytes, tokens: tokens, input: input, gazetteer: gazetteer, names: $0) }
-                }
-                names.map.merge(fixedNames) { _, fixed in fixed }
-                contributions = chosen.map { ADRContribution(feature: names.map[$0.id] ?? String($0.id, radix: 16), value: $0.value) }
             }
             let pairs = !flagged ? [] : vector.analysis?.pairs(bytes: bytes, tokens: tokens) ?? ADRPairExtractor(gazetteer: gazetteer).pairs(bytes: bytes, tokens: tokens, input: input)
             var prediction = ADRPrediction(probability: p, logit: z, isADR: flagged, bias: bias, contributions: contributions, pairs: pairs)

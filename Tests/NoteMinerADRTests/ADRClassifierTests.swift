@@ -269,7 +269,8 @@ enum Synthetic {
 }
 
 @Suite struct ADRFeatureSortTests {
-    /// The feature counter gives every distinct id once, in order of first occurrence, with its count: for
+    /// The feature counter gives every distinct id once, in order of first occurrence, with its count and the
+    /// index of that occurrence: for
     /// typical sizes, with repeats, with ids that share their top or bottom bits, and reused with a smaller block
     /// after a bigger one (its table is cleared through the slots it used).
     @Test func hashCounterCountsInFirstOccurrenceOrder() {
@@ -283,17 +284,20 @@ enum Synthetic {
             for a in [random, sameTop, sameLow] {
                 var expectedOrder: [UInt64] = []
                 var expectedCounts: [UInt64: Int] = [:]
-                for id in a {
-                    if expectedCounts[id] == nil { expectedOrder.append(id) }
+                var expectedFirsts: [UInt64: Int] = [:]
+                for (i, id) in a.enumerated() {
+                    if expectedCounts[id] == nil { expectedOrder.append(id); expectedFirsts[id] = i }
                     expectedCounts[id, default: 0] += 1
                 }
                 let distinct = a.withUnsafeBufferPointer { counter.count($0) }
                 var order: [UInt64] = []
                 var counts: [UInt64: Int] = [:]
-                counter.forEachDistinct { id, count in order.append(id); counts[id] = count }
+                var firsts: [UInt64: Int] = [:]
+                counter.forEachDistinct { id, count, first in order.append(id); counts[id] = count; firsts[id] = first }
                 #expect(distinct == expectedOrder.count, "n \(n)")
                 #expect(order == expectedOrder, "n \(n)")
                 #expect(counts == expectedCounts, "n \(n)")
+                #expect(firsts == expectedFirsts, "n \(n)")
             }
         }
     }
