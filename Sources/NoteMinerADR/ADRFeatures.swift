@@ -70,14 +70,39 @@ public struct ADRScratch {
     public init() {}
 }
 
+/// One block's n-gram ids with where each occurred, written through pointers: an `append` per n-gram (a uniqueness
+/// and a capacity check each) was a tenth of scoring a sentence.
+struct NGramSlab {
+    private(set) var ids: [UInt64] = []
+    /// Per id, the n-gram it hashes: words `n << 32 | first index into words`; characters
+    /// `chunk start byte << 32 | start in the padded chunk << 16 | length`; entity-blinded `n << 32 | first index
+    /// into seqTokens`.
+    private(set) var origins: [UInt64] = []
+    private(set) var count = 0
+
+    /// Refills the slab: `body` gets room for `capacity` ids and origins and returns how many it wrote. Callers pass
+    /// a true bound on what they write (debug builds check every write against it).
+    @inline(__always)
+    mutating func fill(capacity: Int, _ body: (UnsafeMutableBufferPointer<UInt64>, UnsafeMutableBufferPointer<UInt64>) -> Int) {
+        if ids.count < max(capacity, 1) {  // never empty: an empty array may have no base address
+            ids = [UInt64](repeating: 0, count: max(capacity, 1))
+            origins = ids
+        }
+        count = ids.withUnsafeMutableBufferPointer { i in
+            origins.withUnsafeMutableBufferPointer { o in
+                body(UnsafeMutableBufferPointer(rebasing: i[0..<capacity]), UnsafeMutableBufferPointer(rebasing: o[0..<capacity]))
+            }
+        }
+    }
+
+    mutating func clear() { count = 0 }
+}
+
 /// The extractor's working arrays (see `ADRScratch`).
 struct ADRFeatureBuffers {
     var words: [Int] = []
-    var raw: [UInt64] = []
-    /// Per `raw` id, the n-gram it hashes: words `n << 32 | first index into words`; characters
-    /// `chunk start byte << 32 | start in the padded chunk << 16 | length`; entity-blinded `n << 32 | first index
-    /// into seqTokens`.
-    var origins: [UInt64] = []
+    /// The current block's n-gram ids.
+    var raw = NGramSlab()
     var counter = HashCounter()
     /// Per token: looks like a drug name; entity kind for the blinded block.
     var drugLike: [Bool] = []
@@ -134,10 +159,6 @@ struct ADRFeatureExtractor: Sendable {
         buffers.words.removeAll(keepingCapacity: true)
         buffers.words.reserveCapacity(tokens.count)
         for (i, t) in tokens.enumerated() where t.isWord { buffers.words.append(i) }
-        buffers.raw.removeAll(keepingCapacity: true)
-        buffers.raw.reserveCapacity(buffers.words.count * 3)
-        buffers.origins.removeAll(keepingCapacity: true)
-        buffers.origins.reserveCapacity(buffers.words.count * 3)
         extractBlocks(bytes: bytes, tokens: tokens, input: input, gazetteer: gazetteer, names: names, buffers: &buffers, into: &out)
     }
 
@@ -145,30 +166,38 @@ struct ADRFeatureExtractor: Sendable {
                                gazetteer: ADRGazetteer?, names: UnsafeMutablePointer<ADRFeatureNames>?,
                                buffers: inout ADRFeatureBuffers, into out: inout ADRFeatureVector) {
         let words = buffers.words
+        buffers.raw.clear()
         if config.wordMaxN >= config.wordMinN {
-            for n in config.wordMinN...config.wordMaxN where n <= words.count {
-                for s in 0...(words.count - n) {
-                    var h = FNV1a64()
-                    h.combine(UInt8(ascii: "w"))
-                    h.combine(UInt8(n))
-                    for k in 0..<n { ADRFeatureExtractor.combine(&h, tokens[words[s + k]].hash) }
-                    buffers.raw.append(h.value)
-                    buffers.origins.append(UInt64(n) << 32 | UInt64(s))
-                    if let names, names.pointee.wants(h.value) {
-                        names.pointee.map[h.value] = ADRFeatureExtractor.wordName(n: n, start: s, bytes: bytes, tokens: tokens, words: words)
+            buffers.raw.fill(capacity: words.count * (config.wordMaxN - config.wordMinN + 1)) { ids, origins in
+                var written = 0
+                for n in config.wordMinN...config.wordMaxN where n <= words.count {
+                    for s in 0...(words.count - n) {
+                        var h = FNV1a64()
+                        h.combine(UInt8(ascii: "w"))
+                        h.combine(UInt8(n))
+                        for k in 0..<n { ADRFeatureExtractor.combine(&h, tokens[words[s + k]].hash) }
+                        ids[written] = h.value
+                        origins[written] = UInt64(n) << 32 | UInt64(s)
+                        written += 1
+                        if let names, names.pointee.wants(h.value) {
+                            names.pointee.map[h.value] = ADRFeatureExtractor.wordName(n: n, start: s, bytes: bytes, tokens: tokens, words: words)
+                        }
                     }
                 }
+                return written
             }
         }
-        appendBlock(&buffers.raw, origins: buffers.origins, table: &buffers.counter, scale: config.wordScale, into: &out)
+        appendBlock(buffers.raw, table: &buffers.counter, scale: config.wordScale, into: &out)
         out.blockEnds.0 = out.ids.count
 
         // Character n-grams inside white-space-delimited chunks padded with one space each side.
-        buffers.raw.removeAll(keepingCapacity: true)
-        buffers.origins.removeAll(keepingCapacity: true)
+        buffers.raw.clear()
         if config.charMaxN >= config.charMinN {
-            buffers.raw.reserveCapacity(bytes.count * (config.charMaxN - config.charMinN + 1) + 8)
-            buffers.origins.reserveCapacity(bytes.count * (config.charMaxN - config.charMinN + 1) + 8)
+            // A chunk of r bytes has r + 2 starts with at most `lengths` n-grams each, and there are at most
+            // (bytes + 1) / 2 chunks: at most 2 × bytes + 1 starts.
+            let lengths = config.charMaxN - config.charMinN + 1
+            buffers.raw.fill(capacity: (2 * bytes.count + 2) * lengths) { ids, origins in
+            var written = 0
             // One chunk at a time in a buffer as long as the sentence plus its padding.
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count + 2) { chunk in
                 var i = 0
@@ -187,8 +216,9 @@ struct ADRFeatureExtractor: Sendable {
                             if e > m { break }
                             while hashed < e { h.combine(chunk[hashed]); hashed += 1 }
                             if e < m, chunk[e] & 0xC0 == 0x80 { continue }
-                            buffers.raw.append(h.value)
-                            buffers.origins.append(chunkStart | UInt64(s) << 16 | UInt64(len))
+                            ids[written] = h.value
+                            origins[written] = chunkStart | UInt64(s) << 16 | UInt64(len)
+                            written += 1
                             if let names, names.pointee.wants(h.value) {
                                 names.pointee.map[h.value] = "char:" + String(decoding: UnsafeMutableBufferPointer(rebasing: chunk[s..<e]), as: UTF8.self)
                             }
@@ -196,8 +226,10 @@ struct ADRFeatureExtractor: Sendable {
                     }
                 }
             }
+            return written
+            }
         }
-        appendBlock(&buffers.raw, origins: buffers.origins, table: &buffers.counter, scale: config.charScale, into: &out)
+        appendBlock(buffers.raw, table: &buffers.counter, scale: config.charScale, into: &out)
         out.blockEnds.1 = out.ids.count
 
         buffers.drugLike.removeAll(keepingCapacity: true)
@@ -205,8 +237,7 @@ struct ADRFeatureExtractor: Sendable {
         // Entity-blinded n-grams: drugs (lexicon, gazetteer, or INN-shaped words) become DRUG and effects EFFECT,
         // so "DRUG induced EFFECT" or "treated with DRUG for" generalize across drug names.
         let gazetteerMatches = gazetteer?.matches(tokens: tokens) ?? []
-        buffers.raw.removeAll(keepingCapacity: true)
-        buffers.origins.removeAll(keepingCapacity: true)
+        buffers.raw.clear()
         if config.abstractScale > 0 {
             buffers.kindAt.removeAll(keepingCapacity: true)
             buffers.kindAt.append(contentsOf: repeatElement(0, count: tokens.count))  // 1 drug, 2 effect; 3/4 = inside (skip)
@@ -237,25 +268,31 @@ struct ADRFeatureExtractor: Sendable {
                 }
                 buffers.seqTokens.append(Int32(truncatingIfNeeded: i))
             }
-            let seq = buffers.seq, isEntity = buffers.isEntity
-            for n in 2...3 where n <= seq.count {
-                for st in 0...(seq.count - n) {
-                    var any = false
-                    for k in 0..<n where isEntity[st + k] { any = true }
-                    guard any else { continue }
-                    var h = FNV1a64()
-                    h.combine(UInt8(ascii: "a"))
-                    h.combine(UInt8(n))
-                    for k in 0..<n { ADRFeatureExtractor.combine(&h, seq[st + k]) }
-                    buffers.raw.append(h.value)
-                    buffers.origins.append(UInt64(n) << 32 | UInt64(st))
-                    if let names, names.pointee.wants(h.value) {
-                        names.pointee.map[h.value] = ADRFeatureExtractor.blindedName(n: n, start: st, bytes: bytes, tokens: tokens, buffers: buffers)
+            let seq = buffers.seq, isEntity = buffers.isEntity, seqTokens = buffers.seqTokens, kindAt = buffers.kindAt
+            buffers.raw.fill(capacity: 2 * seq.count) { ids, origins in
+                var written = 0
+                for n in 2...3 where n <= seq.count {
+                    for st in 0...(seq.count - n) {
+                        var any = false
+                        for k in 0..<n where isEntity[st + k] { any = true }
+                        guard any else { continue }
+                        var h = FNV1a64()
+                        h.combine(UInt8(ascii: "a"))
+                        h.combine(UInt8(n))
+                        for k in 0..<n { ADRFeatureExtractor.combine(&h, seq[st + k]) }
+                        ids[written] = h.value
+                        origins[written] = UInt64(n) << 32 | UInt64(st)
+                        written += 1
+                        if let names, names.pointee.wants(h.value) {
+                            names.pointee.map[h.value] = ADRFeatureExtractor.blindedName(n: n, start: st, bytes: bytes, tokens: tokens,
+                                                                                         seqTokens: seqTokens, kindAt: kindAt)
+                        }
                     }
                 }
+                return written
             }
         }
-        appendBlock(&buffers.raw, origins: buffers.origins, table: &buffers.counter, scale: config.abstractScale, into: &out)
+        appendBlock(buffers.raw, table: &buffers.counter, scale: config.abstractScale, into: &out)
         out.blockEnds.2 = out.ids.count
 
         // Cues and lexicon indicators: binary, deduplicated, sorted.
@@ -309,10 +346,11 @@ struct ADRFeatureExtractor: Sendable {
     }
 
     /// Entities by their placeholder, other words normalized.
-    static func blindedName(n: Int, start: Int, bytes: UnsafeBufferPointer<UInt8>, tokens: [ADRToken], buffers: ADRFeatureBuffers) -> String {
+    static func blindedName(n: Int, start: Int, bytes: UnsafeBufferPointer<UInt8>, tokens: [ADRToken], seqTokens: [Int32],
+                            kindAt: [UInt8]) -> String {
         "blinded:" + (start..<(start + n)).map { j -> String in
-            let t = Int(buffers.seqTokens[j])
-            return buffers.kindAt[t] == 1 ? "DRUG" : buffers.kindAt[t] == 2 ? "EFFECT" : ADRText.normalized(bytes, tokens[t])
+            let t = Int(seqTokens[j])
+            return kindAt[t] == 1 ? "DRUG" : kindAt[t] == 2 ? "EFFECT" : ADRText.normalized(bytes, tokens[t])
         }.joined(separator: " ")
     }
 
@@ -333,7 +371,7 @@ struct ADRFeatureExtractor: Sendable {
                 return "char:" + String(decoding: UnsafeMutableBufferPointer(rebasing: chunk[s..<(s + len)]), as: UTF8.self)
             }
         case .blinded:
-            return blindedName(n: high, start: low, bytes: bytes, tokens: tokens, buffers: buffers)
+            return blindedName(n: high, start: low, bytes: bytes, tokens: tokens, seqTokens: buffers.seqTokens, kindAt: buffers.kindAt)
         case .cues, .lexicon:
             return flagNames[vector.ids[index]]
         }
@@ -370,20 +408,23 @@ struct ADRFeatureExtractor: Sendable {
 
     /// Counts equal ids, applies sublinear tf and L2 normalization, appends in order of first occurrence (with the
     /// origin of that occurrence).
-    private func appendBlock(_ raw: inout [UInt64], origins: [UInt64], table: inout HashCounter, scale: Double, into out: inout ADRFeatureVector) {
-        guard !raw.isEmpty else { return }
+    private func appendBlock(_ raw: NGramSlab, table: inout HashCounter, scale: Double, into out: inout ADRFeatureVector) {
+        guard raw.count > 0 else { return }
         let start = out.ids.count
-        let distinct = raw.withUnsafeBufferPointer { table.count($0) }
-        out.ids.reserveCapacity(start + distinct)
-        out.values.reserveCapacity(start + distinct)
-        out.origins.reserveCapacity(start + distinct)
+        raw.ids.withUnsafeBufferPointer { _ = table.count(UnsafeBufferPointer(rebasing: $0[0..<raw.count])) }
+        // Appended as whole sequences: an `append` per id cost a uniqueness and a capacity check each.
+        let sublinear = config.sublinearTF
+        table.withDistinct { distinct in
+            out.ids.append(contentsOf: distinct.lazy.map(\.id))
+            out.origins.append(contentsOf: distinct.lazy.map { raw.origins[Int($0.first)] })
+            out.values.append(contentsOf: distinct.lazy.map { d -> Double in
+                let count = Int(d.count)
+                return sublinear ? (count < 64 ? ADRFeatureExtractor.sublinear[count] : 1 + log(Double(count))) : Double(count)
+            })
+        }
         var norm2 = 0.0
-        table.forEachDistinct { id, count, first in
-            let v = config.sublinearTF ? (count < 64 ? ADRFeatureExtractor.sublinear[count] : 1 + log(Double(count))) : Double(count)
-            out.ids.append(id)
-            out.values.append(v)
-            out.origins.append(origins[first])
-            norm2 += v * v
+        out.values.withUnsafeBufferPointer { values in
+            for p in start..<values.count { norm2 += values[p] * values[p] }
         }
         let k = scale / norm2.squareRoot()
         out.values.withUnsafeMutableBufferPointer { values in
@@ -478,12 +519,20 @@ enum LexiconFeature: Int, CaseIterable {
 /// mispredicted branches; the table stays in L1 cache for any sentence, and is reused block after block and
 /// cleared through the slots it used, not swept.
 struct HashCounter {
-    private var keys: [UInt64] = []
-    private var counts: [Int32] = []
-    /// Per slot, the index in the counted ids of its first occurrence.
-    private var firsts: [Int32] = []
-    /// Slots in order of first occurrence.
-    private var order: [Int32] = []
+    /// A distinct id of the ids counted last: how often it occurred, where first, and its slot in the table.
+    struct Distinct {
+        var id: UInt64
+        var count: Int32
+        var first: Int32
+        var slot: Int32
+    }
+
+    /// Per slot, an id and 1 + its index in `distinct` (0: empty).
+    private var table: [(id: UInt64, entry: Int32)] = []
+    /// In order of first occurrence; the first `distinctCount` are the current ids'. Written through a pointer, like
+    /// the table: an `append` per new id cost a uniqueness and a capacity check each.
+    private var distinct: [Distinct] = []
+    private var distinctCount = 0
 
     /// Counts `ids`; returns how many distinct ids there are.
     mutating func count(_ ids: UnsafeBufferPointer<UInt64>) -> Int {
@@ -491,51 +540,52 @@ struct HashCounter {
         // At most half full: short probe runs.
         var capacity = 16
         while capacity < 2 * ids.count { capacity <<= 1 }
-        if keys.count < capacity {
-            keys = [UInt64](repeating: 0, count: capacity)
-            counts = [Int32](repeating: 0, count: capacity)
-            firsts = [Int32](repeating: 0, count: capacity)
-            order.reserveCapacity(capacity / 2)
+        if table.count < capacity {
+            table = Array(repeating: (0, 0), count: capacity)
+            distinct = Array(repeating: Distinct(id: 0, count: 0, first: 0, slot: 0), count: capacity / 2)
         }
-        let size = keys.count
-        let mask = size - 1
-        let shift = UInt64(64 - size.trailingZeroBitCount)
-        keys.withUnsafeMutableBufferPointer { keys in
-            counts.withUnsafeMutableBufferPointer { counts in
-                firsts.withUnsafeMutableBufferPointer { firsts in
-                    for (index, id) in ids.enumerated() {
-                        // Fibonacci hashing: the top bits of id × 2^64/φ spread any regularity in FNV's low bits.
-                        var slot = Int(truncatingIfNeeded: (id &* 0x9E37_79B9_7F4A_7C15) >> shift)
-                        while true {
-                            if counts[slot] == 0 {
-                                keys[slot] = id
-                                counts[slot] = 1
-                                firsts[slot] = Int32(truncatingIfNeeded: index)
-                                order.append(Int32(truncatingIfNeeded: slot))
-                                break
-                            }
-                            if keys[slot] == id {
-                                counts[slot] += 1
-                                break
-                            }
-                            slot = (slot + 1) & mask
+        let mask = table.count - 1
+        let shift = UInt64(64 - table.count.trailingZeroBitCount)
+        var d = 0
+        table.withUnsafeMutableBufferPointer { table in
+            distinct.withUnsafeMutableBufferPointer { distinct in
+                for (index, id) in ids.enumerated() {
+                    // Fibonacci hashing: the top bits of id × 2^64/φ spread any regularity in FNV's low bits.
+                    var slot = Int(truncatingIfNeeded: (id &* 0x9E37_79B9_7F4A_7C15) >> shift)
+                    while true {
+                        let entry = Int(table[slot].entry)
+                        if entry == 0 {
+                            table[slot] = (id, Int32(truncatingIfNeeded: d + 1))
+                            distinct[d] = Distinct(id: id, count: 1, first: Int32(truncatingIfNeeded: index),
+                                                   slot: Int32(truncatingIfNeeded: slot))
+                            d += 1
+                            break
                         }
+                        if table[slot].id == id {
+                            distinct[entry - 1].count += 1
+                            break
+                        }
+                        slot = (slot + 1) & mask
                     }
                 }
             }
         }
-        return order.count
+        distinctCount = d
+        return d
     }
 
-    /// The ids counted last, in order of first occurrence, with their counts and where each first occurred.
-    func forEachDistinct(_ body: (UInt64, Int, Int) -> Void) {
-        for slot in order { body(keys[Int(slot)], Int(counts[Int(slot)]), Int(firsts[Int(slot)])) }
+    /// The ids counted last, in order of first occurrence.
+    func withDistinct<R>(_ body: (UnsafeBufferPointer<Distinct>) -> R) -> R {
+        distinct.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[0..<distinctCount])) }
     }
 
     private mutating func clear() {
-        counts.withUnsafeMutableBufferPointer { counts in
-            for slot in order { counts[Int(slot)] = 0 }
+        let n = distinctCount
+        table.withUnsafeMutableBufferPointer { table in
+            distinct.withUnsafeBufferPointer { distinct in
+                for d in 0..<n { table[Int(distinct[d].slot)].entry = 0 }
+            }
         }
-        order.removeAll(keepingCapacity: true)
+        distinctCount = 0
     }
 }

@@ -118,12 +118,18 @@ enum Synthetic {
     }
 
     /// One scratch reused from sentence to sentence (long after short after long, with repeated n-grams and
-    /// mentions) must give each sentence exactly what a fresh prediction gives it.
+    /// mentions) must give each sentence exactly what a fresh prediction gives it; debug builds also check that
+    /// no block writes more n-grams than its buffer was sized for.
     @Test func reusedScratchGivesTheSamePredictionsAsFreshOnes() {
         let m = ADRModelTests.model
         var inputs = Synthetic.examples(count: 40).map(\.input)
         inputs.insert(ADRSentenceInput(text: String(repeating: "Rash after amoxicillin, then more rash. ", count: 40)), at: 3)
         inputs.insert(ADRSentenceInput(text: ""), at: 5)
+        // The most n-grams per byte the buffers are sized for: one-letter chunks, a sentence of them up to the
+        // length limit, and multi-byte ones.
+        inputs.insert(ADRSentenceInput(text: "a b c d e f g h i j k l m n o p"), at: 7)
+        inputs.insert(ADRSentenceInput(text: String(repeating: "x ", count: 3000)), at: 8)
+        inputs.insert(ADRSentenceInput(text: "é è ü 痛 ; , 1 2 rash"), at: 9)
         inputs.insert(ADRSentenceInput(text: "Nausea on metformin.", drugs: [ADRMention(utf8Begin: 10, utf8End: 19)],
                                        effects: [ADRMention(utf8Begin: 0, utf8End: 6)]), at: 6)
         var scratch = ADRScratch()
@@ -293,7 +299,9 @@ enum Synthetic {
                 var order: [UInt64] = []
                 var counts: [UInt64: Int] = [:]
                 var firsts: [UInt64: Int] = [:]
-                counter.forEachDistinct { id, count, first in order.append(id); counts[id] = count; firsts[id] = first }
+                counter.withDistinct {
+                    for d in $0 { order.append(d.id); counts[d.id] = Int(d.count); firsts[d.id] = Int(d.first) }
+                }
                 #expect(distinct == expectedOrder.count, "n \(n)")
                 #expect(order == expectedOrder, "n \(n)")
                 #expect(counts == expectedCounts, "n \(n)")
