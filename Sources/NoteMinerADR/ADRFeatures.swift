@@ -98,11 +98,18 @@ struct NGramSlab {
     mutating func clear() { count = 0 }
 }
 
+/// A block's values and origins before they join the feature vector (see `appendBlock`).
+struct BlockColumns {
+    var values: [Double] = []
+    var origins: [UInt64] = []
+}
+
 /// The extractor's working arrays (see `ADRScratch`).
 struct ADRFeatureBuffers {
     var words: [Int] = []
     /// The current block's n-gram ids.
     var raw = NGramSlab()
+    var columns = BlockColumns()
     var counter = HashCounter()
     /// Per token: looks like a drug name; entity kind for the blinded block.
     var drugLike: [Bool] = []
@@ -187,7 +194,7 @@ struct ADRFeatureExtractor: Sendable {
                 return written
             }
         }
-        appendBlock(buffers.raw, table: &buffers.counter, scale: config.wordScale, into: &out)
+        appendBlock(buffers.raw, table: &buffers.counter, columns: &buffers.columns, scale: config.wordScale, into: &out)
         out.blockEnds.0 = out.ids.count
 
         // Character n-grams inside white-space-delimited chunks padded with one space each side.
@@ -229,7 +236,7 @@ struct ADRFeatureExtractor: Sendable {
             return written
             }
         }
-        appendBlock(buffers.raw, table: &buffers.counter, scale: config.charScale, into: &out)
+        appendBlock(buffers.raw, table: &buffers.counter, columns: &buffers.columns, scale: config.charScale, into: &out)
         out.blockEnds.1 = out.ids.count
 
         buffers.drugLike.removeAll(keepingCapacity: true)
@@ -292,7 +299,7 @@ struct ADRFeatureExtractor: Sendable {
                 return written
             }
         }
-        appendBlock(buffers.raw, table: &buffers.counter, scale: config.abstractScale, into: &out)
+        appendBlock(buffers.raw, table: &buffers.counter, columns: &buffers.columns, scale: config.abstractScale, into: &out)
         out.blockEnds.2 = out.ids.count
 
         // Cues and lexicon indicators: binary, deduplicated, sorted.
@@ -408,27 +415,37 @@ struct ADRFeatureExtractor: Sendable {
 
     /// Counts equal ids, applies sublinear tf and L2 normalization, appends in order of first occurrence (with the
     /// origin of that occurrence).
-    private func appendBlock(_ raw: NGramSlab, table: inout HashCounter, scale: Double, into out: inout ADRFeatureVector) {
+    private func appendBlock(_ raw: NGramSlab, table: inout HashCounter, columns: inout BlockColumns, scale: Double,
+                             into out: inout ADRFeatureVector) {
         guard raw.count > 0 else { return }
-        let start = out.ids.count
-        raw.ids.withUnsafeBufferPointer { _ = table.count(UnsafeBufferPointer(rebasing: $0[0..<raw.count])) }
-        // Appended as whole sequences: an `append` per id cost a uniqueness and a capacity check each.
-        let sublinear = config.sublinearTF
-        table.withDistinct { distinct in
-            out.ids.append(contentsOf: distinct.lazy.map(\.id))
-            out.origins.append(contentsOf: distinct.lazy.map { raw.origins[Int($0.first)] })
-            out.values.append(contentsOf: distinct.lazy.map { d -> Double in
-                let count = Int(d.count)
-                return sublinear ? (count < 64 ? ADRFeatureExtractor.sublinear[count] : 1 + log(Double(count))) : Double(count)
-            })
+        let n = raw.ids.withUnsafeBufferPointer { table.count(UnsafeBufferPointer(rebasing: $0[0..<raw.count])) }
+        // Values and origins are gathered into columns and every column appended as one block: appending id by id
+        // cost a uniqueness and a capacity check each, and appending lazily mapped sequences cost as much.
+        if columns.values.count < n {
+            columns.values = Array(repeating: 0, count: n)
+            columns.origins = Array(repeating: 0, count: n)
         }
         var norm2 = 0.0
-        out.values.withUnsafeBufferPointer { values in
-            for p in start..<values.count { norm2 += values[p] * values[p] }
-        }
-        let k = scale / norm2.squareRoot()
-        out.values.withUnsafeMutableBufferPointer { values in
-            for p in start..<values.count { values[p] *= k }
+        let sublinear = config.sublinearTF
+        table.withDistinct { ids, distinct in
+            raw.origins.withUnsafeBufferPointer { rawOrigins in
+                columns.values.withUnsafeMutableBufferPointer { values in
+                    columns.origins.withUnsafeMutableBufferPointer { origins in
+                        for j in 0..<n {
+                            let count = Int(distinct[j].count)
+                            let v = sublinear ? (count < 64 ? ADRFeatureExtractor.sublinear[count] : 1 + log(Double(count))) : Double(count)
+                            values[j] = v
+                            norm2 += v * v
+                            origins[j] = rawOrigins[Int(distinct[j].first)]
+                        }
+                        let k = scale / norm2.squareRoot()
+                        for j in 0..<n { values[j] *= k }
+                        out.ids.append(contentsOf: ids)
+                        out.values.append(contentsOf: UnsafeBufferPointer(rebasing: values[0..<n]))
+                        out.origins.append(contentsOf: UnsafeBufferPointer(rebasing: origins[0..<n]))
+                    }
+                }
+            }
         }
     }
 
@@ -519,9 +536,9 @@ enum LexiconFeature: Int, CaseIterable {
 /// mispredicted branches; the table stays in L1 cache for any sentence, and is reused block after block and
 /// cleared through the slots it used, not swept.
 struct HashCounter {
-    /// A distinct id of the ids counted last: how often it occurred, where first, and its slot in the table.
+    /// A distinct id of the ids counted last (the id itself is in `ids`): how often it occurred, where first, and
+    /// its slot in the table.
     struct Distinct {
-        var id: UInt64
         var count: Int32
         var first: Int32
         var slot: Int32
@@ -529,8 +546,10 @@ struct HashCounter {
 
     /// Per slot, an id and 1 + its index in `distinct` (0: empty).
     private var table: [(id: UInt64, entry: Int32)] = []
-    /// In order of first occurrence; the first `distinctCount` are the current ids'. Written through a pointer, like
-    /// the table: an `append` per new id cost a uniqueness and a capacity check each.
+    /// In order of first occurrence, the first `distinctCount` being the current ids': the ids apart, so that they
+    /// are copied to a feature vector as one block. Written through pointers, like the table: an `append` per new id
+    /// cost a uniqueness and a capacity check each.
+    private var ids: [UInt64] = []
     private var distinct: [Distinct] = []
     private var distinctCount = 0
 
@@ -542,12 +561,14 @@ struct HashCounter {
         while capacity < 2 * ids.count { capacity <<= 1 }
         if table.count < capacity {
             table = Array(repeating: (0, 0), count: capacity)
-            distinct = Array(repeating: Distinct(id: 0, count: 0, first: 0, slot: 0), count: capacity / 2)
+            self.ids = Array(repeating: 0, count: capacity / 2)
+            distinct = Array(repeating: Distinct(count: 0, first: 0, slot: 0), count: capacity / 2)
         }
         let mask = table.count - 1
         let shift = UInt64(64 - table.count.trailingZeroBitCount)
         var d = 0
         table.withUnsafeMutableBufferPointer { table in
+          self.ids.withUnsafeMutableBufferPointer { distinctIDs in
             distinct.withUnsafeMutableBufferPointer { distinct in
                 for (index, id) in ids.enumerated() {
                     // Fibonacci hashing: the top bits of id × 2^64/φ spread any regularity in FNV's low bits.
@@ -556,8 +577,8 @@ struct HashCounter {
                         let entry = Int(table[slot].entry)
                         if entry == 0 {
                             table[slot] = (id, Int32(truncatingIfNeeded: d + 1))
-                            distinct[d] = Distinct(id: id, count: 1, first: Int32(truncatingIfNeeded: index),
-                                                   slot: Int32(truncatingIfNeeded: slot))
+                            distinctIDs[d] = id
+                            distinct[d] = Distinct(count: 1, first: Int32(truncatingIfNeeded: index), slot: Int32(truncatingIfNeeded: slot))
                             d += 1
                             break
                         }
@@ -569,14 +590,19 @@ struct HashCounter {
                     }
                 }
             }
+          }
         }
         distinctCount = d
         return d
     }
 
-    /// The ids counted last, in order of first occurrence.
-    func withDistinct<R>(_ body: (UnsafeBufferPointer<Distinct>) -> R) -> R {
-        distinct.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[0..<distinctCount])) }
+    /// The ids counted last, in order of first occurrence, and what is known of each.
+    func withDistinct<R>(_ body: (UnsafeBufferPointer<UInt64>, UnsafeBufferPointer<Distinct>) -> R) -> R {
+        ids.withUnsafeBufferPointer { ids in
+            distinct.withUnsafeBufferPointer {
+                body(UnsafeBufferPointer(rebasing: ids[0..<distinctCount]), UnsafeBufferPointer(rebasing: $0[0..<distinctCount]))
+            }
+        }
     }
 
     private mutating func clear() {

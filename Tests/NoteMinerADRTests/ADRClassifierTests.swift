@@ -299,8 +299,8 @@ enum Synthetic {
                 var order: [UInt64] = []
                 var counts: [UInt64: Int] = [:]
                 var firsts: [UInt64: Int] = [:]
-                counter.withDistinct {
-                    for d in $0 { order.append(d.id); counts[d.id] = Int(d.count); firsts[d.id] = Int(d.first) }
+                counter.withDistinct { ids, distinct in
+                    for (id, d) in zip(ids, distinct) { order.append(id); counts[id] = Int(d.count); firsts[id] = Int(d.first) }
                 }
                 #expect(distinct == expectedOrder.count, "n \(n)")
                 #expect(order == expectedOrder, "n \(n)")
