@@ -171,7 +171,8 @@ public struct ContextEngine: Sendable {
         if let t = ws.triggers[s] { return t }
         let list = findTriggers(doc, sentence: Int(s), buffer: &ws.buffer)
         // Through the traits: reading `rules[i]` copied the rule, with its strings, for every trigger.
-        let terminations = list.filter { ruleTraits[$0.rule].isTermination }
+        let traits = ruleTraits
+        let terminations = list.filter { traits[$0.rule].isTermination }
         // Most sentences have no termination trigger: they share one empty table.
         guard !terminations.isEmpty else {
             let t = SentenceTriggers(list: list, terminationBegins: [], terminationEnds: [], terminationStarts: Self.noTerminations)
@@ -222,13 +223,16 @@ public struct ContextEngine: Sendable {
             let found = sentenceTriggers(doc, target.sentence, &ws)
             if !found.list.isEmpty { applyTriggers(found, to: &a, target: target, sentence: sentence, doc: doc) }
             applySection(to: &a, target: target, doc: doc, ws: &ws)
-            if a.evidence.count > 1 { a.evidence.sort { order($0.attribute) < order($1.attribute) } }
+            if a.evidence.count > 1 { a.evidence.sort { Self.order($0.attribute) < Self.order($1.attribute) } }
             results[k] = a
         }
         return results
     }
 
-    private func order(_ attribute: String) -> Int {
+    /// Static, like the other helpers closures call here: a closure calling a method captures `self`, and copying
+    /// the engine (its rules and two phrase matchers, dozens of arrays) for every sort and filter was a visible
+    /// share of ConText.
+    private static func order(_ attribute: String) -> Int {
         AssertionAttribute(rawValue: attribute).flatMap { AssertionAttribute.allCases.firstIndex(of: $0) } ?? 99
     }
 

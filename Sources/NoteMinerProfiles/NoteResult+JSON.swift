@@ -170,32 +170,42 @@ public final class ConceptMembersJSON: Sendable {
         let bytes: Range<Int>
     }
 
-    private let entries: [String: Entry]
+    /// Entries are read in place through their index: copying one out of a dictionary retained and released its
+    /// four members for every mention written.
+    private let entries: [Entry]
+    private let index: [String: Int]
     private let bytes: [UInt8]
 
     /// The first entry for an id counts (a lexicon's ids are unique).
     public init(concepts: [(id: String, preferredName: String, category: String, codes: [CodingRecord], riskFactor: String?)]) {
-        var entries: [String: Entry] = [:]
+        var entries: [Entry] = []
+        var index: [String: Int] = [:]
         var all: [UInt8] = []
-        for c in concepts where entries[c.id] == nil {
+        for c in concepts where index[c.id] == nil {
             let start = all.count
             all += JSONWriter.memberBytes { w in
                 NoteResult.writeConceptMembers(id: c.id, preferredName: c.preferredName, category: c.category, codes: c.codes,
                                                riskFactor: c.riskFactor, into: &w, keys: RecordKeys.shared)
             }
-            entries[c.id] = Entry(preferredName: c.preferredName, category: c.category, codes: c.codes, riskFactor: c.riskFactor,
-                                  bytes: start..<all.count)
+            index[c.id] = entries.count
+            entries.append(Entry(preferredName: c.preferredName, category: c.category, codes: c.codes, riskFactor: c.riskFactor,
+                                 bytes: start..<all.count))
         }
         self.entries = entries
+        self.index = index
         bytes = all
     }
 
     /// Writes the record's concept members if they are its concept's entry; false (nothing written) otherwise.
     func write(_ p: UnsafePointer<MentionRecord>, into w: inout JSONWriter) -> Bool {
-        guard let e = entries[p.pointee.conceptID], e.preferredName == p.pointee.preferredName, e.category == p.pointee.category,
-              e.riskFactor == p.pointee.riskFactor, e.codes == p.pointee.codes else { return false }
-        bytes.withUnsafeBufferPointer { w.members(UnsafeBufferPointer(rebasing: $0[e.bytes])) }
-        return true
+        guard let i = index[p.pointee.conceptID] else { return false }
+        return entries.withUnsafeBufferPointer { entries in
+            let e = entries.baseAddress! + i
+            guard e.pointee.preferredName == p.pointee.preferredName, e.pointee.category == p.pointee.category,
+                  e.pointee.riskFactor == p.pointee.riskFactor, e.pointee.codes == p.pointee.codes else { return false }
+            bytes.withUnsafeBufferPointer { w.members(UnsafeBufferPointer(rebasing: $0[e.pointee.bytes])) }
+            return true
+        }
     }
 }
 
