@@ -93,7 +93,7 @@ public struct ADRStage: Sendable {
         let bytes = Array(text.utf8)
         func between(_ a: Int, _ b: Int) -> String {
             guard a <= b, b <= bytes.count else { return "\u{0}" }
-            return String(decoding: bytes[a..<b], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+            return String(decoding: bytes[a..<b], as: UTF8.self).trimmingWhitespace(newlines: true).lowercased()
         }
         func isIndication(_ e: ADRMention, _ d: ADRMention) -> Bool {
             (e.conceptID?.hasPrefix("cond:") ?? false) && between(e.utf8End, d.utf8Begin) == "on"
