@@ -1,3 +1,4 @@
+import Foundation
 import NoteMinerModel
 
 /// Folds per-note results into one profile per patient.
@@ -64,7 +65,18 @@ public struct ProfileBuilder: Sendable {
     }
 }
 
-func utf8Less(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+/// Byte order of the UTF-8 forms, compared a block at a time: the generic `lexicographicallyPrecedes` went byte by
+/// byte through the views' iterators, and profiles compare dates for every mention they count.
+func utf8Less(_ a: String, _ b: String) -> Bool {
+    let ordered = a.utf8.withContiguousStorageIfAvailable { pa in
+        b.utf8.withContiguousStorageIfAvailable { pb -> Bool in
+            let n = min(pa.count, pb.count)
+            let c = n == 0 ? 0 : memcmp(pa.baseAddress!, pb.baseAddress!, n)
+            return c != 0 ? c < 0 : pa.count < pb.count
+        }
+    }
+    return (ordered ?? nil) ?? a.utf8.lexicographicallyPrecedes(b.utf8)
+}
 
 /// One patient's profile (`profiles.jsonl`). See README "profiles.jsonl" for the schema.
 public struct PatientProfile: Sendable, Hashable {

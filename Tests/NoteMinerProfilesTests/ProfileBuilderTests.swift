@@ -193,3 +193,18 @@ import Foundation
         #expect(condition.finding == f && condition.riskFactor == "hypertension")
     }
 }
+
+@Suite struct UTF8OrderTests {
+    /// Profiles order ids and dates by their UTF-8 bytes: the block comparison agrees with the byte-by-byte one on
+    /// empty strings, prefixes, small and heap-allocated strings, and non-ASCII text (where UTF-8 byte order and
+    /// Swift's String order differ).
+    @Test func blockComparisonIsUTF8ByteOrder() {
+        let words = ["", "a", "ab", "abc", "b", "2024-01-01", "2024-01-02", "2024-1-1", "p0001", "p0010", "é", "e\u{301}",
+                     "ﬁ", "fi", "😀", "z", "a-much-longer-patient-identifier-1", "a-much-longer-patient-identifier-2", "Ω", "\u{0}"]
+        for a in words {
+            for b in words {
+                #expect(utf8Less(a, b) == a.utf8.lexicographicallyPrecedes(b.utf8), "\(a.debugDescription) < \(b.debugDescription)")
+            }
+        }
+    }
+}
