@@ -86,7 +86,9 @@ public struct ContextEngine: Sendable {
     public let sectionRules: [SectionRule]
     private let matcher: PhraseMatcher
     private let unlessMatcher: PhraseMatcher
-    private let sectionRuleOf: [SectionCategory: Int]
+    /// Each section rule's section; a section's rule is the last one naming it. A scan of these few beats hashing
+    /// the section into a dictionary for every mention.
+    private let ruleSections: [SectionCategory]
     /// What `applyTriggers` needs of each rule, as plain values: reading it from `ContextRule` (strings, arrays)
     /// for every trigger near every target cost more than the rest of the scope logic.
     private let ruleTraits: [RuleTraits]
@@ -110,13 +112,11 @@ public struct ContextEngine: Sendable {
             phrases: rules.enumerated().map { (phrase: $0.element.literal, payload: Int32($0.offset), caseSensitive: $0.element.caseSensitive) },
             tokenizer: tokenizer, plurals: false)
         var unless: [(phrase: String, payload: Int32, caseSensitive: Bool)] = []
-        var index: [SectionCategory: Int] = [:]
         for (i, r) in sectionRules.enumerated() {
-            index[r.section] = i
             for u in r.unless { unless.append((u, Int32(i), false)) }
         }
         unlessMatcher = PhraseMatcher(phrases: unless, tokenizer: tokenizer, plurals: false)
-        sectionRuleOf = index
+        ruleSections = sectionRules.map(\.section)
     }
 
     /// Loads the rule files (`context_rules.jsonl`, `section_rules.jsonl`).
@@ -358,7 +358,7 @@ public struct ContextEngine: Sendable {
     private func applySection(to a: inout Assertion, target: ContextTarget, doc: Document, ws: inout Workspace) {
         guard !doc.sections.isEmpty else { return }
         let begin = Int(doc.tokens[Int(target.tokenBegin)].utf8Begin)
-        guard let si = doc.sectionIndex(containing: begin), let ri = sectionRuleOf[doc.sections[si].category] else { return }
+        guard let si = doc.sectionIndex(containing: begin), let ri = ruleSections.lastIndex(of: doc.sections[si].category) else { return }
         let section = doc.sections[si]
         let rule = sectionRules[ri]
         if let implies = rule.implies {
