@@ -41,7 +41,7 @@ struct ADRFeatureNames {
 struct ADRFeatureVector: Sendable {
     var ids: [UInt64] = []
     var values: [Double] = []
-    /// Per id of the n-gram blocks, where it first occurred (see `ADRFeatureBuffers.origins`); 0 for cues and
+    /// Per id of the n-gram blocks, where it first occurred (see `NGramSlab.origins`); 0 for cues and
     /// lexicon indicators, which are named from a fixed table. An explanation names its top features from these:
     /// computing the blocks again to find them cost half as much as scoring the sentence.
     var origins: [UInt64] = []
@@ -204,36 +204,36 @@ struct ADRFeatureExtractor: Sendable {
             // (bytes + 1) / 2 chunks: at most 2 × bytes + 1 starts.
             let lengths = config.charMaxN - config.charMinN + 1
             buffers.raw.fill(capacity: (2 * bytes.count + 2) * lengths) { ids, origins in
-            var written = 0
-            // One chunk at a time in a buffer as long as the sentence plus its padding.
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count + 2) { chunk in
-                var i = 0
-                let n = bytes.count
-                while i < n {
-                    if ADRText.isSpace(bytes[i]) { i += 1; continue }
-                    let chunkStart = UInt64(i) << 32
-                    let m = ADRFeatureExtractor.fillChunk(chunk, from: bytes, at: &i)
-                    for s in 0..<m where chunk[s] & 0xC0 != 0x80 {
-                        // One running hash per start: the n-gram of length len + 1 extends the one of length len.
-                        var h = FNV1a64()
-                        h.combine(UInt8(ascii: "c"))
-                        var hashed = s
-                        for len in config.charMinN...config.charMaxN {
-                            let e = s + len
-                            if e > m { break }
-                            while hashed < e { h.combine(chunk[hashed]); hashed += 1 }
-                            if e < m, chunk[e] & 0xC0 == 0x80 { continue }
-                            ids[written] = h.value
-                            origins[written] = chunkStart | UInt64(s) << 16 | UInt64(len)
-                            written += 1
-                            if let names, names.pointee.wants(h.value) {
-                                names.pointee.map[h.value] = "char:" + String(decoding: UnsafeMutableBufferPointer(rebasing: chunk[s..<e]), as: UTF8.self)
+                var written = 0
+                // One chunk at a time in a buffer as long as the sentence plus its padding.
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count + 2) { chunk in
+                    var i = 0
+                    let n = bytes.count
+                    while i < n {
+                        if ADRText.isSpace(bytes[i]) { i += 1; continue }
+                        let chunkStart = UInt64(i) << 32
+                        let m = ADRFeatureExtractor.fillChunk(chunk, from: bytes, at: &i)
+                        for s in 0..<m where chunk[s] & 0xC0 != 0x80 {
+                            // One running hash per start: the n-gram of length len + 1 extends the one of length len.
+                            var h = FNV1a64()
+                            h.combine(UInt8(ascii: "c"))
+                            var hashed = s
+                            for len in config.charMinN...config.charMaxN {
+                                let e = s + len
+                                if e > m { break }
+                                while hashed < e { h.combine(chunk[hashed]); hashed += 1 }
+                                if e < m, chunk[e] & 0xC0 == 0x80 { continue }
+                                ids[written] = h.value
+                                origins[written] = chunkStart | UInt64(s) << 16 | UInt64(len)
+                                written += 1
+                                if let names, names.pointee.wants(h.value) {
+                                    names.pointee.map[h.value] = "char:" + String(decoding: UnsafeMutableBufferPointer(rebasing: chunk[s..<e]), as: UTF8.self)
+                                }
                             }
                         }
                     }
                 }
-            }
-            return written
+                return written
             }
         }
         appendBlock(buffers.raw, table: &buffers.counter, columns: &buffers.columns, scale: config.charScale, into: &out)

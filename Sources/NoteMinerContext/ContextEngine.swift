@@ -170,7 +170,8 @@ public struct ContextEngine: Sendable {
     private func computeSentenceTriggers(_ doc: Document, _ s: Int32, _ ws: inout Workspace) -> SentenceTriggers {
         if let t = ws.triggers[s] { return t }
         let list = findTriggers(doc, sentence: Int(s), buffer: &ws.buffer)
-        // Through the traits: reading `rules[i]` copied the rule, with its strings, for every trigger.
+        // Through the traits: reading `rules[i]` copied the rule, with its strings, for every trigger. A local, so
+        // the closure does not capture (copy) the whole engine.
         let traits = ruleTraits
         let terminations = list.filter { traits[$0.rule].isTermination }
         // Most sentences have no termination trigger: they share one empty table.
@@ -229,9 +230,8 @@ public struct ContextEngine: Sendable {
         return results
     }
 
-    /// Static, like the other helpers closures call here: a closure calling a method captures `self`, and copying
-    /// the engine (its rules and two phrase matchers, dozens of arrays) for every sort and filter was a visible
-    /// share of ConText.
+    /// Static: a closure that calls a method captures `self`, and copying the engine (its rules and two phrase
+    /// matchers, dozens of arrays) for every sort of a mention's evidence was a visible share of ConText.
     private static func order(_ attribute: String) -> Int {
         AssertionAttribute(rawValue: attribute).flatMap { AssertionAttribute.allCases.firstIndex(of: $0) } ?? 99
     }
