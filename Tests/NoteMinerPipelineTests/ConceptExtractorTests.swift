@@ -55,6 +55,26 @@ struct ConceptExtractorTests {
         }
     }
 
+    /// A vaccine named after its disease is an immunization, not the disease: "her COVID-19 vaccine" or "flu shot"
+    /// must not code COVID-19 or influenza for the patient. The disease named on its own still is one.
+    @Test(arguments: [("She got her COVID-19 vaccine last month.", "drug:covid_19_vaccine"),
+                      ("Confirms receiving both Covid vaccinations.", "drug:covid_19_vaccine"),
+                      ("He had his flu shot in October.", "drug:influenza_vaccine"),
+                      ("The patient is due for the shingles vaccine.", "drug:zoster_vaccine"),
+                      ("Hep B vaccine series complete.", "drug:hepatitis_b_vaccine"),
+                      ("Pneumonia vaccine is up to date.", "drug:pneumococcal_vaccine"),
+                      ("Tetanus shot in 2019.", "drug:tetanus_toxoid")])
+    func immunizationsAreNotTheirDisease(text: String, vaccine: String) {
+        let (_, mentions) = Self.extractor.process(Note(noteID: "v", text: text))
+        #expect(mentions.map(\.record.conceptID) == [vaccine], "\(mentions.map { ($0.record.text, $0.record.conceptID) })")
+        #expect(mentions.allSatisfy { $0.record.category == "drug" })
+    }
+
+    @Test func diseasesNamedAloneAreStillConditions() {
+        let (_, mentions) = Self.extractor.process(Note(noteID: "d", text: "Tested positive for COVID-19. He has influenza and shingles."))
+        #expect(mentions.map(\.record.conceptID) == ["cond:covid19", "cond:influenza", "cond:herpes_zoster"])
+    }
+
     @Test func sectionHeadersAreNotMentions() {
         let (_, mentions) = Self.extractor.process(Note(noteID: "h", text: "ALLERGIES:\nPenicillin (rash).\n"))
         #expect(!mentions.contains { $0.record.text == "ALLERGIES" })
