@@ -493,13 +493,41 @@ enum HTMLHighlighter {
         while e < bytes.count {
             var start = e - 1
             while start > b, isContinuation(start) { start -= 1 }
-            guard start >= b, let scalar = String(decoding: bytes[start..<e], as: UTF8.self).unicodeScalars.first,
-                  scalar == " " || scalar == "\t" || scalar == "\r" || scalar.properties.numericType != nil else { break }
+            guard start >= b, let scalar = decodeScalars(bytes[start..<e]).first,
+                  scalar == " " || scalar == "\t" || scalar == "\r" || isNumeric(scalar) else { break }
             e += 1
             while e < bytes.count, isContinuation(e) { e += 1 }
         }
-        let scalars = Array(String(decoding: bytes[b..<e], as: UTF8.self).unicodeScalars)
-        return (scalars, note.index.codePointOffset(utf8: b))
+        return (decodeScalars(bytes[b..<e]), note.index.codePointOffset(utf8: b))
+    }
+
+    /// The scalars of UTF-8 bytes cut at scalar boundaries of a String's bytes (valid, so no repair is needed; an
+    /// invalid sequence would become U+FFFD as `String(decoding:as:)` makes it), without building a String first.
+    static func decodeScalars(_ bytes: ArraySlice<UInt8>) -> [Unicode.Scalar] {
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(bytes.count)
+        var input = bytes.makeIterator()
+        var decoder = UTF8()
+        loop: while true {
+            switch decoder.decode(&input) {
+            case .scalarValue(let s): out.append(s)
+            case .emptyInput: break loop
+            case .error: out.append("\u{FFFD}")
+            }
+        }
+        return out
+    }
+
+    /// `properties.numericType != nil` and `properties.isWhitespace`, answered without the property tables for
+    /// ASCII (nearly every scalar a snippet's edges are searched over).
+    @inline(__always)
+    static func isNumeric(_ c: Unicode.Scalar) -> Bool {
+        c.value < 0x80 ? (c.value >= 0x30 && c.value <= 0x39) : c.properties.numericType != nil
+    }
+
+    @inline(__always)
+    static func isWhitespace(_ c: Unicode.Scalar) -> Bool {
+        c.value < 0x80 ? (c.value == 0x20 || (c.value >= 0x09 && c.value <= 0x0D)) : c.properties.isWhitespace
     }
 
     static func highlight(text: [Unicode.Scalar], spans: [(Int, Int, Int)], windowFrom: [(Int, Int, Int)],
@@ -521,15 +549,19 @@ enum HTMLHighlighter {
             func isHardBreak(_ i: Int) -> Bool {
                 var p = i - 1
                 while p >= 0, text[p] == " " || text[p] == "\t" || text[p] == "\r" { p -= 1 }
-                if p < 0 || text[p] == "\n" || ".:;!?".unicodeScalars.contains(text[p]) { return true }
+                if p < 0 { return true }
+                switch text[p] {
+                case "\n", ".", ":", ";", "!", "?": return true
+                default: break
+                }
                 var q = i + 1
                 while q < n, text[q] == " " || text[q] == "\t" || text[q] == "\r" { q += 1 }
                 guard q < n else { return true }
                 let f = text[q]
                 if f == "\n" || f == "*" || f == "-" || f == "\u{2022}" || f == "#" { return true }
-                if f.properties.numericType != nil {
+                if isNumeric(f) {
                     var r = q
-                    while r < n, text[r].properties.numericType != nil { r += 1 }
+                    while r < n, isNumeric(text[r]) { r += 1 }
                     return r < n && (text[r] == "." || text[r] == ")")
                 }
                 return false
@@ -544,8 +576,8 @@ enum HTMLHighlighter {
                 if !isEnd(j) { cutRight = true } else if text[j] != "\n" && text[j] != "\r" { j += 1 }
             }
             hi = j
-            while lo < hi, text[lo].properties.isWhitespace { lo += 1 }
-            while hi > lo, text[hi - 1].properties.isWhitespace { hi -= 1 }
+            while lo < hi, isWhitespace(text[lo]) { lo += 1 }
+            while hi > lo, isWhitespace(text[hi - 1]) { hi -= 1 }
         }
         var kinds = [Int](repeating: 0, count: hi - lo)
         for (b, e, k) in spans {

@@ -267,6 +267,16 @@ enum ReportContextProbe {
             let cut = HTMLHighlighter.highlight(text: window.scalars, spans: shifted, windowFrom: shifted)
             #expect(Self.runs(cut) == Self.runs(whole), "round \(round)")
             #expect(window.scalars.count <= n)
+            #expect(HTMLHighlighter.decodeScalars(Array(text.utf8)[...]) == scalars)
+        }
+    }
+
+    /// The ASCII shortcuts of the snippet edge search agree with the Unicode properties they stand for, everywhere.
+    @Test func asciiShortcutsAgreeWithUnicodeProperties() {
+        for v in 0..<0x11_0000 {
+            guard let c = Unicode.Scalar(v) else { continue }
+            #expect(HTMLHighlighter.isNumeric(c) == (c.properties.numericType != nil), "U+\(String(v, radix: 16))")
+            #expect(HTMLHighlighter.isWhitespace(c) == c.properties.isWhitespace, "U+\(String(v, radix: 16))")
         }
     }
 }
