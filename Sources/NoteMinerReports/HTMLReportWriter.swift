@@ -501,8 +501,9 @@ enum HTMLHighlighter {
         return (decodeScalars(bytes[b..<e]), note.index.codePointOffset(utf8: b))
     }
 
-    /// The scalars of UTF-8 bytes cut at scalar boundaries of a String's bytes (valid, so no repair is needed; an
-    /// invalid sequence would become U+FFFD as `String(decoding:as:)` makes it), without building a String first.
+    /// The scalars of UTF-8 bytes cut at scalar boundaries of a String's bytes, without building a String first.
+    /// The bytes are valid (they come from a String), so no repair happens; an invalid sequence would still come out
+    /// as U+FFFD rather than trap.
     static func decodeScalars(_ bytes: ArraySlice<UInt8>) -> [Unicode.Scalar] {
         var out: [Unicode.Scalar] = []
         out.reserveCapacity(bytes.count)
