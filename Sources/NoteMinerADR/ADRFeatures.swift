@@ -25,8 +25,9 @@ public struct ADRFeatureConfig: Sendable, Hashable, Codable {
     public init() {}
 }
 
-/// Readable names of every feature id of a sentence, for a full explanation (`ADRModel.predict(_:explain:)`). A
-/// batch run names only a flagged sentence's top few, from where each first occurred (`ADRFeatureVector.origins`).
+/// Readable names of every feature id of a sentence, made while the blocks are computed, for a full explanation
+/// (`ADRModel.predict(_:explain:)`). A batch run names only a flagged sentence's top few, afterwards, from where each
+/// first occurred (`ADRFeatureVector.origins`); the tests hold those names to these, made the independent way.
 struct ADRFeatureNames {
     var map: [UInt64: String] = [:]
 
