@@ -99,13 +99,14 @@ public struct ContextEngine: Sendable {
         var direction: ContextDirection
         var maxScope: Int?
         var isTermination: Bool
+        var atBoundary: Bool
     }
 
     public init(rules: [ContextRule], sectionRules: [SectionRule], tokenizer: Tokenizer) {
         self.rules = rules
         ruleTraits = rules.map { r in
             RuleTraits(attribute: r.category.attribute.flatMap { AssertionAttribute.allCases.firstIndex(of: $0) } ?? -1,
-                       direction: r.direction, maxScope: r.maxScope, isTermination: r.category == .termination)
+                       direction: r.direction, maxScope: r.maxScope, isTermination: r.category == .termination, atBoundary: r.atBoundary)
         }
         self.sectionRules = sectionRules
         matcher = PhraseMatcher(
@@ -134,73 +135,87 @@ public struct ContextEngine: Sendable {
 
     /// The triggers of one sentence, in text order (begins and ends both nondecreasing: the matcher keeps no
     /// match contained in another), and per attribute the begins and ends of the terminations that end its
-    /// scopes, so scope limits are binary searches.
+    /// scopes, so scope limits are binary searches. Ranges into the workspace's tables (see `Workspace`).
     private struct SentenceTriggers {
-        var list: [Trigger]
-        /// Termination trigger begins (and ends) per attribute, one attribute after the other in one array:
-        /// attribute `ai`'s are `terminationBegins[terminationStarts[ai]..<terminationStarts[ai + 1]]`. One array
-        /// instead of one per attribute: this is built for every sentence with a termination trigger.
-        var terminationBegins: [Int]
-        var terminationEnds: [Int]
-        var terminationStarts: [Int]
-
-        func terminations(_ ai: Int) -> Range<Int> { terminationStarts[ai]..<terminationStarts[ai + 1] }
+        /// Into `Workspace.triggers`.
+        var list: Range<Int>
+        /// Into `Workspace.terminationStarts`, where attribute `ai`'s terminations are
+        /// `terminationBegins[terminationStarts[terminationBase + ai]..<terminationStarts[terminationBase + ai + 1]]`;
+        /// -1 when the sentence has no termination trigger.
+        var terminationBase: Int
     }
 
-    /// Per-call scratch: trigger lists per sentence, computed on first use.
+    /// Per-call scratch: the triggers of every sentence asked about, computed on first use, in flat tables shared by
+    /// all sentences. Per-sentence arrays (the trigger list, the termination tables, their entry in a dictionary)
+    /// were most of the allocations ConText made: four or five per sentence with a mention.
     private struct Workspace {
         var buffer = PhraseMatches()
         var unlessBuffer = PhraseMatches()
-        var triggers: [Int32: SentenceTriggers] = [:]
-        var unlessHits: [Int32: Bool] = [:]
-        /// The sentence asked for last and its triggers: targets come in text order, several to a sentence, so
-        /// most lookups are this one and need no hashing.
-        var lastSentence: Int32 = -1
-        var last: SentenceTriggers?
+        var triggers: [Trigger] = []
+        var terminationBegins: [Int] = []
+        var terminationEnds: [Int] = []
+        var terminationStarts: [Int] = []
+        /// Per sentence from `firstSentence` to the last one a target is in: index into `computed` + 1, or 0 when
+        /// not computed yet. Only that span: a huge note's targets are assessed a block at a time, and a table over
+        /// all its sentences for every block would be quadratic.
+        var slot: [Int32]
+        let firstSentence: Int
+        var computed: [SentenceTriggers] = []
+        /// Per sentence: whether a section rule's `unless` phrase occurs in it (-1 not looked for yet); sized on
+        /// first use.
+        var unlessHits: [Int8] = []
+
+        init(sentences: ClosedRange<Int>) {
+            firstSentence = sentences.lowerBound
+            slot = [Int32](repeating: 0, count: sentences.count)
+        }
+
+        func list(_ t: SentenceTriggers) -> ArraySlice<Trigger> { triggers[t.list] }
+
+        func terminations(_ t: SentenceTriggers, _ ai: Int) -> Range<Int> {
+            t.terminationBase < 0 ? 0..<0 : terminationStarts[t.terminationBase + ai]..<terminationStarts[t.terminationBase + ai + 1]
+        }
     }
 
     private func sentenceTriggers(_ doc: Document, _ s: Int32, _ ws: inout Workspace) -> SentenceTriggers {
-        if s == ws.lastSentence, let t = ws.last { return t }
+        let i = Int(s) - ws.firstSentence
+        guard i >= 0, i < ws.slot.count else { return computeSentenceTriggers(doc, s, &ws) }
+        let k = Int(ws.slot[i])
+        if k > 0 { return ws.computed[k - 1] }
         let t = computeSentenceTriggers(doc, s, &ws)
-        ws.lastSentence = s
-        ws.last = t
+        ws.computed.append(t)
+        ws.slot[i] = Int32(ws.computed.count)
         return t
     }
 
     private func computeSentenceTriggers(_ doc: Document, _ s: Int32, _ ws: inout Workspace) -> SentenceTriggers {
-        if let t = ws.triggers[s] { return t }
-        let list = findTriggers(doc, sentence: Int(s), buffer: &ws.buffer)
+        let first = ws.triggers.count
+        findTriggers(doc, sentence: Int(s), buffer: &ws.buffer, into: &ws.triggers)
+        let list = first..<ws.triggers.count
         // Through the traits: reading `rules[i]` copied the rule, with its strings, for every trigger. A local, so
         // the closure does not capture (copy) the whole engine.
         let traits = ruleTraits
-        let terminations = list.filter { traits[$0.rule].isTermination }
-        // Most sentences have no termination trigger: they share one empty table.
-        guard !terminations.isEmpty else {
-            let t = SentenceTriggers(list: list, terminationBegins: [], terminationEnds: [], terminationStarts: Self.noTerminations)
-            ws.triggers[s] = t
-            return t
-        }
-        let attributes = AssertionAttribute.allCases
-        var begins: [Int] = [], ends: [Int] = [], starts: [Int] = [0]
-        begins.reserveCapacity(terminations.count * attributes.count)
-        ends.reserveCapacity(terminations.count * attributes.count)
-        starts.reserveCapacity(attributes.count + 1)
-        for attribute in attributes {
-            for t in terminations where terminates(rules[t.rule], attribute) {
-                begins.append(t.begin)
-                ends.append(t.end)
+        let anyTermination = ws.triggers[list].contains { traits[$0.rule].isTermination }
+        // Most sentences have no termination trigger.
+        guard anyTermination else { return SentenceTriggers(list: list, terminationBase: -1) }
+        let base = ws.terminationStarts.count
+        ws.terminationStarts.append(ws.terminationBegins.count)
+        for attribute in AssertionAttribute.allCases {
+            for k in list where traits[ws.triggers[k].rule].isTermination && terminates(rules[ws.triggers[k].rule], attribute) {
+                ws.terminationBegins.append(ws.triggers[k].begin)
+                ws.terminationEnds.append(ws.triggers[k].end)
             }
-            starts.append(begins.count)
+            ws.terminationStarts.append(ws.terminationBegins.count)
         }
-        let t = SentenceTriggers(list: list, terminationBegins: begins, terminationEnds: ends, terminationStarts: starts)
-        ws.triggers[s] = t
-        return t
+        return SentenceTriggers(list: list, terminationBase: base)
     }
 
-    private static let noTerminations = [Int](repeating: 0, count: AssertionAttribute.allCases.count + 1)
-
-    private func triggers(_ doc: Document, _ s: Int32, _ ws: inout Workspace) -> [Trigger] {
-        sentenceTriggers(doc, s, &ws).list
+    /// The triggers of sentence `s`. A slice of the workspace's table: let it go before asking for another sentence's,
+    /// which may append to the table.
+    private func triggers(_ doc: Document, _ s: Int32, _ ws: inout Workspace) -> ArraySlice<Trigger> {
+        // In two steps: `ws.list(sentenceTriggers(doc, s, &ws))` reads `ws` before the call that may add the triggers.
+        let t = sentenceTriggers(doc, s, &ws)
+        return ws.list(t)
     }
 
     /// First index in `sorted[range]` whose value is not below `value` (`range.upperBound` when none).
@@ -217,12 +232,18 @@ public struct ContextEngine: Sendable {
     public func assess(_ doc: Document, targets: [ContextTarget]) -> [Assertion] {
         var results = [Assertion](repeating: Assertion(), count: targets.count)
         if targets.isEmpty { return results }
-        var ws = Workspace()
+        var lowest = Int(targets[0].sentence), highest = lowest
+        for t in targets {
+            lowest = min(lowest, Int(t.sentence))
+            highest = max(highest, Int(t.sentence))
+        }
+        // From the earliest sentence a list-scope negation may walk back to.
+        var ws = Workspace(sentences: max(0, lowest - Self.listScopeLines)...highest)
         for (k, target) in targets.enumerated() {
             var a = Assertion()
             let sentence = doc.sentences[Int(target.sentence)]
             let found = sentenceTriggers(doc, target.sentence, &ws)
-            if !found.list.isEmpty { applyTriggers(found, to: &a, target: target, sentence: sentence, doc: doc) }
+            if !found.list.isEmpty { applyTriggers(found, ws, to: &a, target: target, sentence: sentence, doc: doc) }
             applySection(to: &a, target: target, doc: doc, ws: &ws)
             if a.evidence.count > 1 { a.evidence.sort { Self.order($0.attribute) < Self.order($1.attribute) } }
             results[k] = a
@@ -236,18 +257,17 @@ public struct ContextEngine: Sendable {
         AssertionAttribute(rawValue: attribute).flatMap { AssertionAttribute.allCases.firstIndex(of: $0) } ?? 99
     }
 
-    private func findTriggers(_ doc: Document, sentence s: Int, buffer: inout PhraseMatches) -> [Trigger] {
+    /// Appends the triggers of sentence `s` to `out`, in text order.
+    private func findTriggers(_ doc: Document, sentence s: Int, buffer: inout PhraseMatches, into out: inout [Trigger]) {
         let sentence = doc.sentences[s]
         buffer.removeAll()
         matcher.match(doc, tokenRange: sentence.tokenRange, into: &buffer, allStarts: true)
-        var out: [Trigger] = []
         for m in buffer.matches {
             for p in buffer.payloads(of: m) {
-                if rules[Int(p)].atBoundary && !endsAtBoundary(doc, after: Int(m.tokenEnd), sentenceEnd: Int(sentence.tokenEnd)) { continue }
+                if ruleTraits[Int(p)].atBoundary && !endsAtBoundary(doc, after: Int(m.tokenEnd), sentenceEnd: Int(sentence.tokenEnd)) { continue }
                 out.append(Trigger(rule: Int(p), begin: Int(m.tokenBegin), end: Int(m.tokenEnd)))
             }
         }
-        return out
     }
 
     /// Only punctuation between token `j` and the next line break or the sentence end.
@@ -262,18 +282,18 @@ public struct ContextEngine: Sendable {
         return true
     }
 
-    private func applyTriggers(_ found: SentenceTriggers, to a: inout Assertion, target: ContextTarget, sentence: Sentence, doc: Document) {
+    private func applyTriggers(_ found: SentenceTriggers, _ ws: Workspace, to a: inout Assertion, target: ContextTarget, sentence: Sentence, doc: Document) {
         let tb = Int(target.tokenBegin), te = Int(target.tokenEnd)
         let sb = Int(sentence.tokenBegin), se = Int(sentence.tokenEnd)
         // The triggers near the target: ends ≥ tb - distance, begins ≤ te + distance (both sorted).
-        let triggers = found.list
-        var lo = 0, hi = triggers.count
+        let triggers = ws.triggers
+        var lo = found.list.lowerBound, hi = found.list.upperBound
         while lo < hi {
             let mid = (lo + hi) / 2
             if triggers[mid].end < tb - Self.maxTriggerDistance { lo = mid + 1 } else { hi = mid }
         }
         var last = lo
-        hi = triggers.count
+        hi = found.list.upperBound
         while last < hi {
             let mid = (last + hi) / 2
             if triggers[mid].begin <= te + Self.maxTriggerDistance { last = mid + 1 } else { hi = mid }
@@ -299,11 +319,11 @@ public struct ContextEngine: Sendable {
                     distance = 0
                 }
                 if rule.direction == .forward || rule.direction == .bidirectional, tb >= t.end {
-                    let limit = Self.scopeEnd(found, from: t.end, sentenceEnd: se, attribute: ai, maxScope: rule.maxScope, doc: doc)
+                    let limit = Self.scopeEnd(found, ws, from: t.end, sentenceEnd: se, attribute: ai, maxScope: rule.maxScope, doc: doc)
                     if tb < limit { distance = tb - t.end }
                 }
                 if rule.direction == .backward || rule.direction == .bidirectional, te <= t.begin {
-                    let limit = Self.scopeBegin(found, from: t.begin, sentenceBegin: sb, attribute: ai, maxScope: rule.maxScope, doc: doc)
+                    let limit = Self.scopeBegin(found, ws, from: t.begin, sentenceBegin: sb, attribute: ai, maxScope: rule.maxScope, doc: doc)
                     if te > limit { distance = min(distance, t.begin - te) }
                 }
                 if distance < best[ai].distance { best[ai] = (distance, k) }
@@ -323,9 +343,9 @@ public struct ContextEngine: Sendable {
     }
 
     /// The scope end: the sentence end, or the first termination (for this attribute) at or after `start`.
-    private static func scopeEnd(_ found: SentenceTriggers, from start: Int, sentenceEnd: Int, attribute ai: Int, maxScope: Int?, doc: Document) -> Int {
+    private static func scopeEnd(_ found: SentenceTriggers, _ ws: Workspace, from start: Int, sentenceEnd: Int, attribute ai: Int, maxScope: Int?, doc: Document) -> Int {
         var end = sentenceEnd
-        let begins = found.terminationBegins, range = found.terminations(ai)
+        let begins = ws.terminationBegins, range = ws.terminations(found, ai)
         let k = Self.lowerBound(begins, range, start)
         if k < range.upperBound, begins[k] < end { end = begins[k] }
         if let maxScope {
@@ -340,9 +360,9 @@ public struct ContextEngine: Sendable {
 
     /// The scope begin: the sentence begin, or the end of the last termination (for this attribute) ending at
     /// or before `start`.
-    private static func scopeBegin(_ found: SentenceTriggers, from start: Int, sentenceBegin: Int, attribute ai: Int, maxScope: Int?, doc: Document) -> Int {
+    private static func scopeBegin(_ found: SentenceTriggers, _ ws: Workspace, from start: Int, sentenceBegin: Int, attribute ai: Int, maxScope: Int?, doc: Document) -> Int {
         var begin = sentenceBegin
-        let ends = found.terminationEnds, range = found.terminations(ai)
+        let ends = ws.terminationEnds, range = ws.terminations(found, ai)
         let k = Self.lowerBound(ends, range, start + 1) - 1
         if k >= range.lowerBound, ends[k] > begin { begin = ends[k] }
         if let maxScope {
@@ -365,15 +385,19 @@ public struct ContextEngine: Sendable {
             let cancelled: Bool
             if rule.unless.isEmpty {
                 cancelled = false
-            } else if let known = ws.unlessHits[target.sentence] {
-                cancelled = known
             } else {
-                let sentence = doc.sentences[Int(target.sentence)]
-                ws.unlessBuffer.removeAll()
-                unlessMatcher.match(doc, tokenRange: sentence.tokenRange, into: &ws.unlessBuffer)
-                let b = ws.unlessBuffer
-                cancelled = b.matches.contains { m in b.payloads(of: m).contains(Int32(ri)) }
-                ws.unlessHits[target.sentence] = cancelled
+                let i = Int(target.sentence) - ws.firstSentence
+                if ws.unlessHits.isEmpty { ws.unlessHits = [Int8](repeating: -1, count: ws.slot.count) }
+                if ws.unlessHits[i] >= 0 {
+                    cancelled = ws.unlessHits[i] == 1
+                } else {
+                    let sentence = doc.sentences[Int(target.sentence)]
+                    ws.unlessBuffer.removeAll()
+                    unlessMatcher.match(doc, tokenRange: sentence.tokenRange, into: &ws.unlessBuffer)
+                    let b = ws.unlessBuffer
+                    cancelled = b.matches.contains { m in b.payloads(of: m).contains(Int32(ri)) }
+                    ws.unlessHits[i] = cancelled ? 1 : 0
+                }
             }
             if !cancelled {
                 let hb = section.hasHeader ? section.headerBegin : section.utf8Begin
@@ -393,6 +417,9 @@ public struct ContextEngine: Sendable {
         }
     }
 
+    /// Lines a list-scope negation looks back over for its label.
+    static let listScopeLines = 40
+
     /// "Negative for:" / "Denies:" ending a line, followed by one item per line: the trigger's scope is the
     /// list, not just its own line. Walk back over the list lines (sentences) to the label line.
     private func listScopeNegation(_ a: inout Assertion, target: ContextTarget, doc: Document, section: Section, ws: inout Workspace) {
@@ -404,7 +431,7 @@ public struct ContextEngine: Sendable {
         for j in Int(own.tokenBegin)..<Int(target.tokenBegin) where doc.utf8[Int(doc.tokens[j].utf8Begin)] == UInt8(ascii: ":") { return }
         var s = Int(target.sentence) - 1
         var steps = 0
-        while s >= 0, steps < 40, doc.sentences[s].utf8Begin >= section.utf8Begin {
+        while s >= 0, steps < Self.listScopeLines, doc.sentences[s].utf8Begin >= section.utf8Begin {
             let sentence = doc.sentences[s]
             let found = triggers(doc, Int32(s), &ws)
             if let t = found.last(where: { rules[$0.rule].category == .negated && rules[$0.rule].direction != .backward }),

@@ -268,7 +268,14 @@ public struct PhraseMatcher: Sendable {
             if let b = best, bestHasPayload {
                 let p0 = out.payloads.count
                 appendPayloads(node: b.node, begin: i, end: Int(b.end), tokens: tokens, text: text, to: &out.payloads)
-                out.payloads[p0...].sort()
+                if out.payloads.count - p0 > 1 {
+                    // Sorted in place: sorting the slice `payloads[p0...]` copied it into a new array first, an
+                    // allocation per match although nearly every match has one payload.
+                    out.payloads.withUnsafeMutableBufferPointer { all in
+                        var run = UnsafeMutableBufferPointer(rebasing: all[p0...])
+                        run.sort()
+                    }
+                }
                 out.matches.append(PhraseMatch(tokenBegin: Int32(i), tokenEnd: b.end, payloadBegin: Int32(p0), payloadEnd: Int32(out.payloads.count)))
                 i = allStarts ? i + 1 : Int(b.end)
             } else {

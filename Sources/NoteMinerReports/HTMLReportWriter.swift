@@ -531,6 +531,19 @@ enum HTMLHighlighter {
         c.value < 0x80 ? (c.value == 0x20 || (c.value >= 0x09 && c.value <= 0x0D)) : c.properties.isWhitespace
     }
 
+    /// The String of `scalars`, encoded straight into its storage: appending them to a `String.UnicodeScalarView`
+    /// allocated for every scalar (a third of the allocations of writing a big run's page).
+    static func string(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
+        let length = scalars.reduce(0) { $0 + UTF8.width($1) }
+        return String(unsafeUninitializedCapacity: length) { out in
+            var o = 0
+            for c in scalars {
+                UTF8.encode(c) { out[o] = $0; o += 1 }
+            }
+            return o
+        }
+    }
+
     static func highlight(text: [Unicode.Scalar], spans: [(Int, Int, Int)], windowFrom: [(Int, Int, Int)],
                           maxContext: Int = maxContext) -> [HighlightRun] {
         let n = text.count
@@ -592,9 +605,7 @@ enum HTMLHighlighter {
         while start < hi {
             var end = start + 1
             while end < hi, kinds[end - lo] == kinds[start - lo] { end += 1 }
-            var s = String.UnicodeScalarView()
-            s.append(contentsOf: text[start..<end])
-            out.append(HighlightRun(String(s), HighlightRun.Kind(rawValue: kinds[start - lo]) ?? .plain))
+            out.append(HighlightRun(string(text[start..<end]), HighlightRun.Kind(rawValue: kinds[start - lo]) ?? .plain))
             start = end
         }
         if cutRight { out.append(HighlightRun("\u{2026}", .plain)) }

@@ -145,6 +145,41 @@ struct SectionRuleTests {
         #expect(!b.historical)
     }
 
+    /// Triggers are found once per sentence into tables the whole call shares, sized to the span of sentences its
+    /// targets are in: every target (any order, any mix of sentences) gets what it gets when assessed alone,
+    /// including list scopes that look back to sentences no target is in.
+    @Test("a target's assertion does not depend on the other targets of the call")
+    func assessmentsAreIndependentOfTheBatch() {
+        let text = """
+            HPI: No fever but reports cough. Possible pneumonia, unless it is bronchitis.
+            REVIEW OF SYSTEMS:
+            Negative for:
+            Chills
+            Night sweats
+            Positive for: wheezing
+            FAMILY HISTORY:
+            Mother with diabetes; no history of stroke.
+            PAST MEDICAL HISTORY:
+            Asthma as a child. Denies asthma now but has eczema.
+            """
+        let doc = ShippedRules.analyzer.analyze(Note(noteID: "batch", text: text))
+        let targets = doc.tokens.indices.compactMap { i -> ContextTarget? in
+            guard doc.tokens[i].kind == .word, let s = doc.sentenceIndex(containingToken: i) else { return nil }
+            return ContextTarget(tokenBegin: Int32(i), tokenEnd: Int32(i + 1), sentence: Int32(s))
+        }
+        #expect(targets.count > 40)
+        let alone = targets.map { ShippedRules.engine.assess(doc, targets: [$0])[0] }
+        #expect(alone.contains { $0.negated } && alone.contains { $0.family } && alone.contains { $0.possible })
+        #expect(ShippedRules.engine.assess(doc, targets: targets) == alone)
+        var rng = SplitMix64(seed: 7)
+        var order = Array(targets.indices)
+        for i in order.indices.reversed() { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+        let shuffled = ShippedRules.engine.assess(doc, targets: order.map { targets[$0] })
+        #expect(order.enumerated().allSatisfy { shuffled[$0.offset] == alone[$0.element] })
+        let laterHalf = Array(targets.suffix(targets.count / 2))
+        #expect(ShippedRules.engine.assess(doc, targets: laterHalf) == Array(alone.suffix(targets.count / 2)))
+    }
+
     @Test("review of systems: 'Negative for:' scopes over the list lines below it")
     func rosList() {
         let text = "REVIEW OF SYSTEMS:\nNegative for:\nFever\nNight sweats\nPositive for: cough\n"

@@ -268,7 +268,14 @@ enum ReportContextProbe {
             #expect(Self.runs(cut) == Self.runs(whole), "round \(round)")
             #expect(window.scalars.count <= n)
             #expect(HTMLHighlighter.decodeScalars(Array(text.utf8)[...]) == scalars)
+            // Runs are encoded straight from their scalars: the same String as the scalars appended one by one.
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: scalars[b..<e])
+            #expect(HTMLHighlighter.string(scalars[b..<e]) == String(view))
         }
+        #expect(HTMLHighlighter.string([][...]) == "")
+        let mixed: [Unicode.Scalar] = ["a", "\u{E9}", "\u{2026}", "\u{1F600}", "\u{0}", "z"]
+        #expect(HTMLHighlighter.string(mixed[...]).unicodeScalars.elementsEqual(mixed))
     }
 
     /// The ASCII shortcuts of the snippet edge search agree with the Unicode properties they stand for, everywhere.
