@@ -18,9 +18,15 @@ struct ADRPairExtractor {
 
         /// Distinct spans by (lo, hi).
         static func sortedUnique(_ spans: [Span]) -> [Span] {
-            var out: [Span] = []
-            out.reserveCapacity(spans.count)
-            for s in spans.sorted(by: { ($0.lo, $0.hi) < ($1.lo, $1.hi) }) where out.last != s { out.append(s) }
+            // Sorted and deduplicated in the argument's own buffer (a sorted copy and a second array before).
+            var out = spans
+            out.sort { ($0.lo, $0.hi) < ($1.lo, $1.hi) }
+            var kept = 0
+            for k in out.indices where kept == 0 || out[kept - 1] != out[k] {
+                out[kept] = out[k]
+                kept += 1
+            }
+            out.removeSubrange(kept...)
             return out
         }
     }
@@ -114,6 +120,13 @@ struct ADRPairExtractor {
     ])
     static let occurring = set(["occurring", "occurred", "appearing", "observed", "detected", "noted", "seen"])
 
+    /// Endings of ordinary words that a one-word "drug" found by pattern may not have (`looksLikeDrug`), as bytes
+    /// made once: the literal array and a byte array per ending were built on every call, a score of allocations.
+    static let ordinaryWordSuffixes: [[UInt8]] = ["ing", "ed", "ly", "ous", "ment", "ity", "sis", "tion", "ness", "ance", "ence", "ogy",
+                                                  "ists", "emia", "itis", "pathy", "ure", "oma"].map { Array($0.utf8) }
+    /// "-al" adjectives are ordinary words, "-ol" names are drugs (the test is on "-al" and not "-ol").
+    static let al = Array("al".utf8), ol = Array("ol".utf8)
+
     static let hyphenCues = set(["induced", "associated", "related", "mediated", "attributed", "caused", "provoked", "triggered"])
     static let hyphen: UInt64 = { var h = FNV1a64(); h.combine(UInt8(ascii: "-")); return h.value }()
 
@@ -176,23 +189,36 @@ struct ADRPairExtractor {
             while hi < tokens.count, tokens[hi].begin < m.utf8End { hi += 1 }
             return hi > lo ? Span(lo: lo, hi: hi) : nil
         }
-        drugs += input.drugs.compactMap(tokenRange)
-        effects += input.effects.filter { !$0.negated && !$0.hypothetical }.compactMap(tokenRange)
+        // Appended in place, and the spans adjusted in place below: the intermediate arrays of `compactMap`,
+        // `filter` and `map` were a dozen allocations per scored sentence.
+        for m in input.drugs { if let s = tokenRange(m) { drugs.append(s) } }
+        for m in input.effects where !m.negated && !m.hypothetical { if let s = tokenRange(m) { effects.append(s) } }
         for (r, kind) in gazetteerMatches ?? gazetteer.matches(tokens: tokens) {
             let s = Span(lo: r.lowerBound, hi: r.upperBound)
             if kind == 1 { drugs.append(s) } else { effects.append(s) }
         }
-        effects = effects.map(withModifiers)
-        drugs = drugs.map { d in
-            d.hi < tokens.count && tokens[d.hi].isWord && ADRPairExtractor.saltWords.contains(tokens[d.hi].hash)
-                && tokens[d.hi].end - tokens[d.hi].begin > 2 ? Span(lo: d.lo, hi: d.hi + 1) : d
+        for k in effects.indices { effects[k] = withModifiers(effects[k]) }
+        for k in drugs.indices {
+            let d = drugs[k]
+            if d.hi < tokens.count && tokens[d.hi].isWord && ADRPairExtractor.saltWords.contains(tokens[d.hi].hash)
+                && tokens[d.hi].end - tokens[d.hi].begin > 2 { drugs[k] = Span(lo: d.lo, hi: d.hi + 1) }
         }
         // A span known to be a drug is not also an effect.
         effects.removeAll { e in drugs.contains { $0 == e } }
 
         func isWord(_ i: Int) -> Bool { i >= 0 && i < tokens.count && tokens[i].isWord }
-        func known(_ list: [Span], startingAt i: Int) -> Span? { list.filter { $0.lo == i }.max { $0.hi < $1.hi } }
-        func known(_ list: [Span], endingAt i: Int) -> Span? { list.filter { $0.hi == i }.min { $0.lo < $1.lo } }
+        /// The longest span of `list` starting at `i` (the first of equals), without filtering into a new array.
+        func known(_ list: [Span], startingAt i: Int) -> Span? {
+            var best: Span?
+            for s in list where s.lo == i { if best == nil || best!.hi < s.hi { best = s } }
+            return best
+        }
+        /// The longest span of `list` ending at `i` (the first of equals).
+        func known(_ list: [Span], endingAt i: Int) -> Span? {
+            var best: Span?
+            for s in list where s.hi == i { if best == nil || s.lo < best!.lo { best = s } }
+            return best
+        }
 
         /// "-ly" adverbs end a phrase ("probably", "simultaneously"); "-megaly"/"-omaly" are findings.
         func isAdverb(_ t: ADRToken) -> Bool {
@@ -287,15 +313,13 @@ struct ADRPairExtractor {
             if len < 3 || ADRPairExtractor.notDrugs.contains(t.hash) { return false }
             if sp.hi - sp.lo == 1 {
                 let e = t.end
-                func endsWith(_ suffix: String) -> Bool {
-                    let u = Array(suffix.utf8)
+                func endsWith(_ u: [UInt8]) -> Bool {
                     guard e - t.begin > u.count + 2 else { return false }
                     for (k, c) in u.enumerated() where ADRText.lower(bytes[e - u.count + k]) != c { return false }
                     return true
                 }
-                for suffix in ["ing", "ed", "ly", "ous", "ment", "ity", "sis", "tion", "ness", "ance", "ence", "ogy", "ists",
-                               "emia", "itis", "pathy", "ure", "oma"] where endsWith(suffix) { return false }
-                if endsWith("al") && !endsWith("ol") { return false }
+                for suffix in ADRPairExtractor.ordinaryWordSuffixes where endsWith(suffix) { return false }
+                if endsWith(ADRPairExtractor.al) && !endsWith(ADRPairExtractor.ol) { return false }
             }
             return true
         }
@@ -373,7 +397,9 @@ struct ADRPairExtractor {
             // "Y may cause X", "Y induced X"
             if !matched, ADRPairExtractor.causeVerbs.contains(t.hash), !(isWord(i + 1) && tokens[i + 1].hash == ADRPairExtractor.w("by")) {
                 let es = effectsRight(startingAt: i + 1)
-                if let d = drugs.filter({ $0.hi <= i }).max(by: { $0.hi < $1.hi }) {
+                var nearest: Span?
+                for d in drugs where d.hi <= i { if nearest == nil || nearest!.hi < d.hi { nearest = d } }
+                if let d = nearest {
                     for e in es { explicit.append((d, e)) }
                 } else {
                     // "practolol induced sclerosing peritonitis", "Amantadine can cause corneal edema": the word
@@ -401,7 +427,7 @@ struct ADRPairExtractor {
         }
         // Sorted by (lo, hi): sorting a `Set`'s elements by `lo` alone left spans starting together in the Set's
         // order, which is seeded per process, and with it the order of the pairs.
-        let sentenceDrugs = Span.sortedUnique(drugs + cuedDrugs + explicit.map { $0.0 })
+        let sentenceDrugs = Span.sortedUnique(Self.joined(drugs, cuedDrugs, explicit.lazy.map { $0.0 }))
         // Effects listed after "developed", "complained of", ...; and "X occurring after ...".
         if !sentenceDrugs.isEmpty {
             var listed: [Span] = []
@@ -427,27 +453,41 @@ struct ADRPairExtractor {
                   tokens[o + 1].end - tokens[o + 1].begin >= 2 else { return nil }
             return Span(lo: o + 1, hi: o + 2)
         }
-        var withShortForms: [(Span, Span)] = []
-        for (d, e) in explicit {
-            withShortForms.append((d, e))
-            if let sd = shortForm(d) { withShortForms.append((sd, e)) }
-            if let se = shortForm(e) { withShortForms.append((d, se)) }
+        if explicit.contains(where: { shortForm($0.0) != nil || shortForm($0.1) != nil }) {
+            var withShortForms: [(Span, Span)] = []
+            for (d, e) in explicit {
+                withShortForms.append((d, e))
+                if let sd = shortForm(d) { withShortForms.append((sd, e)) }
+                if let se = shortForm(e) { withShortForms.append((d, se)) }
+            }
+            explicit = withShortForms
         }
-        explicit = withShortForms
+        // Counted, not filtered into an array.
+        let withKnownDrug = explicit.reduce(0) { n, p in drugs.contains(p.0) ? n + 1 : n }
         var candidates = explicit
         // Sentence structure, where it speaks, is trusted over co-occurrence: lists of known effects in the
         // same sentence are often indications or history ("treated for thyrotoxicosis with methimazole").
         if !explicit.isEmpty && pairPolicy == .patternsFirst {
-            return Analysis(candidates: candidates, patternPairs: explicit.count, patternPairsWithKnownDrug: explicit.filter { p in drugs.contains(p.0) }.count)
+            return Analysis(candidates: candidates, patternPairs: explicit.count, patternPairsWithKnownDrug: withKnownDrug)
         }
         // Known drugs × known effects not already explained by a pattern.
         // Ties on `lo` ("nausea/vomiting" and "nausea") are broken by `hi`.
-        let allDrugs = Span.sortedUnique(drugs + explicit.map { $0.0 })
-        let allEffects = Span.sortedUnique(effects + explicit.map { $0.1 })
+        let allDrugs = Span.sortedUnique(Self.joined(drugs, [], explicit.lazy.map { $0.0 }))
+        let allEffects = Span.sortedUnique(Self.joined(effects, [], explicit.lazy.map { $0.1 }))
         for d in allDrugs {
             for e in allEffects where !(e.lo < d.hi && d.lo < e.hi) { candidates.append((d, e)) }
         }
-        return Analysis(candidates: candidates, patternPairs: explicit.count, patternPairsWithKnownDrug: explicit.filter { p in drugs.contains(p.0) }.count)
+        return Analysis(candidates: candidates, patternPairs: explicit.count, patternPairsWithKnownDrug: withKnownDrug)
+    }
+
+    /// `a + b + Array(c)` in one array, allocated once.
+    private static func joined(_ a: [Span], _ b: [Span], _ c: some Collection<Span>) -> [Span] {
+        var out: [Span] = []
+        out.reserveCapacity(a.count + b.count + c.count)
+        out += a
+        out += b
+        out += c
+        return out
     }
 
     static let strongSingle = set(["following"])
