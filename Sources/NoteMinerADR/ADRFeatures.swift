@@ -466,15 +466,18 @@ struct ADRFeatureExtractor: Sendable {
     /// Indicators from lexicon/ConText annotations: presence, assertion status, order and distance of the
     /// closest asserted drug–effect pair, and whether a causal cue lies between them.
     static func lexiconFeatures(drugs: [ADRMention], effects: [ADRMention], tokens: [ADRToken]) -> [LexiconFeature] {
+        // One allocation: room for every indicator, and the asserted effects are skipped over rather than filtered
+        // into an array of their own (growing `f` and the filter were most of this function's cost).
         var f: [LexiconFeature] = []
+        f.reserveCapacity(LexiconFeature.caseCount)
         if !drugs.isEmpty { f.append(.drug) }
         if drugs.count > 1 { f.append(.drugs) }
-        let asserted = effects.filter { !$0.negated && !$0.hypothetical }
-        if !asserted.isEmpty { f.append(.effect) }
+        let anyAsserted = effects.contains { !$0.negated && !$0.hypothetical }
+        if anyAsserted { f.append(.effect) }
         if effects.contains(where: { $0.negated }) { f.append(.effectNegated) }
         if effects.contains(where: { $0.hypothetical }) { f.append(.effectHypothetical) }
-        if !effects.isEmpty, asserted.isEmpty { f.append(.effectOnlyUnasserted) }
-        guard !drugs.isEmpty, !asserted.isEmpty else { return f }
+        if !effects.isEmpty, !anyAsserted { f.append(.effectOnlyUnasserted) }
+        guard !drugs.isEmpty, anyAsserted else { return f }
         f.append(.drugEffect)
         // Token index of a byte offset: first token ending after it.
         func tokenIndex(_ offset: Int) -> Int {
@@ -485,7 +488,7 @@ struct ADRFeatureExtractor: Sendable {
         var best: (dist: Int, drugFirst: Bool, lo: Int, hi: Int)? = nil
         for d in drugs {
             let dt = tokenIndex(d.utf8Begin)
-            for e in asserted {
+            for e in effects where !e.negated && !e.hypothetical {
                 let et = tokenIndex(e.utf8Begin)
                 let dist = abs(et - dt)
                 if best == nil || dist < best!.dist { best = (dist, dt <= et, min(dt, et), max(dt, et)) }
@@ -526,6 +529,8 @@ enum LexiconFeature: Int, CaseIterable {
     }
 
     /// Feature id and name by `rawValue`: from the lexicon annotations, and from the learned gazetteer.
+    /// `allCases.count`, without building `allCases` (an array) each time.
+    static let caseCount = allCases.count
     static let flags: [(UInt64, String)] = allCases.map { ADRFeatureExtractor.named("l", $0.name) }
     static let gazetteerFlags: [(UInt64, String)] = allCases.map { ADRFeatureExtractor.named("l", "gazetteer_" + $0.name) }
     static let patternPairFlag = ADRFeatureExtractor.named("l", "pattern_pair")

@@ -168,6 +168,10 @@ public struct ContextEngine: Sendable {
         init(sentences: ClosedRange<Int>) {
             firstSentence = sentences.lowerBound
             slot = [Int32](repeating: 0, count: sentences.count)
+            // Room for a typical note's triggers up front instead of a regrowth at every doubling.
+            computed.reserveCapacity(min(sentences.count, 4096))
+            triggers.reserveCapacity(min(2 * sentences.count, 8192))
+            buffer.reserve(matches: 64, tokens: 256)
         }
 
         func list(_ t: SentenceTriggers) -> ArraySlice<Trigger> { triggers[t.list] }

@@ -27,6 +27,15 @@ public struct PhraseMatches: Sendable {
         payloads.removeAll(keepingCapacity: true)
     }
 
+    /// Room for `matches` matches and sentences of `tokens` tokens, allocated once instead of at every doubling: a
+    /// buffer made for one note's sentences otherwise grows each of its arrays from nothing.
+    public mutating func reserve(matches n: Int, tokens: Int) {
+        matches.reserveCapacity(n)
+        payloads.reserveCapacity(n)
+        ids.reserveCapacity(tokens)
+        candidates.reserveCapacity(16)
+    }
+
     public func payloads(of m: PhraseMatch) -> ArraySlice<Int32> { payloads[Int(m.payloadBegin)..<Int(m.payloadEnd)] }
 }
 

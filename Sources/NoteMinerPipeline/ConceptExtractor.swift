@@ -98,6 +98,7 @@ public struct ConceptExtractor: Sendable {
     /// Mentions of an analyzed document, in text order, as result records (see `ExtractedRecords`).
     public func extractRecords(_ doc: Document) -> ExtractedRecords {
         var buffer = PhraseMatches()
+        buffer.reserve(matches: 64, tokens: 256)
         let found = concepts.mentions(in: doc, buffer: &buffer)
         var out = ExtractedRecords()
         if found.isEmpty { return out }

@@ -103,7 +103,8 @@ public struct SentenceSplitter: Sendable {
         if line.needsICU {
             for t in icuBreaks(text, tk, line.first..<line.end) { marks[t] |= Self.withinLine }
         } else {
-            for t in ruleBreaks(text, tk, line.first..<line.end) { marks[t] |= Self.withinLine }
+            // Marked as found: an array of breaks per line was an allocation for most lines of a note.
+            ruleBreaks(text, tk, line.first..<line.end) { marks[$0] |= Self.withinLine }
         }
     }
 
@@ -127,6 +128,12 @@ public struct SentenceSplitter: Sendable {
     /// holds no paragraph separators). `.`, abbreviations ending in `.` are ATerm; `?`, `!` STerm.
     func ruleBreaks(_ text: UnsafeBufferPointer<UInt8>, _ tk: UnsafeBufferPointer<Token>, _ line: Range<Int>) -> [Int] {
         var out: [Int] = []
+        ruleBreaks(text, tk, line) { out.append($0) }
+        return out
+    }
+
+    /// `ruleBreaks` handing each break to `found`, in order.
+    func ruleBreaks(_ text: UnsafeBufferPointer<UInt8>, _ tk: UnsafeBufferPointer<Token>, _ line: Range<Int>, _ found: (Int) -> Void) {
         var p = line.lowerBound
         let end = line.upperBound
         while p < end - 1 {
@@ -188,10 +195,9 @@ public struct SentenceSplitter: Sendable {
                     }
                 }
             }
-            if boundary { out.append(t) }
+            if boundary { found(t) }
             p = t
         }
-        return out
     }
 
     /// Whether any token in `p + 1 ..< t` is preceded by a space (then trailing Close characters are not part of the terminal sequence).
