@@ -137,12 +137,42 @@ public struct PatientProfile: Sendable, Hashable {
     /// every mention (each `Evidence` retained four strings, for 860,000 mentions in a 10,000-note run). Hits
     /// are grouped per concept with one dictionary lookup per mention.
     static func build(patientID: String, notes: [NoteResult], evidenceLimit: Int) -> PatientProfile {
-        struct Hit { var status: FindingStatus; var note: Int; var mention: Int }
-        /// One per concept id, in order of first mention; `first` is where that first mention is.
-        struct Slot { var first: Hit; var conditionHits: [Hit] = []; var drugHits: [Hit] = [] }
+        struct Hit { var status: FindingStatus; var note: Int32; var mention: Int32 }
+        /// Hits with the group (concept slot or risk factor) each belongs to, in mention order; grouped at the end
+        /// (see `Grouped`). An array of hits per concept grew one by one, several allocations for every concept of
+        /// every patient.
+        struct Hits {
+            var groups: [Int32] = []
+            var hits: [Hit] = []
+            mutating func append(_ group: Int, _ hit: Hit) {
+                groups.append(Int32(group))
+                hits.append(hit)
+            }
+        }
+        /// Hits in group order, each group's in the order found: group `g` is `hits[starts[g]..<starts[g + 1]]`.
+        struct Grouped {
+            var hits: [Hit]
+            var starts: [Int]
+            init(_ h: Hits, groups: Int) {
+                var starts = [Int](repeating: 0, count: groups + 1)
+                for g in h.groups { starts[Int(g) + 1] += 1 }
+                for g in 0..<groups { starts[g + 1] += starts[g] }
+                var next = starts
+                var hits = h.hits
+                for (g, hit) in zip(h.groups, h.hits) {
+                    hits[next[Int(g)]] = hit
+                    next[Int(g)] += 1
+                }
+                self.hits = hits
+                self.starts = starts
+            }
+            subscript(_ g: Int) -> ArraySlice<Hit> { hits[starts[g]..<starts[g + 1]] }
+        }
         var slotOf: [String: Int] = [:]
-        var slots: [Slot] = []
-        var rf = [[Hit]](repeating: [], count: RiskFactorID.allCases.count)
+        /// Per concept slot, in order of first mention: its id and its first hit (where its names and codes are read).
+        var slotIDs: [String] = []
+        var firsts: [Hit] = []
+        var conditionHits = Hits(), drugHits = Hits(), riskFactorHits = Hits()
         var events: [AdverseEvent] = []
         var age: Int? = nil
         for (noteIndex, n) in notes.enumerated() {
@@ -152,19 +182,20 @@ public struct PatientProfile: Sendable, Hashable {
                 for i in ms.indices {
                     let m = ms.baseAddress! + i
                     guard let status = FindingStatus.of(m.pointee) else { continue }
-                    let hit = Hit(status: status, note: noteIndex, mention: i)
-                    if let r = m.pointee.riskFactor, let id = RiskFactorID.index(of: r) { rf[id].append(hit) }
+                    let hit = Hit(status: status, note: Int32(noteIndex), mention: Int32(i))
+                    if let r = m.pointee.riskFactor, let id = RiskFactorID.index(of: r) { riskFactorHits.append(id, hit) }
                     let slot: Int
                     if let s = slotOf[m.pointee.conceptID] {
                         slot = s
                     } else {
-                        slot = slots.count
+                        slot = slotIDs.count
                         slotOf[m.pointee.conceptID] = slot
-                        slots.append(Slot(first: hit))
+                        slotIDs.append(m.pointee.conceptID)
+                        firsts.append(hit)
                     }
                     switch m.pointee.category {
-                    case "condition": slots[slot].conditionHits.append(hit)
-                    case "drug": slots[slot].drugHits.append(hit)
+                    case "condition": conditionHits.append(slot, hit)
+                    case "drug": drugHits.append(slot, hit)
                     default: break
                     }
                 }
@@ -176,15 +207,15 @@ public struct PatientProfile: Sendable, Hashable {
                 }
             }
         }
-        func finding(_ hits: [Hit]) -> Finding {
+        func finding(_ hits: ArraySlice<Hit>) -> Finding {
             let status = hits.lazy.map(\.status).max() ?? .notMentioned
             var evidence: [Evidence] = []
             var firstDate: String?, lastDate: String?
             for h in hits where h.status == status {
-                let n = notes[h.note]
+                let n = notes[Int(h.note)]
                 if evidence.count < evidenceLimit {
                     n.mentions.withUnsafeBufferPointer { ms in
-                        let m = ms.baseAddress! + h.mention
+                        let m = ms.baseAddress! + Int(h.mention)
                         evidence.append(Evidence(noteID: n.noteID, date: n.date, begin: m.pointee.begin, end: m.pointee.end,
                                                  text: m.pointee.text, section: m.pointee.section))
                     }
@@ -196,17 +227,20 @@ public struct PatientProfile: Sendable, Hashable {
             }
             return Finding(status: status, firstDate: firstDate, lastDate: lastDate, mentions: hits.count, evidence: evidence)
         }
-        func coded(_ hits: KeyPath<Slot, [Hit]>) -> [CodedFinding] {
-            slotOf.filter { !slots[$0.value][keyPath: hits].isEmpty }.sorted { utf8Less($0.key, $1.key) }.map { id, s in
-                let first = slots[s].first
-                return notes[first.note].mentions.withUnsafeBufferPointer { ms in
-                    let info = ms.baseAddress! + first.mention
-                    return CodedFinding(conceptID: id, preferredName: info.pointee.preferredName, codes: info.pointee.codes,
-                                        riskFactor: info.pointee.riskFactor, finding: finding(slots[s][keyPath: hits]))
+        func coded(_ hits: Hits) -> [CodedFinding] {
+            let grouped = Grouped(hits, groups: slotIDs.count)
+            let withHits = slotIDs.indices.filter { !grouped[$0].isEmpty }.sorted { utf8Less(slotIDs[$0], slotIDs[$1]) }
+            return withHits.map { s in
+                let first = firsts[s]
+                return notes[Int(first.note)].mentions.withUnsafeBufferPointer { ms in
+                    let info = ms.baseAddress! + Int(first.mention)
+                    return CodedFinding(conceptID: slotIDs[s], preferredName: info.pointee.preferredName, codes: info.pointee.codes,
+                                        riskFactor: info.pointee.riskFactor, finding: finding(grouped[s]))
                 }
             }
         }
-        let conditions = coded(\.conditionHits)
+        let riskFactorGroups = Grouped(riskFactorHits, groups: RiskFactorID.allCases.count)
+        let conditions = coded(conditionHits)
         let affirmedCodes = conditions.filter { $0.finding.status == .present }
             .flatMap { $0.codes.filter { $0.system == "ICD-10-CM" }.map(\.code) }
         events.sort { a, b in
@@ -219,9 +253,9 @@ public struct PatientProfile: Sendable, Hashable {
             patientID: patientID,
             notes: notes.map { ($0.noteID, $0.date, $0.noteType) },
             age: age,
-            riskFactors: RiskFactorID.allCases.enumerated().map { ($1, finding(rf[$0])) },
+            riskFactors: RiskFactorID.allCases.enumerated().map { ($1, finding(riskFactorGroups[$0])) },
             conditions: conditions,
-            medications: coded(\.drugHits).filter { $0.finding.status != .familyOnly },
+            medications: coded(drugHits).filter { $0.finding.status != .familyOnly },
             adverseEvents: events,
             charlson: Charlson.score(codes: affirmedCodes, age: age))
     }
