@@ -29,6 +29,28 @@ public enum FHIRWriter {
 
     static func system(for name: String) -> String {
         if name == "ICD-10-CM" { return icd10cm }  // nearly every code: skip lower-casing it
+        // Every drug code names its system ("DrugBank", "MedlinePlus"): answered from a cache instead of lower-casing,
+        // slugging and concatenating strings for each one.
+        if let known = systemCache.withLock({ $0[name] }) { return known }
+        let url = systemURL(for: name)
+        systemCache.withLock { cache in if cache.count < 256 { cache[name] = url } }
+        return url
+    }
+
+    private static let systemCache = LockedCache()
+
+    /// A small dictionary behind a lock, shared by the threads writing bundles.
+    private final class LockedCache: @unchecked Sendable {
+        private let lock = NSLock()
+        private var table: [String: String] = [:]
+        func withLock<R>(_ body: (inout [String: String]) -> R) -> R {
+            lock.lock()
+            defer { lock.unlock() }
+            return body(&table)
+        }
+    }
+
+    private static func systemURL(for name: String) -> String {
         switch name.lowercased() {
         case "icd-10-cm", "icd10cm", "icd10", "icd-10": return icd10cm
         case "rxnorm": return "http://www.nlm.nih.gov/research/umls/rxnorm"
@@ -56,13 +78,20 @@ public enum FHIRWriter {
 
     /// A UUID-shaped id from SHA-256 of `parts` joined by NUL (RFC 9562 version 8 layout). A bundle has an id per
     /// resource, so the message and digest live on the stack and the id's bytes are written straight into it.
-    static func uuid(_ parts: String...) -> String {
-        let length = parts.reduce(parts.count - 1) { $0 + $1.utf8.count }
+    static func uuid(_ parts: String...) -> String { uuid(count: parts.count) { parts[$0] } }
+
+    /// The common arities without the array a variadic call builds (a bundle makes an id for every resource).
+    static func uuid(_ a: String, _ b: String) -> String { uuid(count: 2) { $0 == 0 ? a : b } }
+    static func uuid(_ a: String, _ b: String, _ c: String) -> String { uuid(count: 3) { $0 == 0 ? a : $0 == 1 ? b : c } }
+
+    private static func uuid(count: Int, _ part: (Int) -> String) -> String {
+        var length = count - 1
+        for i in 0..<count { length += part(i).utf8.count }
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(length, 1) + 32) { buffer in
             var o = 0
-            for (i, part) in parts.enumerated() {
+            for i in 0..<count {
                 if i > 0 { buffer[o] = 0; o += 1 }
-                var part = part
+                var part = part(i)
                 part.withUTF8 { for b in $0 { buffer[o] = b; o += 1 } }
             }
             let digest = buffer.baseAddress! + max(length, 1)
@@ -86,8 +115,15 @@ public enum FHIRWriter {
 
     /// The date part of `s` when it is a valid FHIR date, else nil.
     static func fhirDate(_ s: String?) -> String? {
-        guard let s else { return nil }
-        let u = Array(s.utf8)
+        guard var s else { return nil }
+        // Checked on the string's own bytes (a byte array per date was an allocation for every resource).
+        let length: Int? = s.withUTF8 { fhirDateLength($0) }
+        guard let length else { return nil }
+        return length == s.utf8.count ? s : String(decoding: s.utf8.prefix(length), as: UTF8.self)
+    }
+
+    /// The length of the valid FHIR date at the start of `u` when `u` is one (or a timestamp starting with one).
+    private static func fhirDateLength(_ u: UnsafeBufferPointer<UInt8>) -> Int? {
         func digits(_ r: Range<Int>) -> Int? {
             guard r.upperBound <= u.count else { return nil }
             var v = 0
@@ -98,13 +134,11 @@ public enum FHIRWriter {
             return v
         }
         guard let year = digits(0..<4), year >= 1 else { return nil }
-        if u.count == 4 { return s }
+        if u.count == 4 { return 4 }
         guard u.count >= 7, u[4] == UInt8(ascii: "-"), let month = digits(5..<7), (1...12).contains(month) else { return nil }
-        if u.count == 7 { return s }
+        if u.count == 7 { return 7 }
         guard u.count >= 10, u[7] == UInt8(ascii: "-"), let day = digits(8..<10), (1...31).contains(day) else { return nil }
-        if u.count == 10 || u[10] == UInt8(ascii: "T") || u[10] == UInt8(ascii: " ") {
-            return String(decoding: u[0..<10], as: UTF8.self)
-        }
+        if u.count == 10 || u[10] == UInt8(ascii: "T") || u[10] == UInt8(ascii: " ") { return 10 }
         return nil
     }
 
@@ -216,7 +250,10 @@ public enum FHIRWriter {
                 w.key(K.suspectEntity); w.beginArray(); w.beginObject()
                 w.key(K.instance); w.beginObject(); w.field(K.reference, "#suspect-drug"); w.field(K.display, fhirString(e.drug)); w.endObject()
                 w.key(K.causality); w.beginArray(); w.beginObject()
-                w.field(K.productRelatedness, "ADR sentence classifier probability " + JSONWriter.format(e.probability, digits: 4))
+                w.key(K.productRelatedness)
+                w.beginString()
+                w.stringPiece("ADR sentence classifier probability "); w.stringPiece(JSONWriter.format(e.probability, digits: 4))
+                w.endString()
                 w.endObject(); w.endArray()
                 w.endObject(); w.endArray()
             }
@@ -295,7 +332,8 @@ public enum FHIRWriter {
 
     private static func entry(_ w: inout JSONWriter, id: String, _ body: (inout JSONWriter) -> Void) {
         w.beginObject()
-        w.field(K.fullUrl, "urn:uuid:" + id)
+        w.key(K.fullUrl)
+        w.beginString(); w.stringPiece("urn:uuid:"); w.stringPiece(id); w.endString()
         w.key(K.resource); w.beginObject()
         body(&w)
         w.endObject()
@@ -314,7 +352,7 @@ public enum FHIRWriter {
 
     private static func concept(_ w: inout JSONWriter, _ c: PatientProfile.CodedFinding) {
         w.beginObject()
-        let codes = c.codes.filter { !$0.code.isEmpty }
+        let codes = c.codes.contains { $0.code.isEmpty } ? c.codes.filter { !$0.code.isEmpty } : c.codes
         if !codes.isEmpty {
             w.key(K.coding); w.beginArray()
             for (i, code) in codes.enumerated() {
