@@ -241,8 +241,10 @@ public struct PatientProfile: Sendable, Hashable {
         }
         let riskFactorGroups = Grouped(riskFactorHits, groups: RiskFactorID.allCases.count)
         let conditions = coded(conditionHits)
-        let affirmedCodes = conditions.filter { $0.finding.status == .present }
-            .flatMap { $0.codes.filter { $0.system == "ICD-10-CM" }.map(\.code) }
+        var affirmedCodes: [String] = []
+        for c in conditions where c.finding.status == .present {
+            for code in c.codes where code.system == "ICD-10-CM" { affirmedCodes.append(code.code) }
+        }
         events.sort { a, b in
             if a.noteID != b.noteID { return utf8Less(a.noteID, b.noteID) }
             if a.begin != b.begin { return a.begin < b.begin }
