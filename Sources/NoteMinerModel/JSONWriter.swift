@@ -5,19 +5,12 @@
 /// the per-token records the text stage emits. Callers write keys in schema order; the writer handles
 /// commas and escaping. Numbers are written in a fixed form (`double(_:)` rounds to 6 significant decimals).
 ///
-/// The bytes live in a raw buffer owned by a small class, with the write position and capacity in the struct:
-/// appending to an `[UInt8]` checks uniqueness and capacity on every byte and goes through the generic
-/// sequence path for every run, which made JSON writing a tenth of a batch run's CPU. Uniqueness is checked once
-/// per value written instead (copy on write, so a copied writer never writes into another's bytes).
-public struct JSONWriter: @unchecked Sendable {
-    /// Owns the allocation (freed when the last writer sharing it is gone).
-    private final class Storage {
-        let base: UnsafeMutablePointer<UInt8>
-        init(capacity: Int) { base = .allocate(capacity: capacity) }
-        deinit { base.deallocate() }
-    }
-
-    private var storage: Storage
+/// The bytes live in a raw buffer the writer owns, with the write position and capacity beside it: appending to an
+/// `[UInt8]` checks uniqueness and capacity on every byte and goes through the generic sequence path for every run,
+/// which made JSON writing a tenth of a batch run's CPU. The writer is noncopyable, so no write needs to ask whether
+/// the buffer is shared (a copy-on-write check per value written was itself a few percent of a run): pass it
+/// `inout`, and hand its bytes on with `bytes`, `withBytes` or `takeBytes`.
+public struct JSONWriter: ~Copyable, @unchecked Sendable {
     private var base: UnsafeMutablePointer<UInt8>
     /// Bytes written.
     public private(set) var count = 0
@@ -35,20 +28,15 @@ public struct JSONWriter: @unchecked Sendable {
 
     /// The bytes written so far, without copying them.
     public func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        try withExtendedLifetime(storage) { try body(UnsafeBufferPointer(start: base, count: count)) }
+        try body(UnsafeBufferPointer(start: base, count: count))
     }
 
     public init(reserving capacity: Int = 1024) {
         self.capacity = max(capacity, 64)
-        storage = Storage(capacity: self.capacity)
-        base = storage.base
+        base = .allocate(capacity: self.capacity)
     }
 
-    /// Before writing a value: a writer that shares its buffer with a copy gets its own.
-    @inline(__always)
-    private mutating func unique() {
-        if !isKnownUniquelyReferenced(&storage) { reallocate(capacity) }
-    }
+    deinit { base.deallocate() }
 
     /// Room for `n` more bytes (the buffer at least doubles when it grows).
     @inline(__always)
@@ -57,10 +45,10 @@ public struct JSONWriter: @unchecked Sendable {
     }
 
     private mutating func reallocate(_ newCapacity: Int) {
-        let fresh = Storage(capacity: newCapacity)
-        fresh.base.initialize(from: base, count: count)
-        storage = fresh
-        base = fresh.base
+        let fresh = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        fresh.initialize(from: base, count: count)
+        base.deallocate()
+        base = fresh
         capacity = newCapacity
     }
 
@@ -124,14 +112,13 @@ public struct JSONWriter: @unchecked Sendable {
         needsComma = true
     }
 
-    public mutating func beginObject() { unique(); valuePrefix(); put(UInt8(ascii: "{")); push() }
-    public mutating func endObject() { unique(); pop(); put(UInt8(ascii: "}")) }
-    public mutating func beginArray() { unique(); valuePrefix(); put(UInt8(ascii: "[")); push() }
-    public mutating func endArray() { unique(); pop(); put(UInt8(ascii: "]")) }
+    public mutating func beginObject() { valuePrefix(); put(UInt8(ascii: "{")); push() }
+    public mutating func endObject() { pop(); put(UInt8(ascii: "}")) }
+    public mutating func beginArray() { valuePrefix(); put(UInt8(ascii: "[")); push() }
+    public mutating func endArray() { pop(); put(UInt8(ascii: "]")) }
 
     /// Writes `"key":`; the value call that follows must not add another comma.
     public mutating func key(_ k: String) {
-        unique()
         separate()
         appendString(k)
         put(UInt8(ascii: ":"))
@@ -149,11 +136,11 @@ public struct JSONWriter: @unchecked Sendable {
         }
     }
 
-    public mutating func string(_ s: String) { unique(); valuePrefix(); appendString(s) }
-    public mutating func string(utf8 s: some Collection<UInt8>) { unique(); valuePrefix(); appendStringBytes(s) }
-    public mutating func int(_ v: Int) { unique(); valuePrefix(); appendInt(v) }
-    public mutating func bool(_ v: Bool) { unique(); valuePrefix(); append(v ? "true" : "false") }
-    public mutating func null() { unique(); valuePrefix(); append("null") }
+    public mutating func string(_ s: String) { valuePrefix(); appendString(s) }
+    public mutating func string(utf8 s: some Collection<UInt8>) { valuePrefix(); appendStringBytes(s) }
+    public mutating func int(_ v: Int) { valuePrefix(); appendInt(v) }
+    public mutating func bool(_ v: Bool) { valuePrefix(); append(v ? "true" : "false") }
+    public mutating func null() { valuePrefix(); append("null") }
     /// A literal's bytes.
     @inline(__always)
     private mutating func append(_ s: StaticString) {
@@ -163,28 +150,24 @@ public struct JSONWriter: @unchecked Sendable {
     /// A string value written in pieces (`beginString`, any `stringPiece`s, `endString`), for text assembled
     /// from parts: each piece is escaped as it comes, which gives the escaping of the whole (it is per byte),
     /// without building the whole as a String first.
-    public mutating func beginString() { unique(); valuePrefix(); put(UInt8(ascii: "\"")) }
+    public mutating func beginString() { valuePrefix(); put(UInt8(ascii: "\"")) }
     public mutating func stringPiece(_ s: String) {
-        unique()
         var s = s
         s.withUTF8 { appendEscapedBody($0) }
     }
     public mutating func stringPiece(_ s: StaticString) {
-        unique()
         appendEscapedBody(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
     }
-    public mutating func stringPiece(_ v: Int) { unique(); appendInt(v) }
-    public mutating func endString() { unique(); put(UInt8(ascii: "\"")) }
+    public mutating func stringPiece(_ v: Int) { appendInt(v) }
+    public mutating func endString() { put(UInt8(ascii: "\"")) }
     /// Fixed-precision rendering so outputs do not depend on platform float printing.
     public mutating func double(_ v: Double, digits: Int = 6) {
-        unique()
         valuePrefix()
         var s = JSONWriter.format(v, digits: digits)
         s.withUTF8 { put($0) }
     }
     /// Splices already-serialized JSON as one value.
     public mutating func raw(_ json: some Collection<UInt8>) {
-        unique()
         valuePrefix()
         if json.withContiguousStorageIfAvailable({ put($0) }) == nil { for b in json { put(b) } }
     }
@@ -231,7 +214,6 @@ public struct JSONWriter: @unchecked Sendable {
     public mutating func members(_ m: Members) { members(m.bytes) }
 
     public mutating func key(_ k: Key) {
-        unique()
         separate()
         put(k.bytes)
         needsComma = false
@@ -241,7 +223,6 @@ public struct JSONWriter: @unchecked Sendable {
     /// Members (`"k":v,…`, no braces) serialized earlier, written into the open object as they are: for
     /// groups of fields that repeat byte for byte on many records.
     public mutating func members(_ bytes: UnsafeBufferPointer<UInt8>) {
-        unique()
         separate()
         put(bytes)
     }
@@ -262,14 +243,12 @@ public struct JSONWriter: @unchecked Sendable {
     /// big document can be written out in pieces instead of held whole.
     public mutating func takeBytes() -> [UInt8] {
         let out = bytes
-        unique()
         count = 0
         return out
     }
 
-    public mutating func newline() { unique(); put(UInt8(ascii: "\n")) }
+    public mutating func newline() { put(UInt8(ascii: "\n")) }
     public mutating func reset() {
-        unique()
         count = 0
         commaBits = 0
         depth = 0

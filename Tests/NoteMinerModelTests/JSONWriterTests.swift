@@ -63,21 +63,22 @@ import TestSupport
         #expect(pieces.bytes == whole.bytes)
     }
 
-    /// The writer is a value: a copy shares the buffer only until one of them writes (the bytes live in a raw
-    /// buffer, so this is the writer's own copy on write, not Array's).
-    @Test func copiesAreIndependent() {
+    /// The writer owns its buffer (it is noncopyable: a move, never a shared copy): it grows from the smallest
+    /// reservation, hands its bytes over with `takeBytes` and goes on in the same nesting, and a moved writer
+    /// keeps what was written.
+    @Test func growsHandsOverAndMoves() {
         var a = JSONWriter(reserving: 1)
-        a.beginArray(); a.string("shared")
-        var b = a
-        a.int(1); a.endArray()
-        b.string(String(repeating: "x", count: 300)); b.endArray()
-        #expect(String(decoding: a.bytes, as: UTF8.self) == "[\"shared\",1]")
-        #expect(String(decoding: b.bytes, as: UTF8.self) == "[\"shared\",\"" + String(repeating: "x", count: 300) + "\"]")
-        var c = b
-        let taken = c.takeBytes()
-        #expect(taken == b.bytes)
-        #expect(c.count == 0 && b.count == taken.count)
-        c.withBytes { #expect($0.isEmpty) }
+        a.beginArray(); a.string("first")
+        let taken = a.takeBytes()
+        #expect(String(decoding: taken, as: UTF8.self) == "[\"first\"")
+        #expect(a.count == 0)
+        a.withBytes { #expect($0.isEmpty) }
+        a.string(String(repeating: "x", count: 300)); a.int(1); a.endArray()
+        var b = a  // a move: `a` cannot be used after this line
+        b.newline()
+        #expect(String(decoding: taken + b.bytes, as: UTF8.self)
+                == "[\"first\",\"" + String(repeating: "x", count: 300) + "\",1]\n")
+        #expect((try? JSONSerialization.jsonObject(with: Data(taken + b.bytes))) != nil)
     }
 }
 
