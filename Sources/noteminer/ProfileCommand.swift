@@ -75,6 +75,7 @@ struct ProfileCommand: AsyncParsableCommand {
             }
             umask(0o077)
             let folder = try OutputFolder(path: out)
+            SQLiteTemporaryFiles.keep(inside: folder.path)
             var results = RunResults()
             // Order-independent: the same records in any partition order give the same outputs.
             results.notes = notes.sorted { $0.noteID.utf8.lexicographicallyPrecedes($1.noteID.utf8) }

@@ -40,6 +40,7 @@ struct RunCommand: AsyncParsableCommand {
             let folder: OutputFolder
             do { folder = try OutputFolder(path: out) } catch let e as InputError { throw CLIError.setup(e.message) }
             umask(0o077)  // outputs hold patient text: owner-only files, also those the report writers create
+            SQLiteTemporaryFiles.keep(inside: folder.path)
             let inputs = input.inputs
             let fingerprint = processor.fingerprint
             // results.sqlite is built while the notes are processed (see SQLiteStream).
