@@ -528,9 +528,9 @@ enum LexiconFeature: Int, CaseIterable {
         }
     }
 
-    /// Feature id and name by `rawValue`: from the lexicon annotations, and from the learned gazetteer.
     /// `allCases.count`, without building `allCases` (an array) each time.
     static let caseCount = allCases.count
+    /// Feature id and name by `rawValue`: from the lexicon annotations, and from the learned gazetteer.
     static let flags: [(UInt64, String)] = allCases.map { ADRFeatureExtractor.named("l", $0.name) }
     static let gazetteerFlags: [(UInt64, String)] = allCases.map { ADRFeatureExtractor.named("l", "gazetteer_" + $0.name) }
     static let patternPairFlag = ADRFeatureExtractor.named("l", "pattern_pair")

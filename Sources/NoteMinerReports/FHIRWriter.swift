@@ -31,24 +31,15 @@ public enum FHIRWriter {
         if name == "ICD-10-CM" { return icd10cm }  // nearly every code: skip lower-casing it
         // Every drug code names its system ("DrugBank", "MedlinePlus"): answered from a cache instead of lower-casing,
         // slugging and concatenating strings for each one.
-        if let known = systemCache.withLock({ $0[name] }) { return known }
+        if let known = systemCacheLock.withLock({ systemCache[name] }) { return known }
         let url = systemURL(for: name)
-        systemCache.withLock { cache in if cache.count < 256 { cache[name] = url } }
+        systemCacheLock.withLock { if systemCache.count < 256 { systemCache[name] = url } }
         return url
     }
 
-    private static let systemCache = LockedCache()
-
-    /// A small dictionary behind a lock, shared by the threads writing bundles.
-    private final class LockedCache: @unchecked Sendable {
-        private let lock = NSLock()
-        private var table: [String: String] = [:]
-        func withLock<R>(_ body: (inout [String: String]) -> R) -> R {
-            lock.lock()
-            defer { lock.unlock() }
-            return body(&table)
-        }
-    }
+    /// System URLs by name, shared by the threads writing bundles (guarded by the lock).
+    private static let systemCacheLock = NSLock()
+    nonisolated(unsafe) private static var systemCache: [String: String] = [:]
 
     private static func systemURL(for name: String) -> String {
         switch name.lowercased() {
