@@ -103,45 +103,64 @@ public struct ConceptExtractor: Sendable {
         var out = ExtractedRecords()
         if found.isEmpty { return out }
         let lexicon = concepts.lexicon
-        out.records.reserveCapacity(found.count)
         out.utf8Ranges.reserveCapacity(found.count)
         // ConText judges each target on its own, so assertions are made and turned into records a block at a time:
         // on a note with a million mentions, holding every assertion at once was a third of the run's peak memory.
         var blockStart = 0
-        // Concepts are read in place: copying one (its strings and arrays retained, then released) per mention
-        // was a visible share of building the records.
-        lexicon.concepts.withUnsafeBufferPointer { concepts in
-            while blockStart < found.count {
-                let block = found[blockStart..<min(found.count, blockStart + max(1, assertionBlock))]
-                blockStart = block.endIndex
-                let assertions = context.assess(doc, targets: block.map { ContextTarget(tokenBegin: $0.tokenBegin, tokenEnd: $0.tokenEnd, sentence: $0.sentence) })
-                for (m, a) in zip(block, assertions) {
-                    let concept = concepts.baseAddress! + Int(m.concept)
-                    let b = Int(doc.tokens[Int(m.tokenBegin)].utf8Begin), e = Int(doc.tokens[Int(m.tokenEnd) - 1].utf8End)
-                    let cp = doc.codePointRange(b..<e)
-                    let section = doc.sectionIndex(containing: b).map { doc.sections[$0].category.rawValue } ?? SectionCategory.other.rawValue
-                    let evidence = a.evidence.map { ev -> EvidenceRecord in
-                        let r = doc.codePointRange(Int(ev.utf8Begin)..<Int(ev.utf8End))
-                        return EvidenceRecord(attribute: ev.attribute, trigger: doc.text(Int(ev.utf8Begin)..<Int(ev.utf8End)), begin: r.lowerBound, end: r.upperBound)
+        // One record per mention found, each made in its place in the array: appended, every record was copied
+        // into the array and the original then destroyed (its strings and arrays retained and released).
+        let blank = MentionRecord(begin: 0, end: 0, text: "", conceptID: "", preferredName: "", category: "")
+        out.records = [MentionRecord](unsafeUninitializedCapacity: found.count) { records, initialized in
+            // Concepts are read in place: copying one (its strings and arrays retained, then released) per mention
+            // was a visible share of building the records.
+            lexicon.concepts.withUnsafeBufferPointer { concepts in
+                while blockStart < found.count {
+                    let block = found[blockStart..<min(found.count, blockStart + max(1, assertionBlock))]
+                    blockStart = block.endIndex
+                    let assertions = context.assess(doc, targets: block.map { ContextTarget(tokenBegin: $0.tokenBegin, tokenEnd: $0.tokenEnd, sentence: $0.sentence) })
+                    for (m, a) in zip(block, assertions) {
+                        let concept = concepts.baseAddress! + Int(m.concept)
+                        let b = Int(doc.tokens[Int(m.tokenBegin)].utf8Begin), e = Int(doc.tokens[Int(m.tokenEnd) - 1].utf8End)
+                        let cp = doc.codePointRange(b..<e)
+                        let section = doc.sectionIndex(containing: b).map { doc.sections[$0].category.rawValue } ?? SectionCategory.other.rawValue
+                        let evidence = a.evidence.map { ev -> EvidenceRecord in
+                            let r = doc.codePointRange(Int(ev.utf8Begin)..<Int(ev.utf8End))
+                            return EvidenceRecord(attribute: ev.attribute, trigger: doc.text(Int(ev.utf8Begin)..<Int(ev.utf8End)), begin: r.lowerBound, end: r.upperBound)
+                        }
+                        // Filled in field by field: the initializer builds a record in a temporary and returns a
+                        // copy of it (the compiler does not move it), which retained and released every string.
+                        let record = records.baseAddress! + initialized
+                        record.initialize(to: blank)
+                        initialized += 1
+                        record.pointee.begin = cp.lowerBound
+                        record.pointee.end = cp.upperBound
+                        record.pointee.text = doc.text(b..<e)
+                        record.pointee.conceptID = concept.pointee.id
+                        record.pointee.preferredName = concept.pointee.preferredName
+                        record.pointee.category = concept.pointee.category.rawValue
+                        record.pointee.codes = codingRecords[Int(m.concept)]
+                        record.pointee.riskFactor = concept.pointee.riskFactor?.rawValue
+                        record.pointee.section = section
+                        record.pointee.sentence = Int(m.sentence)
+                        record.pointee.negated = a.negated
+                        record.pointee.possible = a.possible
+                        record.pointee.historical = a.historical
+                        record.pointee.hypothetical = a.hypothetical
+                        record.pointee.family = a.family
+                        record.pointee.evidence = evidence
+                        if concept.pointee.deniesRiskFactor {
+                            // "never smoker": the words deny the risk factor; a negation around them ("not a non-smoker")
+                            // undoes it.
+                            record.pointee.negated.toggle()
+                            record.pointee.evidence.append(EvidenceRecord(attribute: "negated", trigger: record.pointee.text,
+                                                                          begin: record.pointee.begin, end: record.pointee.end))
+                        }
+                        if m.ambiguous {
+                            record.pointee.ambiguous = true
+                            record.pointee.alternatives = m.alternatives.map { concepts[Int($0)].id }
+                        }
+                        out.utf8Ranges.append(b..<e)
                     }
-                    var record = MentionRecord(
-                        begin: cp.lowerBound, end: cp.upperBound, text: doc.text(b..<e), conceptID: concept.pointee.id,
-                        preferredName: concept.pointee.preferredName, category: concept.pointee.category.rawValue,
-                        codes: codingRecords[Int(m.concept)],
-                        riskFactor: concept.pointee.riskFactor?.rawValue, section: section, sentence: Int(m.sentence),
-                        negated: a.negated, possible: a.possible, historical: a.historical, hypothetical: a.hypothetical,
-                        family: a.family, evidence: evidence)
-                    if concept.pointee.deniesRiskFactor {
-                        // "never smoker": the words deny the risk factor; a negation around them ("not a non-smoker") undoes it.
-                        record.negated.toggle()
-                        record.evidence.append(EvidenceRecord(attribute: "negated", trigger: record.text, begin: record.begin, end: record.end))
-                    }
-                    if m.ambiguous {
-                        record.ambiguous = true
-                        record.alternatives = m.alternatives.map { concepts[Int($0)].id }
-                    }
-                    out.records.append(record)
-                    out.utf8Ranges.append(b..<e)
                 }
             }
         }
