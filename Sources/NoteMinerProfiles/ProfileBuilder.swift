@@ -210,19 +210,24 @@ public struct PatientProfile: Sendable, Hashable {
         func finding(_ hits: ArraySlice<Hit>) -> Finding {
             let status = hits.lazy.map(\.status).max() ?? .notMentioned
             var evidence: [Evidence] = []
+            evidence.reserveCapacity(min(evidenceLimit, hits.count))  // grown one by one, it was reallocated twice or more
             var firstDate: String?, lastDate: String?
-            for h in hits where h.status == status {
-                let n = notes[Int(h.note)]
-                if evidence.count < evidenceLimit {
-                    n.mentions.withUnsafeBufferPointer { ms in
-                        let m = ms.baseAddress! + Int(h.mention)
-                        evidence.append(Evidence(noteID: n.noteID, date: n.date, begin: m.pointee.begin, end: m.pointee.end,
-                                                 text: m.pointee.text, section: m.pointee.section))
+            // Notes read in place: `notes[i]` copied the whole result (its strings and arrays retained and released)
+            // for every hit, hundreds per patient.
+            notes.withUnsafeBufferPointer { notes in
+                for h in hits where h.status == status {
+                    let n = notes.baseAddress! + Int(h.note)
+                    if evidence.count < evidenceLimit {
+                        n.pointee.mentions.withUnsafeBufferPointer { ms in
+                            let m = ms.baseAddress! + Int(h.mention)
+                            evidence.append(Evidence(noteID: n.pointee.noteID, date: n.pointee.date, begin: m.pointee.begin,
+                                                     end: m.pointee.end, text: m.pointee.text, section: m.pointee.section))
+                        }
                     }
-                }
-                if let d = n.date {
-                    if firstDate.map({ utf8Less(d, $0) }) ?? true { firstDate = d }
-                    if lastDate.map({ utf8Less($0, d) }) ?? true { lastDate = d }
+                    if let d = n.pointee.date {
+                        if firstDate.map({ utf8Less(d, $0) }) ?? true { firstDate = d }
+                        if lastDate.map({ utf8Less($0, d) }) ?? true { lastDate = d }
+                    }
                 }
             }
             return Finding(status: status, firstDate: firstDate, lastDate: lastDate, mentions: hits.count, evidence: evidence)
@@ -263,7 +268,9 @@ public struct PatientProfile: Sendable, Hashable {
     }
 
     public func status(of id: RiskFactorID) -> FindingStatus {
-        riskFactors.first { $0.id == id }?.finding.status ?? .notMentioned
+        // By index: `first(where:)` handed every finding, evidence and all, to its closure as a copy.
+        for i in riskFactors.indices where riskFactors[i].id == id { return riskFactors[i].finding.status }
+        return .notMentioned
     }
 
     /// The `profiles.jsonl` line, keys in documented order.
