@@ -208,7 +208,11 @@ private struct ReportContext {
         var prevalence: [ReportNode] = []
         for id in RiskFactorID.allCases {
             var counts: [FindingStatus: Int] = [:]
-            for p in profiles { counts[p.status(of: id), default: 0] += 1 }
+            // Profiles read in place: `for p in profiles` copied each one (its strings and arrays retained and
+            // released) for every risk factor.
+            profiles.withUnsafeBufferPointer { ps in
+                for k in ps.indices { counts[ps[k].status(of: id), default: 0] += 1 }
+            }
             let c = { (s: FindingStatus) in counts[s] ?? 0 }
             prevalence.append(ReportNode([
                 "id": id.rawValue, "label": Self.label(id.rawValue),
@@ -220,9 +224,16 @@ private struct ReportContext {
             ]))
         }
         let shownProfiles = profiles.prefix(writer.maxPatientCards)
-        let adrAll = profiles.flatMap { p in p.adverseEvents.map { (p.patientID, $0) } }
+        // Only the rows shown are gathered (every event of a big run, copied, was most of them unused).
+        let adrCount = profiles.reduce(0) { $0 + $1.adverseEvents.count }
+        var adrShown: [(String, PatientProfile.AdverseEvent)] = []
+        adrShown.reserveCapacity(min(adrCount, writer.maxADRRows))
+        for p in profiles {
+            if adrShown.count >= writer.maxADRRows { break }
+            for e in p.adverseEvents.prefix(writer.maxADRRows - adrShown.count) { adrShown.append((p.patientID, e)) }
+        }
         let withCards = Set(shownProfiles.map(\.patientID))
-        let adrRows = adrAll.prefix(writer.maxADRRows).map { row -> ReportNode in
+        let adrRows = adrShown.map { row -> ReportNode in
             var r = adrRow(patientID: row.0, event: row.1)
             r.set("hasCard", withCards.contains(row.0))
             r.set("anchor", Self.anchor(row.0))
@@ -237,14 +248,14 @@ private struct ReportContext {
             "modelFingerprint": String(run.modelFingerprint.prefix(16)),
             "inputs": run.inputs.joined(separator: ", "), "hasInputs": !run.inputs.isEmpty,
             "nNotes": notesByID.count, "nPatients": patientCount, "nMentions": mentionCount,
-            "nADRSentences": adrSentenceCount, "nAdverseEvents": adrAll.count, "nQuarantined": run.quarantined,
+            "nADRSentences": adrSentenceCount, "nAdverseEvents": adrCount, "nQuarantined": run.quarantined,
             "hasQuarantined": run.quarantined > 0,
             "prevalence": prevalence,
             "patients": shownProfiles.map(card),
             "nPatientCards": shownProfiles.count,
             "patientsTruncated": profiles.count > shownProfiles.count,
             "hasADR": !adrRows.isEmpty,
-            "adr": adrRows, "nADRRows": adrRows.count, "adrTruncated": adrAll.count > adrRows.count,
+            "adr": adrRows, "nADRRows": adrRows.count, "adrTruncated": adrCount > adrRows.count,
             "snippetsFromText": noteText != nil,
         ])
     }

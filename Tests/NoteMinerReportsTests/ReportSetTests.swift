@@ -118,6 +118,44 @@ import NoteMinerProfiles
         #expect(html.contains("Showing the first 1 of 2 patients"))
         #expect(html.components(separatedBy: "<article class=\"card\"").count == 2)
     }
+
+    /// The ADR table shows the first `maxADRRows` events in profile order and says how many there are in all.
+    @Test func adrTruncationKeepsTheFirstRowsAndCountsAll() throws {
+        var writer = try HTMLReportWriter(directory: Fixtures.reportsDirectory)
+        // The fixture notes plus copies of them under two more patients: three patients with adverse events.
+        var notes = Fixtures.notes
+        for suffix in ["b", "c"] {
+            notes += Fixtures.notes.map { n in
+                var copy = n
+                copy.noteID += suffix
+                copy.patientID += suffix
+                return copy
+            }
+        }
+        var builder = ProfileBuilder()
+        for n in notes { builder.add(n) }
+        let profiles = builder.profiles()
+        let events = profiles.flatMap { p in p.adverseEvents.map { (p.patientID, $0) } }
+        try #require(events.count >= 3)
+        func rows(_ html: String) -> [String] {
+            let body = html.components(separatedBy: "<table class=\"sortable\" id=\"adr-table\">").last ?? ""
+            return body.components(separatedBy: "</tbody>")[0].components(separatedBy: "<tr><td>").dropFirst().map {
+                $0.components(separatedBy: "</tr>")[0]
+            }
+        }
+        let all = rows(writer.render(notes: notes, profiles: profiles, run: Fixtures.run))
+        #expect(all.count == events.count)
+        #expect(!writer.render(notes: notes, profiles: profiles, run: Fixtures.run).contains("Showing the first"))
+        writer.maxADRRows = 2
+        let html = writer.render(notes: notes, profiles: profiles, run: Fixtures.run)
+        #expect(html.contains("Showing the first 2 of \(events.count) findings"))
+        #expect(rows(html) == Array(all.prefix(2)))
+        writer.maxADRRows = 1
+        let one = writer.render(notes: notes, profiles: profiles, run: Fixtures.run)
+        #expect(one.contains("Showing the first 1 of \(events.count) findings"))
+        #expect(rows(one) == [all[0]])
+        #expect(all[0].contains(events[0].1.drug))
+    }
 }
 
 /// Reads the highlighter's output as plain strings, concepts in brackets.
