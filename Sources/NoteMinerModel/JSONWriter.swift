@@ -163,8 +163,7 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
     /// Fixed-precision rendering so outputs do not depend on platform float printing.
     public mutating func double(_ v: Double, digits: Int = 6) {
         valuePrefix()
-        var s = JSONWriter.format(v, digits: digits)
-        s.withUTF8 { put($0) }
+        JSONWriter.withFormatted(v, digits: digits) { put($0) }
     }
     /// Splices already-serialized JSON as one value.
     public mutating func raw(_ json: some Collection<UInt8>) {
@@ -329,21 +328,64 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
     /// Deterministic decimal rendering with at most `digits` decimals, trailing zeros trimmed. NaN and
     /// infinities, which JSON cannot carry, become 0.
     public static func format(_ v: Double, digits: Int) -> String {
-        guard v.isFinite else { return "0" }
-        var scale = 1.0
-        for _ in 0..<digits { scale *= 10 }
-        let rounded = (v * scale).rounded() / scale
-        if rounded == rounded.rounded(), abs(rounded) < 1e15 { return String(Int64(rounded)) }
-        let negative = rounded < 0
-        let magnitude = abs(rounded)
-        let whole = Int64(magnitude)
-        var frac = Int64(((magnitude - Double(whole)) * scale).rounded())
-        var wholePart = whole
-        if Double(frac) >= scale { wholePart += 1; frac = 0 }
-        var fracString = String(frac)
-        while fracString.count < digits { fracString = "0" + fracString }
-        while fracString.hasSuffix("0") { fracString.removeLast() }
-        let body = fracString.isEmpty ? String(wholePart) : "\(wholePart).\(fracString)"
-        return negative ? "-" + body : body
+        withFormatted(v, digits: digits) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// `format(v, digits:)`'s bytes, made in a buffer on the stack: building them as Strings (padding, trimming
+    /// and joining) cost a microsecond per number, and a run writes every ADR probability and contribution
+    /// twice and rounds each once.
+    public static func withFormatted<R>(_ v: Double, digits: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48 + max(0, digits)) { buf in
+            var n = 0
+            /// The decimal digits of `x` (not negative), as `String(x)` writes them.
+            func digitsOf(_ x: UInt64) {
+                var x = x
+                let start = n
+                repeat {
+                    buf[n] = UInt8(ascii: "0") + UInt8(x % 10)
+                    n += 1
+                    x /= 10
+                } while x > 0
+                var a = start, b = n - 1
+                while a < b { buf.swapAt(a, b); a += 1; b -= 1 }
+            }
+            func done() -> R { body(UnsafeBufferPointer(rebasing: buf[0..<n])) }
+            guard v.isFinite else {
+                buf[0] = UInt8(ascii: "0"); n = 1
+                return done()
+            }
+            var scale = 1.0
+            for _ in 0..<digits { scale *= 10 }
+            let rounded = (v * scale).rounded() / scale
+            if rounded == rounded.rounded(), abs(rounded) < 1e15 {
+                let whole = Int64(rounded)
+                if whole < 0 { buf[0] = UInt8(ascii: "-"); n = 1 }
+                digitsOf(whole.magnitude)
+                return done()
+            }
+            let magnitude = abs(rounded)
+            // Past Int64 (and past any number this project writes): Swift's own shortest rendering.
+            guard magnitude < 9e18, digits <= 18 else {
+                var s = "\(rounded)"
+                return s.withUTF8 { body($0) }
+            }
+            if rounded < 0 { buf[0] = UInt8(ascii: "-"); n = 1 }
+            let whole = Int64(magnitude)
+            var frac = Int64(((magnitude - Double(whole)) * scale).rounded())
+            var wholePart = whole
+            if Double(frac) >= scale { wholePart += 1; frac = 0 }
+            digitsOf(UInt64(wholePart))
+            // The fraction padded to `digits` places, then its trailing zeros dropped.
+            var places = digits
+            while places > 0, frac % 10 == 0 { frac /= 10; places -= 1 }
+            if places > 0 {
+                buf[n] = UInt8(ascii: "."); n += 1
+                let end = n + places
+                var k = end - 1
+                while k >= n { buf[k] = UInt8(ascii: "0") + UInt8(frac % 10); frac /= 10; k -= 1 }
+                n = end
+            }
+            return done()
+        }
     }
 }

@@ -51,6 +51,45 @@ import TestSupport
         }
     }
 
+    /// Decimals are made in a stack buffer: the same text as the rule they follow, spelled out here with Strings
+    /// (round to `digits` places, an integer without a point, else the fraction padded and its trailing zeros
+    /// trimmed; NaN and infinities as 0), for edge values and random ones at every precision used.
+    @Test func decimalsFollowTheRule() {
+        func reference(_ v: Double, _ digits: Int) -> String {
+            guard v.isFinite else { return "0" }
+            var scale = 1.0
+            for _ in 0..<digits { scale *= 10 }
+            let rounded = (v * scale).rounded() / scale
+            if rounded == rounded.rounded(), abs(rounded) < 1e15 { return String(Int64(rounded)) }
+            let magnitude = abs(rounded)
+            let whole = Int64(magnitude)
+            var frac = Int64(((magnitude - Double(whole)) * scale).rounded())
+            var wholePart = whole
+            if Double(frac) >= scale { wholePart += 1; frac = 0 }
+            var fracString = String(frac)
+            while fracString.count < digits { fracString = "0" + fracString }
+            while fracString.hasSuffix("0") { fracString.removeLast() }
+            let body = fracString.isEmpty ? String(wholePart) : "\(wholePart).\(fracString)"
+            return rounded < 0 ? "-" + body : body
+        }
+        var values: [Double] = [0, -0.0, 1, -1, 0.5, -0.5, 0.00005, -0.00005, 0.99995, 0.999949, 1e-9, 123.456789,
+                                -123.456789, 0.1, 0.2, 0.3, 1e14 + 0.5, 1e15, 1e15 + 0.25, -1e15 - 0.25, 4.9999999, 1e18,
+                                .nan, .infinity, -.infinity, .ulpOfOne, 0.0001, 0.00015, 2.5e-5]
+        var rng = SplitMix64(seed: 7)
+        for _ in 0..<5000 {
+            let unit = Double(rng.next() >> 11) / Double(1 << 53)
+            values.append((unit - 0.5) * pow(10, Double(rng.next() % 12) - 4))
+        }
+        for v in values {
+            for digits in [0, 1, 2, 3, 4, 6] {
+                #expect(JSONWriter.format(v, digits: digits) == reference(v, digits), "\(v) to \(digits) places")
+                var w = JSONWriter()
+                w.double(v, digits: digits)
+                #expect(String(decoding: w.bytes, as: UTF8.self) == reference(v, digits))
+            }
+        }
+    }
+
     /// A string written in pieces is the string written whole, escapes included.
     @Test func stringPiecesEqualTheWhole() {
         let parts = ["note \"a\"", "\n\t", "é\u{1}", "", "end\\"]
