@@ -166,8 +166,11 @@ public struct ADRModel: Sendable {
                 // `topContributions` see all of them; each is named from where it first occurred in the sentence.
                 let byID = contributionsByID(vector)
                 let cut = ADRModel.kthLargestMagnitude(byID, k)
+                // Read once: `scratch.buffers` inside the closure copied the buffers (a dozen arrays retained and
+                // released) for every contribution named.
+                let buffers = scratch.buffers
                 contributions = byID.filter { abs($0.value) >= cut }.map {
-                    let name = ADRFeatureExtractor.name(at: $0.index, of: vector, bytes: bytes, tokens: tokens, buffers: scratch.buffers)
+                    let name = ADRFeatureExtractor.name(at: $0.index, of: vector, bytes: bytes, tokens: tokens, buffers: buffers)
                     return ADRContribution(feature: name ?? String($0.id, radix: 16), value: $0.value)
                 }
             }

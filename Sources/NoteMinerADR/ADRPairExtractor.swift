@@ -179,9 +179,14 @@ struct ADRPairExtractor {
     /// `gazetteerMatches`: `gazetteer.matches(tokens: tokens)` when the caller has them already.
     func analyze(bytes: UnsafeBufferPointer<UInt8>, tokens: [ADRToken], input: ADRSentenceInput,
                  gazetteerMatches: [(Range<Int>, Int)]? = nil) -> Analysis {
+        // Room reserved once: grown from empty, each of these arrays was reallocated two or three times per
+        // scored sentence.
         var drugs: [Span] = []
+        drugs.reserveCapacity(input.drugs.count + 8)
         var effects: [Span] = []
+        effects.reserveCapacity(input.effects.count + 8)
         var explicit: [(Span, Span)] = []
+        explicit.reserveCapacity(16)
 
         func tokenRange(_ m: ADRMention) -> Span? {
             let lo = tokens.firstIndex { $0.end > m.utf8Begin } ?? tokens.count
@@ -464,16 +469,18 @@ struct ADRPairExtractor {
         }
         // Counted, not filtered into an array.
         let withKnownDrug = explicit.reduce(0) { n, p in drugs.contains(p.0) ? n + 1 : n }
-        var candidates = explicit
         // Sentence structure, where it speaks, is trusted over co-occurrence: lists of known effects in the
         // same sentence are often indications or history ("treated for thyrotoxicosis with methimazole").
         if !explicit.isEmpty && pairPolicy == .patternsFirst {
-            return Analysis(candidates: candidates, patternPairs: explicit.count, patternPairsWithKnownDrug: withKnownDrug)
+            return Analysis(candidates: explicit, patternPairs: explicit.count, patternPairsWithKnownDrug: withKnownDrug)
         }
         // Known drugs × known effects not already explained by a pattern.
         // Ties on `lo` ("nausea/vomiting" and "nausea") are broken by `hi`.
         let allDrugs = Span.sortedUnique(Self.joined(drugs, [], explicit.lazy.map { $0.0 }))
         let allEffects = Span.sortedUnique(Self.joined(effects, [], explicit.lazy.map { $0.1 }))
+        var candidates: [(Span, Span)] = []
+        candidates.reserveCapacity(explicit.count + allDrugs.count * allEffects.count)
+        candidates += explicit
         for d in allDrugs {
             for e in allEffects where !(e.lo < d.hi && d.lo < e.hi) { candidates.append((d, e)) }
         }

@@ -39,6 +39,8 @@ public struct ADRStage: Sendable {
         }
         var out: [ADRSentenceRecord] = []
         var scratch = ADRScratch()
+        // One pair of arrays for every sentence, emptied in place: a sentence's input is gone before the next.
+        var drugs: [ADRMention] = [], effects: [ADRMention] = []
         var runStart = 0
         while runStart < order.count {
             let index = mentions[order[runStart]].sentence
@@ -52,7 +54,8 @@ public struct ADRStage: Sendable {
             let s = doc.sentences[index]
             guard Int(s.utf8End) - Int(s.utf8Begin) <= maxSentenceBytes else { continue }
             let base = Int(s.utf8Begin)
-            var drugs: [ADRMention] = [], effects: [ADRMention] = []
+            drugs.removeAll(keepingCapacity: true)
+            effects.removeAll(keepingCapacity: true)
             for i in run {
                 let am = ADRMention(utf8Begin: utf8Ranges[i].lowerBound - base, utf8End: utf8Ranges[i].upperBound - base,
                                     conceptID: mentions[i].conceptID, name: mentions[i].text,
