@@ -100,13 +100,18 @@ public struct ContextEngine: Sendable {
         var maxScope: Int?
         var isTermination: Bool
         var atBoundary: Bool
+        /// Bit `i`: a termination of attribute `AssertionAttribute.allCases[i]`.
+        var terminatesAttributes: UInt8
     }
 
     public init(rules: [ContextRule], sectionRules: [SectionRule], tokenizer: Tokenizer) {
         self.rules = rules
         ruleTraits = rules.map { r in
             RuleTraits(attribute: r.category.attribute.flatMap { AssertionAttribute.allCases.firstIndex(of: $0) } ?? -1,
-                       direction: r.direction, maxScope: r.maxScope, isTermination: r.category == .termination, atBoundary: r.atBoundary)
+                       direction: r.direction, maxScope: r.maxScope, isTermination: r.category == .termination, atBoundary: r.atBoundary,
+                       terminatesAttributes: AssertionAttribute.allCases.enumerated().reduce(0) { bits, a in
+                           Self.terminates(r, a.element) ? bits | UInt8(1) << a.offset : bits
+                       })
         }
         self.sectionRules = sectionRules
         matcher = PhraseMatcher(
@@ -204,8 +209,8 @@ public struct ContextEngine: Sendable {
         guard anyTermination else { return SentenceTriggers(list: list, terminationBase: -1) }
         let base = ws.terminationStarts.count
         ws.terminationStarts.append(ws.terminationBegins.count)
-        for attribute in AssertionAttribute.allCases {
-            for k in list where traits[ws.triggers[k].rule].isTermination && terminates(rules[ws.triggers[k].rule], attribute) {
+        for ai in AssertionAttribute.allCases.indices {
+            for k in list where traits[ws.triggers[k].rule].terminatesAttributes & UInt8(1) << ai != 0 {
                 ws.terminationBegins.append(ws.triggers[k].begin)
                 ws.terminationEnds.append(ws.triggers[k].end)
             }
@@ -266,10 +271,19 @@ public struct ContextEngine: Sendable {
         let sentence = doc.sentences[s]
         buffer.removeAll()
         matcher.match(doc, tokenRange: sentence.tokenRange, into: &buffer, allStarts: true)
-        for m in buffer.matches {
-            for p in buffer.payloads(of: m) {
-                if ruleTraits[Int(p)].atBoundary && !endsAtBoundary(doc, after: Int(m.tokenEnd), sentenceEnd: Int(sentence.tokenEnd)) { continue }
-                out.append(Trigger(rule: Int(p), begin: Int(m.tokenBegin), end: Int(m.tokenEnd)))
+        // Matches, payloads and rule traits read in place: iterating the arrays and their slices retained and
+        // released each one per sentence and per match, a fifth of finding a sentence's triggers.
+        buffer.matches.withUnsafeBufferPointer { matches in
+            buffer.payloads.withUnsafeBufferPointer { payloads in
+                ruleTraits.withUnsafeBufferPointer { traits in
+                    for m in matches {
+                        for k in Int(m.payloadBegin)..<Int(m.payloadEnd) {
+                            let p = Int(payloads[k])
+                            if traits[p].atBoundary && !endsAtBoundary(doc, after: Int(m.tokenEnd), sentenceEnd: Int(sentence.tokenEnd)) { continue }
+                            out.append(Trigger(rule: p, begin: Int(m.tokenBegin), end: Int(m.tokenEnd)))
+                        }
+                    }
+                }
             }
         }
     }
@@ -342,7 +356,7 @@ public struct ContextEngine: Sendable {
         }
     }
 
-    private func terminates(_ rule: ContextRule, _ attribute: AssertionAttribute) -> Bool {
+    private static func terminates(_ rule: ContextRule, _ attribute: AssertionAttribute) -> Bool {
         rule.category == .termination && (rule.terminates.isEmpty || rule.terminates.contains(attribute))
     }
 
