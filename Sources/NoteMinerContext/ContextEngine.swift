@@ -98,9 +98,8 @@ public struct ContextEngine: Sendable {
         var attribute: Int
         var direction: ContextDirection
         var maxScope: Int?
-        var isTermination: Bool
         var atBoundary: Bool
-        /// Bit `i`: a termination of attribute `AssertionAttribute.allCases[i]`.
+        /// Bit `i`: a termination of attribute `AssertionAttribute.allCases[i]` (0 for every other rule).
         var terminatesAttributes: UInt8
     }
 
@@ -108,7 +107,7 @@ public struct ContextEngine: Sendable {
         self.rules = rules
         ruleTraits = rules.map { r in
             RuleTraits(attribute: r.category.attribute.flatMap { AssertionAttribute.allCases.firstIndex(of: $0) } ?? -1,
-                       direction: r.direction, maxScope: r.maxScope, isTermination: r.category == .termination, atBoundary: r.atBoundary,
+                       direction: r.direction, maxScope: r.maxScope, atBoundary: r.atBoundary,
                        terminatesAttributes: AssertionAttribute.allCases.enumerated().reduce(0) { bits, a in
                            Self.terminates(r, a.element) ? bits | UInt8(1) << a.offset : bits
                        })
@@ -204,7 +203,7 @@ public struct ContextEngine: Sendable {
         // Through the traits: reading `rules[i]` copied the rule, with its strings, for every trigger. A local, so
         // the closure does not capture (copy) the whole engine.
         let traits = ruleTraits
-        let anyTermination = ws.triggers[list].contains { traits[$0.rule].isTermination }
+        let anyTermination = ws.triggers[list].contains { traits[$0.rule].terminatesAttributes != 0 }
         // Most sentences have no termination trigger.
         guard anyTermination else { return SentenceTriggers(list: list, terminationBase: -1) }
         let base = ws.terminationStarts.count

@@ -235,12 +235,15 @@ public struct PatientProfile: Sendable, Hashable {
         func coded(_ hits: Hits) -> [CodedFinding] {
             let grouped = Grouped(hits, groups: slotIDs.count)
             let withHits = slotIDs.indices.filter { !grouped[$0].isEmpty }.sorted { utf8Less(slotIDs[$0], slotIDs[$1]) }
-            return withHits.map { s in
-                let first = firsts[s]
-                return notes[Int(first.note)].mentions.withUnsafeBufferPointer { ms in
-                    let info = ms.baseAddress! + Int(first.mention)
-                    return CodedFinding(conceptID: slotIDs[s], preferredName: info.pointee.preferredName, codes: info.pointee.codes,
-                                        riskFactor: info.pointee.riskFactor, finding: finding(grouped[s]))
+            // Notes read in place, as in `finding`.
+            return notes.withUnsafeBufferPointer { notes in
+                withHits.map { s in
+                    let first = firsts[s]
+                    return notes[Int(first.note)].mentions.withUnsafeBufferPointer { ms in
+                        let info = ms.baseAddress! + Int(first.mention)
+                        return CodedFinding(conceptID: slotIDs[s], preferredName: info.pointee.preferredName, codes: info.pointee.codes,
+                                            riskFactor: info.pointee.riskFactor, finding: finding(grouped[s]))
+                    }
                 }
             }
         }
